@@ -1,0 +1,277 @@
+package io.sluice.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * A compacted topic read as shared state, shaped like Kafka Connect's {@code KafkaBasedLog}: all
+ * partitions assigned, read from the earliest offset with no consumer group and no commits, one named
+ * thread applying records in order, a null value deleting its key.
+ *
+ * <p>{@link #readToEnd()} completes once every record that was in the topic when it was called has
+ * been applied; the store is {@linkplain #ready() ready} after the first such read. When Kafka is
+ * unreachable the last view stays in place and the thread keeps trying, so readers serve the last good
+ * state and catch up by themselves.
+ *
+ * @param <V> the decoded value
+ */
+public final class CompactedTopicStore<V> implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(CompactedTopicStore.class.getName());
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    /** Turns a record value into the stored value; a failure skips the record and is counted. */
+    @FunctionalInterface
+    public interface Decoder<V> {
+        V decode(String key, byte[] value, long offset) throws Exception;
+    }
+
+    /** Called on the store's thread after each batch of changes, with the whole view. */
+    @FunctionalInterface
+    public interface Listener<V> {
+        void onChange(Snapshot<V> snapshot);
+    }
+
+    /**
+     * An immutable view of the topic.
+     *
+     * @param revision offset of the last record applied, -1 before the first; with one partition this
+     *                 orders every write, and config-service returns it as the resourceVersion
+     */
+    public record Snapshot<V>(Map<String, V> entries, long revision) {
+    }
+
+    private final String topic;
+    private final Map<String, Object> consumerProps;
+    private final Decoder<V> decoder;
+    private final List<Listener<V>> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<CompletableFuture<Long>> endRequests = new ConcurrentLinkedQueue<>();
+    private final CompletableFuture<Void> initialLoad = new CompletableFuture<>();
+    private final AtomicLong decodeFailures = new AtomicLong();
+    private final Thread thread;
+    /** Confined to the store's thread; readers see {@link #snapshot}. */
+    private final Map<String, V> state = new HashMap<>();
+    private long revision = -1;
+    private volatile Snapshot<V> snapshot = new Snapshot<>(Map.of(), -1);
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+
+    public CompactedTopicStore(KafkaSettings settings, String topic, String clientId, Decoder<V> decoder) {
+        this.topic = topic;
+        this.consumerProps = settings.groupless(clientId);
+        this.decoder = decoder;
+        this.thread = Thread.ofPlatform().name("sluice-store-" + topic).daemon().unstarted(this::run);
+    }
+
+    public CompactedTopicStore<V> addListener(Listener<V> listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    public CompactedTopicStore<V> start() {
+        thread.start();
+        readToEnd().whenComplete((ignored, error) -> {
+            if (error == null) {
+                initialLoad.complete(null);
+            }
+        });
+        return this;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public Snapshot<V> snapshot() {
+        return snapshot;
+    }
+
+    public V get(String key) {
+        return snapshot.entries().get(key);
+    }
+
+    /** True once the store has read everything that was in the topic when it started. */
+    public boolean ready() {
+        return initialLoad.isDone();
+    }
+
+    public CompletableFuture<Void> initialLoad() {
+        return initialLoad;
+    }
+
+    public long decodeFailures() {
+        return decodeFailures.get();
+    }
+
+    /**
+     * Completes, with the revision then applied, once the store has applied every record that is in the
+     * topic now. Waits as long as Kafka is away; callers bound it with a timeout.
+     */
+    public CompletableFuture<Long> readToEnd() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        endRequests.add(f);
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        return f;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps)) {
+            consumer = c;
+            List<TopicPartition> partitions = assign(c);
+            while (running) {
+                try {
+                    serveEndRequests(c, partitions);
+                    pollOnce(c);
+                } catch (WakeupException e) {
+                    // a readToEnd request or close: loop round
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "store " + topic + ": " + e.getMessage(), e);
+                    pause(1_000);
+                }
+            }
+        } catch (WakeupException | InterruptedException e) {
+            // closing before the topic was found
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "store " + topic + " stopped", e);
+        } finally {
+            endRequests.forEach(f -> f.completeExceptionally(new IllegalStateException("store closed")));
+        }
+    }
+
+    private List<TopicPartition> assign(KafkaConsumer<String, byte[]> c) throws InterruptedException {
+        while (running) {
+            try {
+                List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(2));
+                if (infos != null && !infos.isEmpty()) {
+                    List<TopicPartition> parts = infos.stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    c.assign(parts);
+                    c.seekToBeginning(parts);
+                    return parts;
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.fine("waiting for topic " + topic);
+            }
+            Thread.sleep(200);
+        }
+        throw new InterruptedException("closed");
+    }
+
+    private void pollOnce(KafkaConsumer<String, byte[]> c) {
+        ConsumerRecords<String, byte[]> records = c.poll(POLL);
+        if (records.isEmpty()) {
+            return;
+        }
+        apply(records);
+        Snapshot<V> s = new Snapshot<>(Map.copyOf(state), revision);
+        snapshot = s;
+        notifyListeners(s);
+    }
+
+    private void apply(ConsumerRecords<String, byte[]> records) {
+        for (ConsumerRecord<String, byte[]> r : records) {
+            revision = Math.max(revision, r.offset());
+            if (r.key() == null) {
+                continue;
+            }
+            if (r.value() == null) {
+                state.remove(r.key());
+                continue;
+            }
+            try {
+                V v = decoder.decode(r.key(), r.value(), r.offset());
+                if (v == null) {
+                    state.remove(r.key());
+                } else {
+                    state.put(r.key(), v);
+                }
+            } catch (Exception e) {
+                decodeFailures.incrementAndGet();
+                LOG.warning("store " + topic + ": skipped record " + r.key() + "@" + r.offset() + ": " + e);
+            }
+        }
+    }
+
+    private void serveEndRequests(KafkaConsumer<String, byte[]> c, List<TopicPartition> parts) {
+        if (endRequests.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Long>> waiting = new ArrayList<>();
+        CompletableFuture<Long> f;
+        while ((f = endRequests.poll()) != null) {
+            waiting.add(f);
+        }
+        Map<TopicPartition, Long> ends;
+        try {
+            ends = c.endOffsets(parts, Duration.ofSeconds(2));
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            endRequests.addAll(waiting);
+            return;
+        }
+        // poll until every partition's position reached the end seen now
+        while (running) {
+            boolean caughtUp = ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
+            if (caughtUp) {
+                break;
+            }
+            try {
+                pollOnce(c);
+            } catch (WakeupException e) {
+                // another readToEnd arrived while catching up: it is served on the next round
+            }
+        }
+        long done = revision;
+        waiting.forEach(w -> w.complete(done));
+    }
+
+    private void notifyListeners(Snapshot<V> s) {
+        for (Listener<V> l : listeners) {
+            try {
+                l.onChange(s);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "store " + topic + ": listener failed", e);
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

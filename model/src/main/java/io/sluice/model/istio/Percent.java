@@ -1,0 +1,4 @@
+package io.sluice.model.istio;
+
+public record Percent(Double value) {
+}

@@ -1,0 +1,27 @@
+package io.sluice.model.registry;
+
+import java.util.Map;
+
+/**
+ * One instance of a service. {@code ports} maps each service port to the port this instance listens
+ * on: on one host every workload listens on its own port, so the instance's port wins over the
+ * Service's targetPort. {@code address} may be a DNS name (ServiceEntry resolution DNS), resolved
+ * when connecting.
+ */
+public record Endpoint(String address, Map<Integer, Integer> ports, Map<String, String> labels, boolean healthy,
+                       String workload) {
+
+    public Endpoint {
+        ports = ports == null ? Map.of() : Map.copyOf(ports);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** The port to connect to for a service port; the service port itself when none is mapped. */
+    public int portFor(int servicePort) {
+        return ports.getOrDefault(servicePort, servicePort);
+    }
+
+    public boolean hasLabels(Map<String, String> selector) {
+        return labels.entrySet().containsAll(selector.entrySet());
+    }
+}

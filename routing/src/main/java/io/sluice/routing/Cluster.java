@@ -1,0 +1,32 @@
+package io.sluice.routing;
+
+import java.util.List;
+
+/**
+ * A service port, optionally narrowed to a subset, with its endpoints resolved at compile time.
+ * The name follows Istio's {@code outbound|<port>|<subset>|<host>} so metrics and dumps read the same.
+ *
+ * @param version the subset's {@code version} label (Istio's destination_version), or "unknown"
+ * @param external true for MESH_EXTERNAL ServiceEntry hosts
+ */
+public record Cluster(String host, int port, String subset, String version, List<Upstream> endpoints,
+                      boolean external) {
+
+    public Cluster {
+        endpoints = List.copyOf(endpoints);
+        subset = subset == null ? "" : subset;
+    }
+
+    public String name() {
+        return "outbound|" + port + "|" + subset + "|" + host;
+    }
+
+    /** The endpoint for a random number in [0, 2^31), so tests can pin the choice. */
+    public Upstream pick(int random) {
+        return endpoints.get(Math.floorMod(random, endpoints.size()));
+    }
+
+    public boolean hasEndpoints() {
+        return !endpoints.isEmpty();
+    }
+}

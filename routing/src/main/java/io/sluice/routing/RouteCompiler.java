@@ -1,0 +1,141 @@
+package io.sluice.routing;
+
+import io.sluice.model.Json;
+import io.sluice.model.Resource;
+import io.sluice.model.ResourceKind;
+import io.sluice.model.istio.GatewaySpec;
+import io.sluice.model.istio.VirtualServiceSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a consistent snapshot of config and registry into the {@link RouteTable} of one node. Runs
+ * once per change, off the request path; everything a request needs (regexes, weights, endpoints) is
+ * resolved here.
+ */
+public final class RouteCompiler {
+
+    private RouteCompiler() {
+    }
+
+    public static RouteTable compile(ConfigSnapshot snapshot, NodeIdentity node) {
+        ServiceDirectory directory = new ServiceDirectory(snapshot.services(),
+                snapshot.ofKind(ResourceKind.DESTINATION_RULE));
+        HttpRouteCompiler http = new HttpRouteCompiler(directory);
+        List<ServerBinding> servers = selectedServers(snapshot, node);
+        Map<Integer, ListenerBuilder> listeners = new LinkedHashMap<>();
+        for (ServerBinding s : servers) {
+            listeners.computeIfAbsent(s.port(), p -> new ListenerBuilder(p, s.protocol()));
+        }
+        for (Resource vs : snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE)) {
+            VirtualServiceSpec spec = Json.spec(vs, VirtualServiceSpec.class);
+            List<String> refs = (spec.gateways().isEmpty() ? List.of(NodeIdentity.MESH) : spec.gateways())
+                    .stream().map(g -> GatewayRefs.resolve(g, vs.namespace())).toList();
+            for (ServerBinding s : servers) {
+                if (!refs.contains(s.gatewayRef()) || !s.admitsNamespace(vs.namespace())) {
+                    continue;
+                }
+                List<Route> routes = null;
+                for (String vsHost : spec.hosts()) {
+                    String host = HostMatcher.intersect(s.host(), vsHost.toLowerCase(Locale.ROOT));
+                    if (host == null) {
+                        continue;
+                    }
+                    if (routes == null) {
+                        routes = http.compile(vs.namespace() + "/" + vs.name(), vs.namespace(), spec.http(),
+                                s.gatewayRef(), s.port());
+                    }
+                    listeners.get(s.port()).add(host, vs.namespace() + "/" + vs.name(), routes);
+                }
+            }
+        }
+        Map<Integer, Listener> compiled = new LinkedHashMap<>();
+        listeners.forEach((port, b) -> compiled.put(port, b.build()));
+        return new RouteTable(snapshot.configRevision(), snapshot.registryRevision(), compiled);
+    }
+
+    /** Every server of every Gateway whose selector picks this node, one binding per server host. */
+    private static List<ServerBinding> selectedServers(ConfigSnapshot snapshot, NodeIdentity node) {
+        List<ServerBinding> out = new ArrayList<>();
+        for (Resource gw : snapshot.ofKind(ResourceKind.GATEWAY)) {
+            GatewaySpec spec = Json.spec(gw, GatewaySpec.class);
+            if (!node.selectedBy(spec.selector())) {
+                continue;
+            }
+            for (GatewaySpec.Server server : spec.servers()) {
+                if (server.port() == null || server.port().number() == null) {
+                    continue;
+                }
+                String protocol = server.port().protocol() == null ? "HTTP"
+                        : server.port().protocol().toUpperCase(Locale.ROOT);
+                for (String h : server.hosts()) {
+                    out.add(ServerBinding.of(gw.namespace() + "/" + gw.name(), gw.namespace(),
+                            server.port().number(), protocol, h));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One host of one Gateway server. A host may carry a namespace filter: {@code ns/host},
+     * {@code ./host} (the Gateway's namespace) or {@code *}/host.
+     */
+    private record ServerBinding(String gatewayRef, int port, String protocol, String namespaceFilter,
+                                 String host) {
+
+        static ServerBinding of(String gatewayRef, String gatewayNamespace, int port, String protocol,
+                                String hostSpec) {
+            int slash = hostSpec.indexOf('/');
+            String ns = slash < 0 ? "*" : hostSpec.substring(0, slash);
+            String host = (slash < 0 ? hostSpec : hostSpec.substring(slash + 1)).toLowerCase(Locale.ROOT);
+            return new ServerBinding(gatewayRef, port, protocol, ns.equals(".") ? gatewayNamespace : ns, host);
+        }
+
+        boolean admitsNamespace(String ns) {
+            return namespaceFilter.equals("*") || namespaceFilter.equals(ns);
+        }
+    }
+
+    /**
+     * Collects the routes of one port by host. Several VirtualServices on one host merge in order
+     * (oldest first); rules without a match are moved behind the others so that a catch-all of one
+     * VirtualService does not hide the rules of the next, as Istio merges them.
+     */
+    private static final class ListenerBuilder {
+        private final int port;
+        private final String protocol;
+        private final Map<String, List<Route>> routes = new LinkedHashMap<>();
+        private final Map<String, List<String>> sources = new LinkedHashMap<>();
+
+        ListenerBuilder(int port, String protocol) {
+            this.port = port;
+            this.protocol = protocol;
+        }
+
+        void add(String host, String source, List<Route> r) {
+            List<String> seen = sources.computeIfAbsent(host, h -> new ArrayList<>());
+            if (seen.contains(source)) {
+                return; // the same VirtualService reached this host through another server host
+            }
+            seen.add(source);
+            routes.computeIfAbsent(host, h -> new ArrayList<>()).addAll(r);
+        }
+
+        Listener build() {
+            Map<String, VirtualHost> hosts = new LinkedHashMap<>();
+            routes.forEach((host, list) -> {
+                List<Route> ordered = list;
+                if (sources.get(host).size() > 1) {
+                    ordered = new ArrayList<>(list.stream().filter(r -> !r.matches().isEmpty()).toList());
+                    ordered.addAll(list.stream().filter(r -> r.matches().isEmpty()).toList());
+                }
+                hosts.put(host, new VirtualHost(host, ordered));
+            });
+            return Listener.of(port, protocol, hosts);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.sluice.routing;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Everything a gateway node needs to route, compiled once per change and never mutated: swap the whole
+ * table through one reference.
+ *
+ * @param configRevision   the config-topic offset it was compiled from
+ * @param registryRevision the registry-topic offset it was compiled from
+ */
+public record RouteTable(long configRevision, long registryRevision, Map<Integer, Listener> listeners) {
+
+    public RouteTable {
+        listeners = Map.copyOf(listeners);
+    }
+
+    public static RouteTable empty() {
+        return new RouteTable(-1, -1, Map.of());
+    }
+
+    /** The listener for a gateway server port, or null. */
+    public Listener listener(int port) {
+        return listeners.get(port);
+    }
+
+    public Set<Integer> ports() {
+        return listeners.keySet();
+    }
+
+    /** A readable dump of the table, for {@code /debug/routes}. */
+    public String dump() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("config revision ").append(configRevision).append(", registry revision ")
+                .append(registryRevision).append('\n');
+        new TreeMap<>(listeners).forEach((port, l) -> {
+            sb.append("listener ").append(port).append(' ').append(l.protocol()).append('\n');
+            for (String host : l.hosts().patterns()) {
+                VirtualHost vh = l.hosts().find(host.startsWith("*.") ? "x" + host.substring(1) : host);
+                sb.append("  host ").append(host).append('\n');
+                if (vh == null) {
+                    continue;
+                }
+                for (Route r : vh.routes()) {
+                    sb.append("    ").append(r.origin()).append(' ').append(r.matches()).append(" -> ")
+                            .append(describe(r.action())).append('\n');
+                }
+            }
+        });
+        return sb.toString();
+    }
+
+    private static String describe(RouteAction a) {
+        return switch (a) {
+            case RouteAction.Forward f -> {
+                StringBuilder sb = new StringBuilder();
+                for (RouteAction.WeightedCluster t : f.targets()) {
+                    sb.append(t.cluster().name()).append(" w=").append(t.weight()).append(" endpoints=")
+                            .append(t.cluster().endpoints().stream().map(Upstream::authority).toList()).append(' ');
+                }
+                f.mirrors().forEach(m -> sb.append("mirror ").append(m.cluster().name()).append(' ')
+                        .append(m.percent()).append("% "));
+                yield sb.toString().trim();
+            }
+            case RouteAction.Redirect r -> "redirect " + r;
+            case RouteAction.DirectResponse d -> "direct " + d.status();
+        };
+    }
+}

@@ -1,0 +1,90 @@
+package io.sluice.routing;
+
+import io.sluice.model.HostNames;
+import io.sluice.model.Json;
+import io.sluice.model.Resource;
+import io.sluice.model.istio.Destination;
+import io.sluice.model.istio.DestinationRuleSpec;
+import io.sluice.model.registry.Endpoint;
+import io.sluice.model.registry.ServiceEndpoints;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Resolves a route destination (host as written, subset, port) into a {@link Cluster} with its
+ * endpoints, using the registry and the DestinationRules of one snapshot. Lives for one compile.
+ */
+final class ServiceDirectory {
+
+    private static final String UNKNOWN = "unknown";
+
+    private final Map<String, ServiceEndpoints> services;
+    private final Map<String, DestinationRuleSpec> rules = new HashMap<>();
+    private final Map<String, Cluster> clusters = new HashMap<>();
+
+    ServiceDirectory(Map<String, ServiceEndpoints> services, List<Resource> destinationRules) {
+        this.services = services;
+        // oldest first: the first rule for a host wins, as in Istio
+        for (Resource dr : destinationRules) {
+            DestinationRuleSpec spec = Json.spec(dr, DestinationRuleSpec.class);
+            if (spec.host() != null) {
+                rules.putIfAbsent(resolveHost(spec.host(), dr.namespace()), spec);
+            }
+        }
+    }
+
+    /** The registry name a host refers to from a namespace: the first candidate that exists. */
+    String resolveHost(String host, String namespace) {
+        List<String> candidates = HostNames.candidates(host, namespace);
+        for (String c : candidates) {
+            if (services.containsKey(c)) {
+                return c;
+            }
+        }
+        return candidates.getLast();
+    }
+
+    ServiceEndpoints service(String fqdn) {
+        return services.get(fqdn);
+    }
+
+    DestinationRuleSpec destinationRule(String fqdn) {
+        return rules.get(fqdn);
+    }
+
+    Cluster cluster(Destination d, String namespace) {
+        String fqdn = resolveHost(d.host(), namespace);
+        ServiceEndpoints svc = services.get(fqdn);
+        int port = d.portNumber() != null ? d.portNumber()
+                : svc != null && svc.ports().size() == 1 ? svc.ports().getFirst().number() : 80;
+        String subset = d.subset() == null ? "" : d.subset();
+        return clusters.computeIfAbsent(fqdn + "|" + port + "|" + subset, k -> build(fqdn, svc, port, subset));
+    }
+
+    private Cluster build(String fqdn, ServiceEndpoints svc, int port, String subset) {
+        Map<String, String> selector = Map.of();
+        if (!subset.isEmpty()) {
+            DestinationRuleSpec dr = rules.get(fqdn);
+            var s = dr == null ? null
+                    : dr.subsets().stream().filter(x -> subset.equals(x.name())).findFirst().orElse(null);
+            if (s == null) {
+                // a subset nobody defines has no endpoints: requests get 503, as in Istio
+                return new Cluster(fqdn, port, subset, UNKNOWN, List.of(), isExternal(svc));
+            }
+            selector = s.labels();
+        }
+        Map<String, String> sel = selector;
+        List<Upstream> upstreams = svc == null ? List.of() : svc.endpoints().stream()
+                .filter(Endpoint::healthy)
+                .filter(e -> e.hasLabels(sel))
+                .map(e -> new Upstream(e.address(), e.portFor(port), e.labels()))
+                .toList();
+        return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), upstreams,
+                isExternal(svc));
+    }
+
+    private static boolean isExternal(ServiceEndpoints svc) {
+        return svc != null && "MESH_EXTERNAL".equals(svc.location());
+    }
+}
