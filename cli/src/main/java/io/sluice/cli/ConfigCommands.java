@@ -1,0 +1,199 @@
+package io.sluice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.model.Json;
+import io.sluice.model.ResourceKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** {@code apply}, {@code delete} and {@code get} against config-service, printing as kubectl does. */
+final class ConfigCommands {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ConfigCommands() {
+    }
+
+    static int apply(CliArgs args, boolean delete) {
+        String file = args.flag("f", "filename", null);
+        if (file == null) {
+            throw new CliArgs.UsageException("-f FILE|DIR|- is required");
+        }
+        String ns = args.flag("n", "namespace", "default");
+        int status = 0;
+        for (String text : read(file)) {
+            String path = (delete ? "/delete" : "/apply") + "?namespace=" + enc(ns)
+                    + (args.flag("field-validation", null, null) == null ? ""
+                    : "&fieldValidation=" + enc(args.flag("field-validation", null, null)))
+                    + (args.flag("dry-run", null, null) == null ? "" : "&dryRun=All");
+            HttpResponse<String> res = send(HttpRequest.newBuilder(configUri(path))
+                    .header("Content-Type", "application/yaml")
+                    .POST(HttpRequest.BodyPublishers.ofString(text)));
+            if (res == null) {
+                return 1;
+            }
+            JsonNode body = parse(res.body());
+            if (res.statusCode() >= 300) {
+                printError(body, res);
+                status = 1;
+                continue;
+            }
+            for (JsonNode o : body.path("results")) {
+                String line = o.path("object").asText() + " " + o.path("action").asText();
+                if (o.hasNonNull("message")) {
+                    line += " (" + o.path("message").asText() + ")";
+                }
+                System.out.println(line);
+            }
+            body.path("warnings").forEach(w -> System.err.println("Warning: " + w.asText()));
+        }
+        return status;
+    }
+
+    static int get(CliArgs args) {
+        if (args.positional().isEmpty()) {
+            throw new CliArgs.UsageException("get needs a kind, e.g. sluice get virtualservices");
+        }
+        ResourceKind kind = ResourceKind.byName(args.positional().getFirst())
+                .orElseThrow(() -> new CliArgs.UsageException("the server doesn't have a resource type \""
+                        + args.positional().getFirst() + "\""));
+        String name = args.positional().size() > 1 ? args.positional().get(1) : null;
+        boolean all = args.flag("A", "all-namespaces", null) != null;
+        String ns = args.flag("n", "namespace", "default");
+        String base = (kind.group().isEmpty() ? "/api/v1" : "/apis/" + kind.defaultApiVersion())
+                + (kind.namespaced() && !all ? "/namespaces/" + ns : "") + "/" + kind.plural()
+                + (name == null ? "" : "/" + name);
+        HttpResponse<String> res = send(HttpRequest.newBuilder(configUri(base)).GET());
+        if (res == null) {
+            return 1;
+        }
+        JsonNode body = parse(res.body());
+        if (res.statusCode() >= 300) {
+            printError(body, res);
+            return 1;
+        }
+        String output = args.flag("o", "output", "");
+        switch (output) {
+            case "yaml" -> System.out.print(Json.writeYaml(body));
+            case "json" -> System.out.println(body.toPrettyString());
+            default -> printTable(kind, name == null ? body.path("items") : List.of(body));
+        }
+        return 0;
+    }
+
+    private static void printTable(ResourceKind kind, Iterable<JsonNode> items) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(kind.namespaced() ? new String[] {"NAMESPACE", "NAME", "REVISION", "CREATED"}
+                : new String[] {"NAME", "REVISION", "CREATED"});
+        for (JsonNode i : items) {
+            JsonNode m = i.path("metadata");
+            rows.add(kind.namespaced()
+                    ? new String[] {m.path("namespace").asText(), m.path("name").asText(),
+                    m.path("resourceVersion").asText(), m.path("creationTimestamp").asText()}
+                    : new String[] {m.path("name").asText(), m.path("resourceVersion").asText(),
+                    m.path("creationTimestamp").asText()});
+        }
+        if (rows.size() == 1) {
+            System.err.println("No resources found.");
+            return;
+        }
+        int[] width = new int[rows.getFirst().length];
+        rows.forEach(r -> {
+            for (int c = 0; c < r.length; c++) {
+                width[c] = Math.max(width[c], r[c].length());
+            }
+        });
+        for (String[] r : rows) {
+            StringBuilder sb = new StringBuilder();
+            for (int c = 0; c < r.length; c++) {
+                sb.append(c == r.length - 1 ? r[c] : String.format("%-" + (width[c] + 3) + "s", r[c]));
+            }
+            System.out.println(sb.toString().stripTrailing());
+        }
+    }
+
+    private static List<String> read(String file) {
+        try {
+            if (file.equals("-")) {
+                return List.of(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            Path p = Path.of(file);
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    return s.filter(f -> f.toString().matches(".*\\.(ya?ml|json)$")).sorted()
+                            .map(ConfigCommands::readFile).toList();
+                }
+            }
+            if (!Files.exists(p)) {
+                throw new CliArgs.UsageException("the path \"" + file + "\" does not exist");
+            }
+            return List.of(readFile(p));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String readFile(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static URI configUri(String path) {
+        return URI.create(CliArgs.env("SLUICE_CONFIG_URL", "http://127.0.0.1:15080") + path);
+    }
+
+    /** Sends with the bearer token when one is set; prints why and returns null when nobody answered. */
+    static HttpResponse<String> send(HttpRequest.Builder request) {
+        String token = CliArgs.env("SLUICE_TOKEN", null);
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest r = request.timeout(Duration.ofSeconds(30)).build();
+        try {
+            return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            System.err.println("error: cannot reach " + r.uri().getScheme() + "://" + r.uri().getAuthority()
+                    + " (" + e.getClass().getSimpleName() + "): is `./sluice up` running?");
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static void printError(JsonNode body, HttpResponse<String> res) {
+        String message = body.path("message").asText(res.body());
+        System.err.println("Error from server (" + body.path("reason").asText("HTTP " + res.statusCode()) + "): "
+                + message);
+        for (JsonNode c : body.path("details").path("causes")) {
+            System.err.println("  " + c.path("field").asText() + ": " + c.path("message").asText());
+        }
+    }
+
+    private static JsonNode parse(String s) {
+        try {
+            return Json.MAPPER.readTree(s);
+        } catch (IOException e) {
+            return Json.MAPPER.createObjectNode().put("message", s);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

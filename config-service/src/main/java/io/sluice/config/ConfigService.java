@@ -1,0 +1,64 @@
+package io.sluice.config;
+
+import io.helidon.webserver.WebServer;
+import io.sluice.kafka.CompactedTopicStore;
+import io.sluice.kafka.KafkaSettings;
+import io.sluice.kafka.TopicAdmin;
+import io.sluice.model.Json;
+import io.sluice.model.Resource;
+import java.time.Duration;
+
+/**
+ * config-service: validates resources and stores them in the compacted config topic. It keeps no
+ * database: its view is the topic, read again from the start at every start.
+ */
+public final class ConfigService implements AutoCloseable {
+
+    /** Shared by every replica: Kafka's fencing of this id is what serialises their writes. */
+    public static final String TRANSACTIONAL_ID = "sluice-config-writer";
+
+    private final CompactedTopicStore<Resource> store;
+    private final ConfigWriter writer;
+    private final WebServer server;
+
+    private ConfigService(CompactedTopicStore<Resource> store, ConfigWriter writer, WebServer server) {
+        this.store = store;
+        this.writer = writer;
+        this.server = server;
+    }
+
+    /**
+     * Starts on {@code host:port} (port 0 picks a free one); returns once the HTTP port is open. Writes
+     * are refused until the store has read the topic to its end.
+     */
+    public static ConfigService start(KafkaSettings kafka, String host, int port, String token) {
+        TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
+        CompactedTopicStore<Resource> store = new CompactedTopicStore<>(kafka, kafka.topics().config(),
+                "sluice-config-service", (key, value, offset) -> Json.fromRecord(value, offset)).start();
+        String txId = TRANSACTIONAL_ID + "-" + kafka.topics().config();
+        ConfigWriter writer = new ConfigWriter(kafka, txId, store);
+        ConfigApi api = new ConfigApi(store, writer, new Admission(), token);
+        WebServer server = WebServer.builder()
+                .host(host)
+                .port(port)
+                .routing(api::routing)
+                .build()
+                .start();
+        return new ConfigService(store, writer, server);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public boolean ready() {
+        return store.ready();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        writer.close();
+        store.close();
+    }
+}

@@ -1,0 +1,109 @@
+package io.sluice.gateway.routing;
+
+import io.sluice.kafka.CompactedTopicStore;
+import io.sluice.model.Resource;
+import io.sluice.model.registry.ServiceEndpoints;
+import io.sluice.routing.ConfigSnapshot;
+import io.sluice.routing.NodeIdentity;
+import io.sluice.routing.RouteCompiler;
+import io.sluice.routing.RouteTable;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the node's current {@link RouteTable}: whenever the config or registry view changes, compiles
+ * a new table from one consistent pair of snapshots on a single thread and swaps it in with one
+ * reference write. A compile that fails leaves the last good table in place and is counted. Requests
+ * read {@link #current()} once and never wait for Kafka.
+ */
+public final class RouteTableSource implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RouteTableSource.class.getName());
+
+    private final CompactedTopicStore<Resource> config;
+    private final CompactedTopicStore<ServiceEndpoints> registry;
+    private final NodeIdentity node;
+    private final AtomicReference<RouteTable> table = new AtomicReference<>(RouteTable.empty());
+    private final AtomicBoolean compileQueued = new AtomicBoolean();
+    private final AtomicLong compileFailures = new AtomicLong();
+    private final AtomicLong compiles = new AtomicLong();
+    private final ExecutorService compiler = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("sluice-route-compiler").daemon().factory());
+    private final Consumer<RouteTable> onSwap;
+    private volatile boolean ready;
+    private volatile Instant appliedAt = Instant.EPOCH;
+
+    public RouteTableSource(CompactedTopicStore<Resource> config, CompactedTopicStore<ServiceEndpoints> registry,
+                            NodeIdentity node, Consumer<RouteTable> onSwap) {
+        this.config = config;
+        this.registry = registry;
+        this.node = node;
+        this.onSwap = onSwap;
+        config.addListener(s -> scheduleCompile());
+        registry.addListener(s -> scheduleCompile());
+        config.initialLoad().thenCombine(registry.initialLoad(), (a, b) -> b).thenRun(this::scheduleCompile);
+    }
+
+    public RouteTable current() {
+        return table.get();
+    }
+
+    /** True once a table built from topics read to their end is being served. */
+    public boolean ready() {
+        return ready;
+    }
+
+    public long compileFailures() {
+        return compileFailures.get();
+    }
+
+    public long compiles() {
+        return compiles.get();
+    }
+
+    public Instant appliedAt() {
+        return appliedAt;
+    }
+
+    /** Bursts of changes (the initial load, a multi-document apply) collapse into one compile. */
+    private void scheduleCompile() {
+        if (compileQueued.compareAndSet(false, true)) {
+            compiler.execute(this::compile);
+        }
+    }
+
+    private void compile() {
+        compileQueued.set(false);
+        // before both topics are read, a table would route with half the config
+        if (!config.ready() || !registry.ready()) {
+            return;
+        }
+        var c = config.snapshot();
+        var r = registry.snapshot();
+        try {
+            RouteTable next = RouteCompiler.compile(
+                    new ConfigSnapshot(c.entries().values(), c.revision(), r.entries(), r.revision()), node);
+            table.set(next);
+            compiles.incrementAndGet();
+            appliedAt = Instant.now();
+            onSwap.accept(next);
+            ready = true;
+        } catch (RuntimeException e) {
+            compileFailures.incrementAndGet();
+            LOG.log(Level.WARNING, "route compile failed at config revision " + c.revision()
+                    + "; still serving revision " + table.get().configRevision(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        compiler.shutdownNow();
+    }
+}

@@ -1,0 +1,180 @@
+package io.sluice.registry;
+
+import io.sluice.model.HostNames;
+import io.sluice.model.Json;
+import io.sluice.model.Resource;
+import io.sluice.model.ResourceKind;
+import io.sluice.model.istio.ServiceEntrySpec;
+import io.sluice.model.istio.WorkloadEntrySpec;
+import io.sluice.model.kubernetes.ServiceSpec;
+import io.sluice.model.registry.Endpoint;
+import io.sluice.model.registry.ServiceEndpoints;
+import io.sluice.model.registry.ServicePort;
+import io.sluice.model.registry.Workload;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Joins services with the workloads that serve them, into the finished endpoint lists the gateways
+ * read. A pure function of its inputs, so the whole registry can be recomputed on any change.
+ *
+ * <ul>
+ * <li>A Kubernetes Service selects, in its namespace, the registered workloads that named it and the
+ *     workloads (registered or WorkloadEntry) whose labels match its selector. Each service port maps
+ *     to the workload's own port when the workload serves that port, else to the targetPort.</li>
+ * <li>Workloads that name a service no Service object describes still form a service, so
+ *     {@code ./sluice backend --register} works without YAML.</li>
+ * <li>A ServiceEntry's hosts are services as written, with its endpoints (or, for DNS and NONE
+ *     resolution without endpoints, the host itself).</li>
+ * </ul>
+ */
+public final class EndpointsBuilder {
+
+    private static final String INTERNAL = "MESH_INTERNAL";
+
+    private EndpointsBuilder() {
+    }
+
+    public static Map<String, ServiceEndpoints> build(Collection<Resource> config, Collection<Workload> workloads) {
+        List<Instance> instances = new ArrayList<>();
+        workloads.forEach(w -> instances.add(Instance.of(w)));
+        for (Resource r : config) {
+            if (r.kind() == ResourceKind.WORKLOAD_ENTRY) {
+                instances.add(Instance.of(r.namespace(), Json.spec(r, WorkloadEntrySpec.class)));
+            }
+        }
+        Map<String, ServiceEndpoints> out = new TreeMap<>();
+        for (Resource r : config) {
+            if (r.kind() == ResourceKind.SERVICE) {
+                ServiceEndpoints s = fromService(r, instances);
+                out.put(s.host(), s);
+            }
+        }
+        fromRegistrationsAlone(workloads, out);
+        for (Resource r : config) {
+            if (r.kind() == ResourceKind.SERVICE_ENTRY) {
+                fromServiceEntry(r, instances).forEach(s -> out.put(s.host(), s));
+            }
+        }
+        return out;
+    }
+
+    private static ServiceEndpoints fromService(Resource r, List<Instance> instances) {
+        ServiceSpec spec = Json.spec(r, ServiceSpec.class);
+        String host = HostNames.serviceFqdn(r.name(), r.namespace());
+        List<ServicePort> ports = spec.ports().stream()
+                .map(p -> new ServicePort(p.port(), p.name(), protocolOf(p.name(), p.appProtocol())))
+                .toList();
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (Instance i : instances) {
+            boolean named = i.service() != null && i.service().equals(r.name()) && i.namespace().equals(r.namespace());
+            boolean selected = !spec.selector().isEmpty() && i.namespace().equals(r.namespace())
+                    && i.labels().entrySet().containsAll(spec.selector().entrySet());
+            if (!named && !selected) {
+                continue;
+            }
+            Map<Integer, Integer> portMap = new LinkedHashMap<>();
+            for (ServiceSpec.ServicePort p : spec.ports()) {
+                Integer own = i.ports().get(p.port());
+                portMap.put(p.port(), own != null ? own : p.targetPortNumber());
+            }
+            endpoints.add(new Endpoint(i.address(), portMap, i.labels(), true, i.id()));
+        }
+        return new ServiceEndpoints(Json.SCHEMA_VERSION, host, r.namespace(), "Service", ports, INTERNAL,
+                "STATIC", endpoints);
+    }
+
+    private static void fromRegistrationsAlone(Collection<Workload> workloads, Map<String, ServiceEndpoints> out) {
+        Map<String, List<Workload>> byService = new HashMap<>();
+        for (Workload w : workloads) {
+            String host = HostNames.serviceFqdn(w.service(), w.namespace());
+            if (!out.containsKey(host)) {
+                byService.computeIfAbsent(host, h -> new ArrayList<>()).add(w);
+            }
+        }
+        byService.forEach((host, list) -> {
+            Map<Integer, ServicePort> ports = new TreeMap<>();
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (Workload w : list) {
+                ports.putIfAbsent(w.servicePort(), new ServicePort(w.servicePort(), "http", "HTTP"));
+                endpoints.add(new Endpoint(w.address(), Map.of(w.servicePort(), w.port()), w.labels(), true, w.id()));
+            }
+            out.put(host, new ServiceEndpoints(Json.SCHEMA_VERSION, host, list.getFirst().namespace(), "Workload",
+                    List.copyOf(ports.values()), INTERNAL, "STATIC", endpoints));
+        });
+    }
+
+    private static List<ServiceEndpoints> fromServiceEntry(Resource r, List<Instance> instances) {
+        ServiceEntrySpec spec = Json.spec(r, ServiceEntrySpec.class);
+        List<ServicePort> ports = spec.ports().stream()
+                .map(p -> new ServicePort(p.number(), p.name(), p.protocol() == null ? "TCP"
+                        : p.protocol().toUpperCase(Locale.ROOT)))
+                .toList();
+        String location = spec.location() == null ? "MESH_EXTERNAL" : spec.location();
+        String resolution = spec.resolution() == null ? "NONE" : spec.resolution();
+        List<ServiceEndpoints> out = new ArrayList<>();
+        for (String h : spec.hosts()) {
+            String host = h.toLowerCase(Locale.ROOT);
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (WorkloadEntrySpec e : spec.endpoints()) {
+                endpoints.add(new Endpoint(e.address(), portsByName(spec, e.ports()), e.labels(), true, null));
+            }
+            if (spec.workloadSelector() != null) {
+                for (Instance i : instances) {
+                    if (i.namespace().equals(r.namespace())
+                            && i.labels().entrySet().containsAll(spec.workloadSelector().selected().entrySet())) {
+                        endpoints.add(new Endpoint(i.address(), portsByName(spec, i.portsByName()), i.labels(), true,
+                                i.id()));
+                    }
+                }
+            }
+            if (endpoints.isEmpty() && !"STATIC".equals(resolution) && !host.startsWith("*")) {
+                // DNS/NONE without endpoints: connect to the host itself, resolved when connecting
+                Map<Integer, Integer> identity = new LinkedHashMap<>();
+                spec.ports().forEach(p -> identity.put(p.number(),
+                        p.targetPort() != null ? p.targetPort() : p.number()));
+                endpoints.add(new Endpoint(host, identity, Map.of(), true, null));
+            }
+            out.add(new ServiceEndpoints(Json.SCHEMA_VERSION, host, r.namespace(), "ServiceEntry", ports, location,
+                    resolution, endpoints));
+        }
+        return out;
+    }
+
+    /** Endpoint ports are keyed by the ServiceEntry port's name; unnamed ones keep the service port. */
+    private static Map<Integer, Integer> portsByName(ServiceEntrySpec spec, Map<String, Integer> byName) {
+        Map<Integer, Integer> m = new LinkedHashMap<>();
+        for (ServiceEntrySpec.Port p : spec.ports()) {
+            Integer target = p.name() == null ? null : byName.get(p.name());
+            m.put(p.number(), target != null ? target : p.targetPort() != null ? p.targetPort() : p.number());
+        }
+        return m;
+    }
+
+    private static String protocolOf(String portName, String appProtocol) {
+        String p = appProtocol != null ? appProtocol : portName != null ? portName.split("-")[0] : "http";
+        return p.toUpperCase(Locale.ROOT);
+    }
+
+    /** A workload from either source, seen the same way by the selectors. */
+    private record Instance(String id, String service, String namespace, String address,
+                            Map<Integer, Integer> ports, Map<String, Integer> portsByName,
+                            Map<String, String> labels) {
+
+        static Instance of(Workload w) {
+            return new Instance(w.id(), w.service(), w.namespace(), w.address(), Map.of(w.servicePort(), w.port()),
+                    Map.of(), w.labels());
+        }
+
+        static Instance of(String namespace, WorkloadEntrySpec e) {
+            return new Instance(namespace + "/" + e.address(), null, namespace, e.address(), Map.of(), e.ports(),
+                    e.labels());
+        }
+    }
+}

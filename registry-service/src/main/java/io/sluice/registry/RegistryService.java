@@ -1,0 +1,184 @@
+package io.sluice.registry;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.sluice.kafka.CompactedTopicStore;
+import io.sluice.kafka.KafkaSettings;
+import io.sluice.kafka.TopicAdmin;
+import io.sluice.model.Json;
+import io.sluice.model.Resource;
+import io.sluice.model.registry.ServiceEndpoints;
+import io.sluice.model.registry.Workload;
+import io.sluice.service.ApiException;
+import io.sluice.service.Http;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * registry-service: takes workload registrations (REST) into the workloads topic, joins them with the
+ * Services, ServiceEntries and WorkloadEntries of the config topic, and publishes one record per
+ * service to the registry topic. All of its state is in those topics.
+ */
+public final class RegistryService implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RegistryService.class.getName());
+
+    private final KafkaSettings kafka;
+    private final String token;
+    private final CompactedTopicStore<Resource> config;
+    private final CompactedTopicStore<Registration> workloads;
+    private final CompactedTopicStore<ServiceEndpoints> published;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ExecutorService recompute = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("sluice-registry-recompute").daemon().factory());
+    private final AtomicBoolean recomputeQueued = new AtomicBoolean();
+    private WebServer server;
+
+    private RegistryService(KafkaSettings kafka, String token) {
+        this.kafka = kafka;
+        this.token = token;
+        this.config = new CompactedTopicStore<>(kafka, kafka.topics().config(), "sluice-registry-config",
+                (k, v, offset) -> Json.fromRecord(v, offset));
+        this.workloads = new CompactedTopicStore<>(kafka, kafka.topics().workloads(), "sluice-registry-workloads",
+                (k, v, offset) -> Json.read(v, Registration.class));
+        this.published = new CompactedTopicStore<>(kafka, kafka.topics().registry(), "sluice-registry-published",
+                (k, v, offset) -> Json.read(v, ServiceEndpoints.class));
+        this.producer = new KafkaProducer<>(kafka.reliableProducer("sluice-registry-service"));
+    }
+
+    public static RegistryService start(KafkaSettings kafka, String host, int port, String token) {
+        TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
+        RegistryService s = new RegistryService(kafka, token);
+        s.config.addListener(x -> s.scheduleRecompute()).start();
+        s.workloads.addListener(x -> s.scheduleRecompute()).start();
+        s.published.start();
+        s.server = WebServer.builder().host(host).port(port).routing(s::routing).build().start();
+        s.scheduleRecompute();
+        return s;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public boolean ready() {
+        return config.ready() && workloads.ready() && published.ready();
+    }
+
+    private void routing(HttpRouting.Builder r) {
+        r.get("/healthz/ready", (req, res) -> res.status(ready() ? 200 : 503).send(ready() ? "ready" : "loading"))
+                .post("/v1/workloads", Http.api(this::register))
+                .delete("/v1/workloads", Http.api(this::deregister))
+                .get("/v1/services", Http.api((req, res) -> Http.sendJson(res, 200,
+                        published.snapshot().entries().values())));
+    }
+
+    private void register(ServerRequest req, ServerResponse res) {
+        Http.requireToken(req, token);
+        Workload w = parse(req);
+        write(w.id(), Json.write(new Registration(Json.SCHEMA_VERSION, w, System.currentTimeMillis())));
+        Http.sendJson(res, 200, Map.of("registered", w.id()));
+    }
+
+    private void deregister(ServerRequest req, ServerResponse res) {
+        Http.requireToken(req, token);
+        Workload w = parse(req);
+        write(w.id(), null);
+        Http.sendJson(res, 200, Map.of("deregistered", w.id()));
+    }
+
+    private static Workload parse(ServerRequest req) {
+        Workload w;
+        try {
+            w = Json.MAPPER.readValue(req.content().as(String.class), Workload.class);
+        } catch (Exception e) {
+            throw ApiException.badRequest("the body is not a workload: " + e.getMessage());
+        }
+        if (w.service() == null || w.service().isBlank()) {
+            throw ApiException.badRequest("service: Required value");
+        }
+        if (w.namespace() == null || w.namespace().isBlank()) {
+            throw ApiException.badRequest("namespace: Required value");
+        }
+        if (w.address() == null || w.address().isBlank()) {
+            throw ApiException.badRequest("address: Required value");
+        }
+        if (w.port() < 1 || w.port() > 65535) {
+            throw ApiException.badRequest("port: must be between 1 and 65535");
+        }
+        return w;
+    }
+
+    private void write(String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(kafka.topics().workloads(), key, value)).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw ApiException.unavailable("Kafka did not accept the registration: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted");
+        }
+    }
+
+    /** Coalesces bursts of changes into one recomputation on one thread. */
+    private void scheduleRecompute() {
+        if (recomputeQueued.compareAndSet(false, true)) {
+            recompute.execute(() -> {
+                recomputeQueued.set(false);
+                try {
+                    publishChanges();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "registry recompute failed; will retry on the next change", e);
+                }
+            });
+        }
+    }
+
+    private void publishChanges() {
+        if (!ready()) {
+            // computing from half-read topics would publish deletions of services not yet seen
+            config.initialLoad().thenCombine(workloads.initialLoad(), (a, b) -> b)
+                    .thenCombine(published.initialLoad(), (a, b) -> b)
+                    .thenRun(this::scheduleRecompute);
+            return;
+        }
+        Map<String, ServiceEndpoints> wanted = EndpointsBuilder.build(config.snapshot().entries().values(),
+                workloads.snapshot().entries().values().stream().map(Registration::workload).toList());
+        Map<String, ServiceEndpoints> current = published.snapshot().entries();
+        wanted.forEach((host, s) -> {
+            if (!Objects.equals(current.get(host), s)) {
+                producer.send(new ProducerRecord<>(kafka.topics().registry(), host, Json.write(s)));
+            }
+        });
+        current.keySet().stream().filter(h -> !wanted.containsKey(h))
+                .forEach(h -> producer.send(new ProducerRecord<>(kafka.topics().registry(), h, null)));
+        producer.flush();
+        // our own writes come back through the published store; wait so the next diff sees them
+        published.readToEnd().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop();
+        }
+        recompute.shutdownNow();
+        config.close();
+        workloads.close();
+        published.close();
+        producer.close(Duration.ofSeconds(2));
+    }
+}
