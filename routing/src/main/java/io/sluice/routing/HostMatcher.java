@@ -1,7 +1,6 @@
 package io.sluice.routing;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +9,19 @@ import java.util.Map;
  * Host lookup as Envoy does it: the exact name, then wildcard suffixes longest first, then {@code *}.
  * {@code *.sockshop.com} matches {@code a.sockshop.com} and {@code a.b.sockshop.com}, not
  * {@code sockshop.com}. Names are lower-case; callers normalise the request's host.
+ * <p>
+ * A wildcard stands for whole labels only (Istio rejects {@code *foo.com}), so a lookup walks the
+ * host's dots and probes one hash map per label: exact hosts cost one probe, wildcards one per label,
+ * however many patterns the table holds.
  */
 final class HostMatcher<T> {
 
     private final Map<String, T> exact;
-    private final List<Map.Entry<String, T>> suffixes;
+    /** Keyed by the suffix with its leading dot: {@code .sockshop.com}. */
+    private final Map<String, T> suffixes;
     private final T catchAll;
 
-    private HostMatcher(Map<String, T> exact, List<Map.Entry<String, T>> suffixes, T catchAll) {
+    private HostMatcher(Map<String, T> exact, Map<String, T> suffixes, T catchAll) {
         this.exact = exact;
         this.suffixes = suffixes;
         this.catchAll = catchAll;
@@ -26,20 +30,19 @@ final class HostMatcher<T> {
     /** Builds from pattern → value; patterns are exact names, {@code *.suffix} or {@code *}. */
     static <T> HostMatcher<T> of(Map<String, T> byPattern) {
         Map<String, T> exact = new HashMap<>();
-        List<Map.Entry<String, T>> suffixes = new ArrayList<>();
+        Map<String, T> suffixes = new HashMap<>();
         T catchAll = null;
         for (var e : byPattern.entrySet()) {
             String p = e.getKey();
             if (p.equals("*")) {
                 catchAll = e.getValue();
-            } else if (p.startsWith("*")) {
-                suffixes.add(Map.entry(p.substring(1), e.getValue()));
+            } else if (p.startsWith("*.")) {
+                suffixes.put(p.substring(1), e.getValue());
             } else {
                 exact.put(p, e.getValue());
             }
         }
-        suffixes.sort(Comparator.comparingInt((Map.Entry<String, T> e) -> e.getKey().length()).reversed());
-        return new HostMatcher<>(Map.copyOf(exact), List.copyOf(suffixes), catchAll);
+        return new HostMatcher<>(Map.copyOf(exact), Map.copyOf(suffixes), catchAll);
     }
 
     T find(String host) {
@@ -47,10 +50,13 @@ final class HostMatcher<T> {
         if (v != null) {
             return v;
         }
-        for (var e : suffixes) {
-            String suffix = e.getKey();
-            if (host.length() > suffix.length() && host.endsWith(suffix)) {
-                return e.getValue();
+        if (!suffixes.isEmpty()) {
+            // from index 1: the wildcard needs a non-empty first label
+            for (int dot = host.indexOf('.', 1); dot > 0; dot = host.indexOf('.', dot + 1)) {
+                v = suffixes.get(host.substring(dot));
+                if (v != null) {
+                    return v;
+                }
             }
         }
         return catchAll;
@@ -85,7 +91,7 @@ final class HostMatcher<T> {
 
     List<String> patterns() {
         List<String> all = new ArrayList<>(exact.keySet());
-        suffixes.forEach(e -> all.add("*" + e.getKey()));
+        suffixes.keySet().forEach(s -> all.add("*" + s));
         if (catchAll != null) {
             all.add("*");
         }

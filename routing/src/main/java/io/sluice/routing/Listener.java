@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import io.sluice.model.HostNames;
 import java.util.Map;
 
 /**
@@ -14,8 +15,11 @@ public record Listener(int port, String protocol, HostMatcher<VirtualHost> hosts
         return new Listener(port, protocol, HostMatcher.of(byHost));
     }
 
-    /** The virtual host for a request's host (lower-case, no port), or null when none is configured. */
+    /**
+     * The virtual host for a request's host, or null when none is configured. Host names compare
+     * case-insensitively and without the port, so {@code SockShop.com:80} finds {@code sockshop.com}.
+     */
     public VirtualHost virtualHost(String host) {
-        return hosts.find(host);
+        return hosts.find(HostNames.normalizeAuthority(host));
     }
 }

@@ -26,6 +26,11 @@ public record NodeIdentity(String id, Map<String, String> labels, boolean mesh) 
         return new NodeIdentity(id, Map.of(), true);
     }
 
+    /** Whether this node is an ingress gateway, the one that serves Kubernetes Ingresses of class istio. */
+    public boolean ingressGateway() {
+        return !mesh && "ingressgateway".equals(labels.get("istio"));
+    }
+
     public boolean selectedBy(Map<String, String> selector) {
         return !mesh && labels.entrySet().containsAll(selector.entrySet());
     }

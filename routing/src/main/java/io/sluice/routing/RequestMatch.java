@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import io.sluice.model.HostNames;
 import io.sluice.model.istio.VirtualServiceSpec.HTTPMatchRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +11,9 @@ import java.util.Map;
 /**
  * One compiled {@code match} block: every field given must hold (AND). The gateway and port
  * conditions are decided when compiling, since a table is built for one node.
+ *
+ * @param host a condition on the normalised request host, for what host lookup cannot express (an
+ *             Ingress wildcard stands for one label only); null for VirtualService matches
  */
 record RequestMatch(StringMatcher uri,
                     StringMatcher method,
@@ -17,7 +21,13 @@ record RequestMatch(StringMatcher uri,
                     StringMatcher scheme,
                     Map<String, StringMatcher> headers,
                     Map<String, StringMatcher> withoutHeaders,
-                    Map<String, StringMatcher> queryParams) {
+                    Map<String, StringMatcher> queryParams,
+                    StringMatcher host) {
+
+    /** A match on the path alone, optionally narrowed by a host condition: an Ingress path. */
+    static RequestMatch path(StringMatcher uri, StringMatcher host) {
+        return new RequestMatch(uri, null, null, null, Map.of(), Map.of(), Map.of(), host);
+    }
 
     static RequestMatch compile(HTTPMatchRequest m) {
         boolean ignoreCase = Boolean.TRUE.equals(m.ignoreUriCase());
@@ -28,11 +38,15 @@ record RequestMatch(StringMatcher uri,
                 m.scheme() == null ? null : StringMatcher.of(m.scheme(), false),
                 lowerKeys(m.headers()),
                 lowerKeys(m.withoutHeaders()),
-                compiled(m.queryParams()));
+                compiled(m.queryParams()),
+                null);
     }
 
     boolean matches(RequestAttributes r) {
         if (uri != null && !uri.matches(r.path())) {
+            return false;
+        }
+        if (host != null && !host.matches(HostNames.normalizeAuthority(r.host()))) {
             return false;
         }
         if (method != null && !method.matches(r.method())) {

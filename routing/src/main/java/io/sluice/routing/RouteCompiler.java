@@ -52,6 +52,16 @@ public final class RouteCompiler {
                 }
             }
         }
+        if (node.ingressGateway()) {
+            List<Resource> ingresses = snapshot.ofKind(ResourceKind.INGRESS).stream()
+                    .filter(IngressCompiler::served).toList();
+            if (!ingresses.isEmpty()) {
+                // a served Ingress is answered on port 80 even with no Gateway there: unknown hosts get 404
+                listeners.computeIfAbsent(IngressCompiler.PORT,
+                                p -> new ListenerBuilder(p, IngressCompiler.PROTOCOL))
+                        .addIngress(new IngressCompiler(directory).compile(ingresses));
+            }
+        }
         Map<Integer, Listener> compiled = new LinkedHashMap<>();
         listeners.forEach((port, b) -> compiled.put(port, b.build()));
         return new RouteTable(snapshot.configRevision(), snapshot.registryRevision(), compiled);
@@ -103,13 +113,15 @@ public final class RouteCompiler {
     /**
      * Collects the routes of one port by host. Several VirtualServices on one host merge in order
      * (oldest first); rules without a match are moved behind the others so that a catch-all of one
-     * VirtualService does not hide the rules of the next, as Istio merges them.
+     * VirtualService does not hide the rules of the next, as Istio merges them. Ingress routes of a host
+     * come after all of its VirtualService routes.
      */
     private static final class ListenerBuilder {
         private final int port;
         private final String protocol;
         private final Map<String, List<Route>> routes = new LinkedHashMap<>();
         private final Map<String, List<String>> sources = new LinkedHashMap<>();
+        private final Map<String, List<Route>> ingressRoutes = new LinkedHashMap<>();
 
         ListenerBuilder(int port, String protocol) {
             this.port = port;
@@ -125,16 +137,23 @@ public final class RouteCompiler {
             routes.computeIfAbsent(host, h -> new ArrayList<>()).addAll(r);
         }
 
+        void addIngress(Map<String, List<Route>> byHost) {
+            ingressRoutes.putAll(byHost);
+        }
+
         Listener build() {
-            Map<String, VirtualHost> hosts = new LinkedHashMap<>();
+            Map<String, List<Route>> merged = new LinkedHashMap<>();
             routes.forEach((host, list) -> {
                 List<Route> ordered = list;
                 if (sources.get(host).size() > 1) {
                     ordered = new ArrayList<>(list.stream().filter(r -> !r.matches().isEmpty()).toList());
                     ordered.addAll(list.stream().filter(r -> r.matches().isEmpty()).toList());
                 }
-                hosts.put(host, new VirtualHost(host, ordered));
+                merged.put(host, new ArrayList<>(ordered));
             });
+            ingressRoutes.forEach((host, list) -> merged.computeIfAbsent(host, h -> new ArrayList<>()).addAll(list));
+            Map<String, VirtualHost> hosts = new LinkedHashMap<>();
+            merged.forEach((host, list) -> hosts.put(host, new VirtualHost(host, list)));
             return Listener.of(port, protocol, hosts);
         }
     }

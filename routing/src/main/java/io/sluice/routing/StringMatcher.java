@@ -52,6 +52,52 @@ sealed interface StringMatcher {
         }
     }
 
+    /**
+     * A Kubernetes Ingress {@code Prefix} path: whole path elements, so {@code /foo} matches {@code /foo},
+     * {@code /foo/} and {@code /foo/bar} but not {@code /foobar}. A trailing slash in the rule is
+     * ignored and {@code /} matches every path.
+     */
+    record PathPrefix(String value) implements StringMatcher {
+
+        static PathPrefix of(String path) {
+            String p = path == null ? "" : path;
+            int end = p.length();
+            while (end > 0 && p.charAt(end - 1) == '/') {
+                end--;
+            }
+            return new PathPrefix(p.substring(0, end));
+        }
+
+        @Override
+        public boolean matches(String v) {
+            return v != null && v.startsWith(value)
+                    && (v.length() == value.length() || value.isEmpty() || v.charAt(value.length()) == '/');
+        }
+    }
+
+    /**
+     * A Kubernetes Ingress wildcard host: {@code *.foo.com} stands for exactly one label, so it matches
+     * {@code bar.foo.com} but neither {@code foo.com} nor {@code baz.bar.foo.com} (Istio hosts, by
+     * contrast, take any number of labels). Applied to the normalised request host.
+     *
+     * @param suffix the pattern without its {@code *}: {@code .foo.com}
+     */
+    record OneLabelWildcard(String suffix) implements StringMatcher {
+        @Override
+        public boolean matches(String v) {
+            int label = v == null ? -1 : v.length() - suffix.length();
+            return label > 0 && v.endsWith(suffix) && v.lastIndexOf('.', label - 1) < 0;
+        }
+    }
+
+    /** The opposite of another matcher, absent values included. */
+    record Not(StringMatcher negated) implements StringMatcher {
+        @Override
+        public boolean matches(String v) {
+            return !negated.matches(v);
+        }
+    }
+
     enum Present implements StringMatcher {
         INSTANCE;
 
