@@ -174,9 +174,8 @@ final class Schema {
 
     private void typeError(String path, String expected, JsonNode node) {
         typeErrors = true;
-        String actual = node.isTextual() ? "string" : node.isIntegralNumber() ? "integer" : node.isNumber() ? "number"
-                : node.isBoolean() ? "boolean" : node.isArray() ? "array" : "object";
-        findings.invalid(path, actual, "must be of type " + expected);
+        String shown = node.isContainerNode() ? (node.isArray() ? "array" : "object") : node.toString();
+        findings.error(path, "Invalid value: " + shown + ": must be of type " + expected);
     }
 
     private static Map<String, Type> fields(Class<?> record) {
