@@ -49,10 +49,6 @@ final class Findings {
         error(field, "Duplicate value: " + quote(value));
     }
 
-    boolean hasErrors() {
-        return !errors.isEmpty();
-    }
-
     void addAll(ValidationResult other) {
         errors.addAll(other.errors());
         warnings.addAll(other.warnings());

@@ -1,6 +1,7 @@
 package io.sluice.model.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.model.ResourceKind;
 import io.sluice.model.istio.DestinationRuleSpec;
 import io.sluice.model.istio.GatewaySpec;
 import io.sluice.model.istio.MeshConfigSpec;
@@ -9,11 +10,11 @@ import io.sluice.model.istio.VirtualServiceSpec;
 import io.sluice.model.istio.WorkloadEntrySpec;
 import io.sluice.model.kubernetes.IngressSpec;
 import io.sluice.model.kubernetes.ServiceSpec;
-import io.sluice.model.ResourceKind;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +32,7 @@ final class Schema {
                               Boolean immutable) {
     }
 
-    private record NamespaceSpec(java.util.List<String> finalizers) {
+    private record NamespaceSpec(List<String> finalizers) {
     }
 
     /** Real Kubernetes fields the typed records leave out because nothing in Sluice reads them. */
@@ -105,7 +106,7 @@ final class Schema {
         if (raw == JsonNode.class) {
             return;
         }
-        if (raw == java.util.List.class) {
+        if (raw == List.class) {
             if (!node.isArray()) {
                 typeError(path, "array", node);
                 return;

@@ -53,6 +53,10 @@ public final class Validation {
         return f.result();
     }
 
+    /**
+     * Validates a decoded object. Its metadata is checked as far as {@link ObjectMeta} keeps it
+     * (name, namespace, labels, annotation keys); unknown metadata fields need {@link #validateDocument}.
+     */
     public static ValidationResult validate(Resource resource, FieldValidation mode) {
         Findings f = new Findings(mode);
         metadata(resource.kind(), resource.metadata(), f);
