@@ -89,6 +89,10 @@ public final class Manifests {
         String apiVersion = doc.path("apiVersion").asText("");
         String kindName = doc.path("kind").asText("");
         String name = doc.path("metadata").path("name").asText("");
+        // the book keeps Envoy's own bootstrap files beside its manifests; they are not a mistake
+        if (apiVersion.isEmpty() && kindName.isEmpty() && doc.has("static_resources")) {
+            return new Skipped(index, "", "", "", "not a Kubernetes object (an Envoy bootstrap), skipped");
+        }
         List<Violation> violations = new ArrayList<>();
         if (apiVersion.isEmpty()) {
             violations.add(new Violation("apiVersion", "Required value"));

@@ -1,0 +1,487 @@
+package io.sluice.model.validation;
+
+import static io.sluice.model.validation.Findings.at;
+import static io.sluice.model.validation.Findings.key;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.model.istio.Destination;
+import io.sluice.model.istio.DestinationRuleSpec;
+import io.sluice.model.istio.GatewaySpec;
+import io.sluice.model.istio.MeshConfigSpec;
+import io.sluice.model.istio.Percent;
+import io.sluice.model.istio.ServiceEntrySpec;
+import io.sluice.model.istio.StringMatch;
+import io.sluice.model.istio.VirtualServiceSpec;
+import io.sluice.model.istio.VirtualServiceSpec.HTTPRoute;
+import io.sluice.model.istio.WorkloadEntrySpec;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The checks Istio's validating webhook makes, with the field path of every problem. */
+final class IstioRules {
+
+    static final List<String> GATEWAY_PROTOCOLS =
+            List.of("HTTP", "HTTPS", "HTTP2", "GRPC", "TCP", "TLS", "MONGO", "REDIS", "MYSQL");
+    static final List<String> SERVICE_PROTOCOLS =
+            List.of("HTTP", "HTTPS", "HTTP2", "GRPC", "GRPC-WEB", "TCP", "TLS", "MONGO", "REDIS", "MYSQL", "UDP");
+    static final List<String> TLS_MODES =
+            List.of("PASSTHROUGH", "SIMPLE", "MUTUAL", "AUTO_PASSTHROUGH", "ISTIO_MUTUAL", "OPTIONAL_MUTUAL");
+    static final List<String> LOCATIONS = List.of("MESH_EXTERNAL", "MESH_INTERNAL");
+    static final List<String> RESOLUTIONS = List.of("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN");
+    static final List<String> OUTBOUND_MODES = List.of("ALLOW_ANY", "REGISTRY_ONLY");
+
+    private IstioRules() {
+    }
+
+    /** {@code raw} is the spec as sent, for the fields the records do not carry. */
+    static void virtualService(VirtualServiceSpec spec, JsonNode raw, Findings f) {
+        if (spec.hosts().isEmpty()) {
+            f.required("spec.hosts", "virtual service must have at least one host");
+        }
+        for (int i = 0; i < spec.hosts().size(); i++) {
+            Formats.host(f, at("spec.hosts", i), spec.hosts().get(i));
+        }
+        if (spec.http().isEmpty() && spec.tls().isEmpty() && spec.tcp().isEmpty()) {
+            f.required("spec.http", "http, tls or tcp must have at least one route");
+        }
+        for (int i = 0; i < spec.http().size(); i++) {
+            boolean delegated = raw.path("http").path(i).has("delegate");
+            httpRoute(spec.http().get(i), delegated, at("spec.http", i), f);
+        }
+        for (int i = 0; i < spec.tls().size(); i++) {
+            tlsRoute(spec.tls().get(i), at("spec.tls", i), f);
+        }
+    }
+
+    private static void httpRoute(HTTPRoute r, boolean delegated, String path, Findings f) {
+        boolean route = !r.route().isEmpty();
+        boolean redirect = r.redirect() != null;
+        boolean direct = r.directResponse() != null;
+        // the schema walk reports delegate as not supported; such a rule is not also missing its route
+        if (!route && !redirect && !direct && !delegated) {
+            f.required(path, "HTTP route must have one of route, redirect or directResponse");
+        }
+        if (redirect && route) {
+            f.error(at(path, "redirect"), "HTTP route cannot contain both route and redirect");
+        }
+        if (redirect && r.rewrite() != null) {
+            f.error(at(path, "rewrite"), "HTTP route rule cannot contain both rewrite and redirect");
+        }
+        if (direct && (route || redirect)) {
+            f.error(at(path, "directResponse"), "directResponse cannot be combined with route or redirect");
+        }
+        for (int j = 0; j < r.match().size(); j++) {
+            httpMatch(r.match().get(j), at(at(path, "match"), j), f);
+        }
+        weights(r.route().stream().map(d -> d.weight()).toList(), at(path, "route"), f);
+        for (int j = 0; j < r.route().size(); j++) {
+            var d = r.route().get(j);
+            String p = at(at(path, "route"), j);
+            destination(d.destination(), at(p, "destination"), f);
+            headers(d.headers(), at(p, "headers"), f);
+        }
+        if (redirect) {
+            redirect(r.redirect(), at(path, "redirect"), f);
+        }
+        if (direct) {
+            directResponse(r.directResponse(), at(path, "directResponse"), f);
+        }
+        Formats.duration(f, at(path, "timeout"), r.timeout());
+        if (r.retries() != null) {
+            if (r.retries().attempts() != null && r.retries().attempts() < 0) {
+                f.invalid(at(path, "retries.attempts"), r.retries().attempts(), "attempts cannot be negative");
+            }
+            Formats.duration(f, at(path, "retries.perTryTimeout"), r.retries().perTryTimeout());
+        }
+        if (r.fault() != null) {
+            fault(r.fault(), at(path, "fault"), f);
+        }
+        if (r.mirror() != null) {
+            destination(r.mirror(), at(path, "mirror"), f);
+        }
+        percent(r.mirrorPercentage(), at(path, "mirrorPercentage"), f);
+        for (int j = 0; j < r.mirrors().size(); j++) {
+            String p = at(at(path, "mirrors"), j);
+            if (r.mirrors().get(j).destination() == null) {
+                f.required(at(p, "destination"), "");
+            } else {
+                destination(r.mirrors().get(j).destination(), at(p, "destination"), f);
+            }
+            percent(r.mirrors().get(j).percentage(), at(p, "percentage"), f);
+        }
+        headers(r.headers(), at(path, "headers"), f);
+    }
+
+    private static void httpMatch(VirtualServiceSpec.HTTPMatchRequest m, String path, Findings f) {
+        stringMatch(m.uri(), at(path, "uri"), f);
+        stringMatch(m.scheme(), at(path, "scheme"), f);
+        stringMatch(m.method(), at(path, "method"), f);
+        stringMatch(m.authority(), at(path, "authority"), f);
+        headerMatches(m.headers(), at(path, "headers"), f);
+        headerMatches(m.withoutHeaders(), at(path, "withoutHeaders"), f);
+        m.queryParams().forEach((k, v) -> stringMatch(v, key(at(path, "queryParams"), k), f));
+        Formats.port(f, at(path, "port"), m.port());
+    }
+
+    private static void headerMatches(Map<String, StringMatch> headers, String path, Findings f) {
+        headers.forEach((name, match) -> {
+            String p = key(path, name);
+            // pseudo-headers such as :authority may be matched, though not set
+            Formats.headerName(f, p, name.startsWith(":") ? name.substring(1) : name);
+            stringMatch(match, p, f);
+        });
+    }
+
+    private static void stringMatch(StringMatch m, String path, Findings f) {
+        if (m == null) {
+            return;
+        }
+        int set = (m.exact() != null ? 1 : 0) + (m.prefix() != null ? 1 : 0) + (m.regex() != null ? 1 : 0);
+        if (set > 1) {
+            f.error(path, "only one of exact, prefix or regex may be set");
+        }
+        Formats.regex(f, at(path, "regex"), m.regex());
+    }
+
+    /** Istio refuses negative weights and a split where no destination gets any traffic. */
+    private static void weights(List<Integer> weights, String path, Findings f) {
+        int total = 0;
+        for (int j = 0; j < weights.size(); j++) {
+            Integer w = weights.get(j);
+            if (w != null && w < 0) {
+                f.invalid(at(at(path, j), "weight"), w, "weight must not be negative");
+            }
+            total += w == null || w < 0 ? 0 : w;
+        }
+        if (weights.size() > 1 && total == 0) {
+            f.invalid(path, total, "total destination weight must be greater than 0");
+        }
+    }
+
+    private static void destination(Destination d, String path, Findings f) {
+        if (d == null) {
+            f.required(path, "");
+            return;
+        }
+        if (d.host() == null || d.host().isBlank()) {
+            f.required(at(path, "host"), "destination must have a host");
+        } else if (!Formats.host(d.host()) || d.host().contains("*")) {
+            f.invalid(at(path, "host"), d.host(), "invalid destination host: must be a service name without wildcards");
+        }
+        if (d.subset() != null) {
+            Formats.dns1123Label(f, at(path, "subset"), d.subset());
+        }
+        Formats.port(f, at(path, "port.number"), d.portNumber());
+    }
+
+    private static void headers(VirtualServiceSpec.Headers h, String path, Findings f) {
+        if (h == null) {
+            return;
+        }
+        headerOperations(h.request(), at(path, "request"), f);
+        headerOperations(h.response(), at(path, "response"), f);
+    }
+
+    private static void headerOperations(VirtualServiceSpec.HeaderOperations ops, String path, Findings f) {
+        if (ops == null) {
+            return;
+        }
+        ops.set().keySet().forEach(n -> Formats.headerName(f, key(at(path, "set"), n), n));
+        ops.add().keySet().forEach(n -> Formats.headerName(f, key(at(path, "add"), n), n));
+        for (int i = 0; i < ops.remove().size(); i++) {
+            Formats.headerName(f, at(at(path, "remove"), i), ops.remove().get(i));
+        }
+    }
+
+    private static void redirect(VirtualServiceSpec.HTTPRedirect r, String path, Findings f) {
+        if (r.redirectCode() != null && (r.redirectCode() < 300 || r.redirectCode() > 399)) {
+            f.invalid(at(path, "redirectCode"), r.redirectCode(), "redirect code must be a 3xx status");
+        }
+        Formats.port(f, at(path, "port"), r.port());
+        if (r.port() != null && r.derivePort() != null) {
+            f.error(at(path, "derivePort"), "only one of port or derivePort may be set");
+        }
+        if (r.derivePort() != null && !List.of("FROM_PROTOCOL_DEFAULT", "FROM_REQUEST_PORT").contains(r.derivePort())) {
+            f.unsupported(at(path, "derivePort"), r.derivePort(), List.of("FROM_PROTOCOL_DEFAULT", "FROM_REQUEST_PORT"));
+        }
+    }
+
+    private static void directResponse(VirtualServiceSpec.HTTPDirectResponse d, String path, Findings f) {
+        if (d.status() == null) {
+            f.required(at(path, "status"), "");
+        } else if (d.status() < 200 || d.status() > 599) {
+            f.invalid(at(path, "status"), d.status(), "status must be in the range 200 to 599");
+        }
+        if (d.body() != null) {
+            if (d.body().string() != null && d.body().bytes() != null) {
+                f.error(at(path, "body"), "only one of string or bytes may be set");
+            }
+            if (d.body().bytes() != null) {
+                Formats.base64(f, at(path, "body.bytes"), d.body().bytes());
+            }
+        }
+    }
+
+    private static void fault(VirtualServiceSpec.HTTPFaultInjection fault, String path, Findings f) {
+        if (fault.delay() == null && fault.abort() == null) {
+            f.required(path, "fault injection must have an abort and/or a delay");
+        }
+        var delay = fault.delay();
+        if (delay != null) {
+            if (delay.fixedDelay() == null) {
+                f.required(at(path, "delay.fixedDelay"), "");
+            }
+            Formats.duration(f, at(path, "delay.fixedDelay"), delay.fixedDelay());
+            percent(delay.percentage(), at(path, "delay.percentage"), f);
+            if (delay.percent() != null && (delay.percent() < 0 || delay.percent() > 100)) {
+                f.invalid(at(path, "delay.percent"), delay.percent(), "percentage must be in the range [0, 100]");
+            }
+        }
+        var abort = fault.abort();
+        if (abort != null) {
+            if (abort.httpStatus() == null && abort.grpcStatus() == null) {
+                f.required(at(path, "abort"), "one of httpStatus or grpcStatus");
+            }
+            if (abort.httpStatus() != null && (abort.httpStatus() < 200 || abort.httpStatus() > 599)) {
+                f.invalid(at(path, "abort.httpStatus"), abort.httpStatus(), "status must be in the range 200 to 599");
+            }
+            percent(abort.percentage(), at(path, "abort.percentage"), f);
+        }
+    }
+
+    private static void percent(Percent p, String path, Findings f) {
+        if (p != null) {
+            Formats.percentage(f, at(path, "value"), p.value());
+        }
+    }
+
+    private static void tlsRoute(VirtualServiceSpec.TLSRoute r, String path, Findings f) {
+        if (r.match().isEmpty()) {
+            f.required(at(path, "match"), "TLS route must have at least one match condition");
+        }
+        for (int j = 0; j < r.match().size(); j++) {
+            var m = r.match().get(j);
+            String p = at(at(path, "match"), j);
+            if (m.sniHosts().isEmpty()) {
+                f.required(at(p, "sniHosts"), "TLS match must have at least one SNI host");
+            }
+            for (int k = 0; k < m.sniHosts().size(); k++) {
+                Formats.host(f, at(at(p, "sniHosts"), k), m.sniHosts().get(k));
+            }
+            Formats.port(f, at(p, "port"), m.port());
+        }
+        if (r.route().isEmpty()) {
+            f.required(at(path, "route"), "TLS route is required");
+        }
+        weights(r.route().stream().map(d -> d.weight()).toList(), at(path, "route"), f);
+        for (int j = 0; j < r.route().size(); j++) {
+            destination(r.route().get(j).destination(), at(at(at(path, "route"), j), "destination"), f);
+        }
+    }
+
+    static void destinationRule(DestinationRuleSpec spec, Findings f) {
+        if (spec.host() == null || spec.host().isBlank()) {
+            f.required("spec.host", "destination rule must have a host");
+        } else {
+            Formats.host(f, "spec.host", spec.host());
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < spec.subsets().size(); i++) {
+            String name = spec.subsets().get(i).name();
+            String p = at(at("spec.subsets", i), "name");
+            if (name == null || name.isBlank()) {
+                f.required(p, "subset must have a name");
+            } else if (!names.add(name)) {
+                f.duplicate(p, name);
+            } else {
+                Formats.dns1123Label(f, p, name);
+            }
+        }
+    }
+
+    static void gateway(GatewaySpec spec, Findings f) {
+        if (spec.servers().isEmpty()) {
+            f.required("spec.servers", "gateway must have at least one server");
+        }
+        Set<String> portNames = new HashSet<>();
+        for (int i = 0; i < spec.servers().size(); i++) {
+            var server = spec.servers().get(i);
+            String path = at("spec.servers", i);
+            String protocol = server(server, path, f);
+            if (server.port() != null && server.port().name() != null && !portNames.add(server.port().name())) {
+                f.duplicate(at(path, "port.name"), server.port().name());
+            }
+            serverTls(server, protocol, path, f);
+        }
+    }
+
+    /** Checks a server's hosts and port; returns its protocol in upper case, or "" when it has none. */
+    private static String server(GatewaySpec.Server server, String path, Findings f) {
+        if (server.hosts().isEmpty()) {
+            f.required(at(path, "hosts"), "server must have at least one host");
+        }
+        for (int j = 0; j < server.hosts().size(); j++) {
+            String host = server.hosts().get(j);
+            int slash = host.indexOf('/');
+            String ns = slash < 0 ? null : host.substring(0, slash);
+            if (ns != null && !ns.equals("*") && !ns.equals(".")) {
+                Formats.dns1123Label(f, at(at(path, "hosts"), j), ns);
+            }
+            Formats.host(f, at(at(path, "hosts"), j), host.substring(slash + 1));
+        }
+        var port = server.port();
+        if (port == null) {
+            f.required(at(path, "port"), "server must have a port");
+            return "";
+        }
+        if (port.number() == null) {
+            f.required(at(path, "port.number"), "");
+        }
+        Formats.port(f, at(path, "port.number"), port.number());
+        Formats.port(f, at(path, "port.targetPort"), port.targetPort());
+        if (port.protocol() == null || port.protocol().isBlank()) {
+            f.required(at(path, "port.protocol"), "");
+            return "";
+        }
+        String protocol = port.protocol().toUpperCase(Locale.ROOT);
+        if (!GATEWAY_PROTOCOLS.contains(protocol)) {
+            f.unsupported(at(path, "port.protocol"), port.protocol(), GATEWAY_PROTOCOLS);
+        }
+        return protocol;
+    }
+
+    private static void serverTls(GatewaySpec.Server server, String protocol, String path, Findings f) {
+        var tls = server.tls();
+        if (tls == null) {
+            if (protocol.equals("HTTPS") || protocol.equals("TLS")) {
+                f.required(at(path, "tls"), "server must have TLS settings for HTTPS/TLS protocols");
+            }
+            return;
+        }
+        // an HTTP server's tls block only says whether to redirect to HTTPS
+        if (tls.mode() == null) {
+            return;
+        }
+        String mode = tls.mode();
+        if (!TLS_MODES.contains(mode)) {
+            f.unsupported(at(path, "tls.mode"), mode, TLS_MODES);
+            return;
+        }
+        boolean credential = notBlank(tls.credentialName())
+                || (tls.credentialNames() != null && !tls.credentialNames().isEmpty());
+        boolean files = notBlank(tls.serverCertificate()) && notBlank(tls.privateKey());
+        if ((mode.equals("SIMPLE") || mode.equals("MUTUAL")) && !credential && !files) {
+            f.required(at(path, "tls.credentialName"),
+                    mode + " TLS requires credentialName, or serverCertificate and privateKey");
+        }
+        if (mode.equals("MUTUAL") && !credential && !notBlank(tls.caCertificates())) {
+            f.required(at(path, "tls.caCertificates"), "MUTUAL TLS requires caCertificates unless credentialName is set");
+        }
+        if (mode.equals("ISTIO_MUTUAL") && (credential || files)) {
+            f.error(at(path, "tls"), "ISTIO_MUTUAL TLS cannot have associated credentials");
+        }
+    }
+
+    static void serviceEntry(ServiceEntrySpec spec, Findings f) {
+        if (spec.hosts().isEmpty()) {
+            f.required("spec.hosts", "service entry must have at least one host");
+        }
+        for (int i = 0; i < spec.hosts().size(); i++) {
+            String host = spec.hosts().get(i);
+            if (host.equals("*")) {
+                f.invalid(at("spec.hosts", i), host, "invalid host: a service entry cannot capture every host");
+            } else {
+                Formats.host(f, at("spec.hosts", i), host);
+            }
+        }
+        for (int i = 0; i < spec.addresses().size(); i++) {
+            if (!Formats.ipOrCidr(spec.addresses().get(i))) {
+                f.invalid(at("spec.addresses", i), spec.addresses().get(i), "must be an IP address or CIDR block");
+            }
+        }
+        if (spec.location() != null && !LOCATIONS.contains(spec.location())) {
+            f.unsupported("spec.location", spec.location(), LOCATIONS);
+        }
+        String resolution = spec.resolution() == null ? "NONE" : spec.resolution();
+        if (!RESOLUTIONS.contains(resolution)) {
+            f.unsupported("spec.resolution", spec.resolution(), RESOLUTIONS);
+        }
+        Set<String> portNames = new HashSet<>();
+        Set<Integer> numbers = new HashSet<>();
+        for (int i = 0; i < spec.ports().size(); i++) {
+            var port = spec.ports().get(i);
+            String p = at("spec.ports", i);
+            if (port.number() == null) {
+                f.required(at(p, "number"), "");
+            } else if (!numbers.add(port.number())) {
+                f.duplicate(at(p, "number"), port.number());
+            }
+            Formats.port(f, at(p, "number"), port.number());
+            Formats.port(f, at(p, "targetPort"), port.targetPort());
+            if (port.protocol() == null || port.protocol().isBlank()) {
+                f.required(at(p, "protocol"), "");
+            } else if (!SERVICE_PROTOCOLS.contains(port.protocol().toUpperCase(Locale.ROOT))) {
+                f.unsupported(at(p, "protocol"), port.protocol(), SERVICE_PROTOCOLS);
+            }
+            if (port.name() != null) {
+                portNames.add(port.name());
+            }
+        }
+        boolean selector = spec.workloadSelector() != null;
+        if (selector && !spec.endpoints().isEmpty()) {
+            f.error("spec.workloadSelector", "only one of endpoints or workloadSelector may be set");
+        }
+        if (resolution.equals("STATIC") && spec.endpoints().isEmpty() && !selector) {
+            f.required("spec.endpoints", "STATIC resolution requires endpoints or a workloadSelector");
+        }
+        if (resolution.equals("DNS") || resolution.equals("DNS_ROUND_ROBIN")) {
+            if (spec.endpoints().isEmpty()) {
+                for (int i = 0; i < spec.hosts().size(); i++) {
+                    if (spec.hosts().get(i).startsWith("*")) {
+                        f.invalid(at("spec.hosts", i), spec.hosts().get(i),
+                                "a wildcard host cannot be resolved by DNS without endpoints");
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < spec.endpoints().size(); i++) {
+            var e = spec.endpoints().get(i);
+            String p = at("spec.endpoints", i);
+            endpoint(e, p, f);
+            if (e.address() != null && resolution.equals("STATIC") && !Formats.ip(e.address())
+                    && !e.address().startsWith("unix://")) {
+                f.invalid(at(p, "address"), e.address(), "STATIC resolution requires an IP address");
+            }
+            e.ports().keySet().stream().filter(name -> !portNames.contains(name)).forEach(name ->
+                    f.invalid(key(at(p, "ports"), name), name, "endpoint port is not defined by the service entry"));
+        }
+    }
+
+    static void workloadEntry(WorkloadEntrySpec spec, Findings f) {
+        endpoint(spec, "spec", f);
+    }
+
+    private static void endpoint(WorkloadEntrySpec e, String path, Findings f) {
+        if (e.address() == null || e.address().isBlank()) {
+            f.required(at(path, "address"), "");
+        }
+        e.ports().forEach((name, number) -> Formats.port(f, key(at(path, "ports"), name), number));
+        if (e.weight() != null && e.weight() < 0) {
+            f.invalid(at(path, "weight"), e.weight(), "weight must not be negative");
+        }
+    }
+
+    static void meshConfig(MeshConfigSpec spec, Findings f) {
+        var policy = spec.outboundTrafficPolicy();
+        if (policy != null && policy.mode() != null && !OUTBOUND_MODES.contains(policy.mode())) {
+            f.unsupported("spec.outboundTrafficPolicy.mode", policy.mode(), OUTBOUND_MODES);
+        }
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+}

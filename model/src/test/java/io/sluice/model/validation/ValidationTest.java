@@ -1,0 +1,195 @@
+package io.sluice.model.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.model.Manifests;
+import io.sluice.model.Violation;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ValidationTest {
+
+    private static final String UNKNOWN_AND_UNSUPPORTED = """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: vs, namespace: ns1, colour: blue}
+            spec:
+              hosts: [a]
+              extra: 1
+              http:
+              - route: [{destination: {host: a, hots: b}}]
+                foo: 1
+                corsPolicy: {allowOrigins: [{exact: x}]}
+              - match: [{uri: {prefix: /, bar: 2}}]
+                route: [{destination: {host: a}}]
+            """;
+
+    static ValidationResult validate(String yaml, FieldValidation mode) throws Manifests.MalformedException {
+        return Validation.validateDocument(Manifests.documents(yaml).getFirst(), mode);
+    }
+
+    @Test
+    void strictReportsEveryUnknownFieldNotJustTheFirst() throws Exception {
+        ValidationResult r = validate(UNKNOWN_AND_UNSUPPORTED, FieldValidation.STRICT);
+        assertEquals(List.of("metadata.colour", "spec.extra", "spec.http[0].route[0].destination.hots",
+                        "spec.http[0].foo", "spec.http[0].corsPolicy", "spec.http[1].match[0].uri.bar"),
+                r.errors().stream().map(Violation::field).toList());
+        assertEquals(List.of(), r.warnings());
+    }
+
+    @Test
+    void warnTurnsUnknownAndUnsupportedFieldsIntoWarnings() throws Exception {
+        ValidationResult r = validate(UNKNOWN_AND_UNSUPPORTED, FieldValidation.WARN);
+        assertTrue(r.valid(), r.errors()::toString);
+        assertEquals(6, r.warnings().size());
+        assertTrue(r.warnings().contains(new Violation("spec.http[0].corsPolicy", "not supported yet")));
+    }
+
+    @Test
+    void ignoreDropsUnknownFieldsButKeepsRuleViolations() throws Exception {
+        ValidationResult r = validate("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: vs}
+                spec: {hosts: [a], http: [{route: [{destination: {host: a}, weight: -1}]}], foo: 1}
+                """, FieldValidation.IGNORE);
+        assertEquals(List.of(new Violation("spec.http[0].route[0].weight",
+                "Invalid value: -1: weight must not be negative")), r.errors());
+        assertEquals(List.of(), r.warnings());
+    }
+
+    @Test
+    void aDelegatingRuleIsNotAlsoReportedAsMissingItsRoute() throws Exception {
+        ValidationResult r = validate("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: vs}
+                spec: {hosts: [a], http: [{delegate: {name: other}}]}
+                """, FieldValidation.WARN);
+        assertTrue(r.valid(), r.errors()::toString);
+        assertEquals(List.of(new Violation("spec.http[0].delegate", "not supported yet")), r.warnings());
+    }
+
+    @Test
+    void everyRuleViolationOfOneObjectIsCollected() throws Exception {
+        ValidationResult r = validate("""
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: gw}
+                spec:
+                  servers:
+                  - {port: {number: 0, name: a, protocol: FTP}, hosts: [a.com]}
+                  - {port: {number: 443, name: b, protocol: HTTPS}}
+                """, FieldValidation.STRICT);
+        assertEquals(List.of("spec.servers[0].port.number", "spec.servers[0].port.protocol", "spec.servers[1].hosts",
+                "spec.servers[1].tls"), r.errors().stream().map(Violation::field).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata:
+          name: vs
+          generateName: vs-
+          creationTimestamp: null
+          finalizers: [a/b]
+          ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: c, uid: u}]
+          managedFields: [{manager: kubectl}]
+        spec:
+          hosts: ["*.example.com", reviews]
+          http:
+          - match: [{uri: {regex: '/api/v[0-9]+/(users|items)(/.*)?'}, headers: {":authority": {exact: a}}}]
+            route:
+            - {destination: {host: reviews, subset: v1}, weight: 0}
+            - {destination: {host: reviews, subset: v2, port: {number: 9080}}, weight: 100}
+            timeout: 1h30m
+            retries: {attempts: 3, perTryTimeout: 500ms, retryOn: 5xx}
+            fault: {delay: {fixedDelay: 1.5s, percentage: {value: 0.1}}, abort: {httpStatus: 503, percentage: {value: 100}}}
+            mirror: {host: shadow}
+            mirrorPercentage: {value: 100.0}
+          - redirect: {uri: /new, redirectCode: 308}
+          - directResponse: {status: 200, body: {string: ok}}
+        """,
+        """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: db}
+        spec:
+          hosts: [db.internal]
+          addresses: [10.1.0.0/16, 192.168.0.7]
+          location: MESH_INTERNAL
+          resolution: DNS
+          ports: [{number: 5432, name: tcp, protocol: tcp}]
+        """,
+        """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: vms}
+        spec:
+          hosts: [vm.internal]
+          resolution: STATIC
+          ports: [{number: 80, name: http, protocol: HTTP}]
+          endpoints: [{address: 10.0.0.1, ports: {http: 8080}, labels: {app: vm}}]
+        """,
+        """
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: gw}
+        spec:
+          servers:
+          - {port: {number: 443, name: https, protocol: https}, hosts: [ns1/a.com], tls: {mode: MUTUAL, credentialName: c}}
+          - {port: {number: 8443, name: files, protocol: HTTPS}, hosts: ["*/b.com"],
+             tls: {mode: SIMPLE, serverCertificate: /c.pem, privateKey: /k.pem}}
+          - {port: {number: 15443, name: tls, protocol: TLS}, hosts: ["*"], tls: {mode: AUTO_PASSTHROUGH}}
+        """,
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: cred}
+        type: kubernetes.io/tls
+        data: {tls.crt: YWJj, tls.key: ZGVm}
+        """,
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: opaque}
+        stringData: {password: s3cret}
+        immutable: true
+        """,
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          type: LoadBalancer
+          sessionAffinity: ClientIP
+          loadBalancerSourceRanges: [10.0.0.0/8]
+          ports: [{name: http, port: 80, targetPort: http-web}, {name: grpc, port: 9090, protocol: TCP}]
+        """,
+        """
+        apiVersion: sluice.io/v1
+        kind: MeshConfig
+        metadata: {name: mesh, namespace: istio-system}
+        spec: {outboundTrafficPolicy: {mode: REGISTRY_ONLY}}
+        """
+    })
+    void validDocumentsHaveNoFindings(String yaml) throws Exception {
+        ValidationResult r = validate(yaml, FieldValidation.STRICT);
+        assertEquals(List.of(), r.errors());
+        assertEquals(List.of(), r.warnings());
+    }
+
+    @Test
+    void fieldValidationParsesKubectlSpelling() {
+        assertEquals(FieldValidation.STRICT, FieldValidation.parse(null));
+        assertEquals(FieldValidation.WARN, FieldValidation.parse("Warn"));
+        assertEquals(FieldValidation.IGNORE, FieldValidation.parse("Ignore"));
+        assertThrows(IllegalArgumentException.class, () -> FieldValidation.parse("Loud"));
+    }
+}
