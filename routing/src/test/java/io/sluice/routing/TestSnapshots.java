@@ -6,14 +6,11 @@ import io.sluice.model.ResourceKey;
 import io.sluice.model.registry.Endpoint;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.ServicePort;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.sluice.testing.BookFiles;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -85,16 +82,9 @@ final class TestSnapshots {
         return new Endpoint(address, Map.of(80, port), l, true, address);
     }
 
-    /** A file of the book's Chapter 4, copied unchanged into the test resources. */
+    /** A file of the book's Chapter 4 (see {@link BookFiles}). */
     static String book(String file) {
-        try (InputStream in = TestSnapshots.class.getResourceAsStream("/book-chapter4/" + file)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no book file " + file);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BookFiles.read(file);
     }
 
     /** The route a request takes on a gateway port, or null when the host or no rule matches. */

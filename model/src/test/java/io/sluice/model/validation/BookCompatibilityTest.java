@@ -9,7 +9,6 @@ import io.sluice.model.Manifests;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKey;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,28 +16,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import io.sluice.testing.BookFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every file of the book's chapter 4 must pass strict validation unchanged. CI reads the copy in
- * the test resources; {@code -Dsluice.compat.dir} points the test at the shared originals instead.
+ * Every file of the book's chapter 4 must pass strict validation unchanged; the files come from
+ * {@link BookFiles} (the repository's copy, or the folder {@code -Dsluice.compat.dir} names).
  */
 class BookCompatibilityTest {
 
     /** Kinds the book applies that Sluice leaves to Kubernetes. */
     private static final Set<String> SKIPPED_KINDS = Set.of("Deployment", "Pod", "ConfigMap", "");
 
-    static Path bookDir() throws URISyntaxException {
-        String dir = System.getProperty("sluice.compat.dir", "");
-        if (!dir.isBlank()) {
-            return Path.of(dir);
-        }
-        return Path.of(BookCompatibilityTest.class.getResource("/book-chapter4").toURI());
+    static Path bookDir() {
+        return BookFiles.dir();
     }
 
-    static Stream<Path> bookFiles() throws IOException, URISyntaxException {
+    static Stream<Path> bookFiles() throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.list(bookDir())) {
             files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
