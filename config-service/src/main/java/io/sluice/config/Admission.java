@@ -1,61 +1,107 @@
 package io.sluice.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.model.Manifests;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKey;
 import io.sluice.model.Violation;
+import io.sluice.model.validation.Analyzer;
+import io.sluice.model.validation.FieldValidation;
+import io.sluice.model.validation.ValidationResult;
+import io.sluice.model.validation.Validation;
 import io.sluice.service.ApiException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Decides what of a submitted text may be written: every document decoded and validated, and either
  * all of them are admitted or the request fails naming each bad document and field. Kinds Sluice does
- * not manage are reported as skipped, as kubectl would not fail on them either.
+ * not manage are reported as skipped, as kubectl would not fail on them either. References between
+ * objects are checked as warnings, the way {@code istioctl analyze} reports them.
  */
 final class Admission {
 
     record Admitted(List<Resource> resources, List<Outcome> skipped, List<Violation> warnings) {
     }
 
+    private final Supplier<Collection<Resource>> stored;
+    private final Supplier<Set<String>> registeredHosts;
+
+    /**
+     * @param stored          the config as it is now, to analyse the new objects against
+     * @param registeredHosts host names the registry knows (services with workloads, ServiceEntries)
+     */
+    Admission(Supplier<Collection<Resource>> stored, Supplier<Set<String>> registeredHosts) {
+        this.stored = stored;
+        this.registeredHosts = registeredHosts;
+    }
+
     Admitted admit(String text, String defaultNamespace, String fieldValidation) {
-        List<Manifests.Decoded> decoded;
+        FieldValidation mode = FieldValidation.parse(fieldValidation);
+        List<JsonNode> docs;
         try {
-            decoded = Manifests.decode(text == null ? "" : text, defaultNamespace);
+            docs = Manifests.documents(text == null ? "" : text);
         } catch (Manifests.MalformedException e) {
             throw ApiException.invalid(e.getMessage(), List.of());
         }
         List<Resource> resources = new ArrayList<>();
         List<Outcome> skipped = new ArrayList<>();
         List<Violation> errors = new ArrayList<>();
+        List<Violation> warnings = new ArrayList<>();
         Set<ResourceKey> seen = new HashSet<>();
-        for (Manifests.Decoded d : decoded) {
+        for (int i = 0; i < docs.size(); i++) {
+            Manifests.Decoded d = Manifests.decode(i, docs.get(i), defaultNamespace);
             switch (d) {
                 case Manifests.Accepted a -> {
-                    if (!seen.add(a.resource().key())) {
-                        errors.add(new Violation(prefix(d.index(), a.resource().kind().kind(), a.resource().name()),
-                                "the same object appears twice in one request"));
+                    Resource r = a.resource();
+                    String prefix = prefix(i, r.kind().kind(), r.name());
+                    if (!seen.add(r.key())) {
+                        errors.add(new Violation(prefix, "the same object appears twice in one request"));
                     }
-                    resources.add(a.resource());
+                    ValidationResult v = Validation.validateDocument(docs.get(i), mode);
+                    v.errors().forEach(e -> errors.add(new Violation(prefix + e.field(), e.reason())));
+                    v.warnings().forEach(w -> warnings.add(new Violation(prefix + w.field(), w.reason())));
+                    resources.add(r);
                 }
-                case Manifests.Skipped s -> skipped.add(new Outcome(
-                        s.kind().toLowerCase(java.util.Locale.ROOT) + "/" + s.name(), null, "skipped", null, s.reason()));
+                case Manifests.Skipped s -> skipped.add(new Outcome(skippedName(i, s), null, "skipped", null,
+                        s.reason()));
                 case Manifests.Rejected r -> r.violations().forEach(v -> errors.add(
                         new Violation(prefix(r.index(), r.kind(), r.name()) + v.field(), v.reason())));
             }
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors.size() == 1 ? "invalid document: " + errors.getFirst()
-                    : errors.size() + " errors: " + errors, errors);
+                    : errors.size() + " errors, first: " + errors.getFirst(), errors);
         }
-        return new Admitted(resources, skipped, List.of());
+        warnings.addAll(analyze(resources));
+        return new Admitted(resources, skipped, warnings);
     }
 
     /** Warnings about references between objects, as {@code istioctl analyze} gives them. */
-    List<Violation> analyze(List<Resource> resources) {
-        return List.of();
+    List<Violation> analyze(List<Resource> changed) {
+        Map<ResourceKey, Resource> all = new HashMap<>();
+        stored.get().forEach(r -> all.put(r.key(), r));
+        changed.forEach(r -> all.put(r.key(), r));
+        Collection<Resource> targets = changed.isEmpty() ? all.values() : changed;
+        return Analyzer.analyze(all.values(), targets, registeredHosts.get()).stream()
+                .map(w -> new Violation(w.objectDisplayName() + (w.field() == null ? "" : " " + w.field()), w.message()))
+                .toList();
+    }
+
+    /** kubectl's name for an object of a kind Sluice does not store: {@code deployment.apps/envoydummy}. */
+    private static String skippedName(int index, Manifests.Skipped s) {
+        if (s.kind().isEmpty()) {
+            return "document[" + index + "]";
+        }
+        int slash = s.apiVersion().indexOf('/');
+        String group = slash < 0 ? "" : "." + s.apiVersion().substring(0, slash);
+        return s.kind().toLowerCase(java.util.Locale.ROOT) + group + "/" + s.name();
     }
 
     /** Names the document in a field path: {@code document[2] (VirtualService mockshop): spec.hosts}. */

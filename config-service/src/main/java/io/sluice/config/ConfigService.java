@@ -6,6 +6,7 @@ import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.TopicAdmin;
 import io.sluice.model.Json;
 import io.sluice.model.Resource;
+import io.sluice.model.registry.ServiceEndpoints;
 import java.time.Duration;
 
 /**
@@ -18,11 +19,14 @@ public final class ConfigService implements AutoCloseable {
     public static final String TRANSACTIONAL_ID = "sluice-config-writer";
 
     private final CompactedTopicStore<Resource> store;
+    private final CompactedTopicStore<ServiceEndpoints> registry;
     private final ConfigWriter writer;
     private final WebServer server;
 
-    private ConfigService(CompactedTopicStore<Resource> store, ConfigWriter writer, WebServer server) {
+    private ConfigService(CompactedTopicStore<Resource> store, CompactedTopicStore<ServiceEndpoints> registry,
+                          ConfigWriter writer, WebServer server) {
         this.store = store;
+        this.registry = registry;
         this.writer = writer;
         this.server = server;
     }
@@ -37,14 +41,20 @@ public final class ConfigService implements AutoCloseable {
                 "sluice-config-service", (key, value, offset) -> Json.fromRecord(value, offset)).start();
         String txId = TRANSACTIONAL_ID + "-" + kafka.topics().config();
         ConfigWriter writer = new ConfigWriter(kafka, txId, store);
-        ConfigApi api = new ConfigApi(store, writer, new Admission(), token);
+        // the registry's view, read only to warn about destinations nobody serves
+        CompactedTopicStore<ServiceEndpoints> registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(),
+                "sluice-config-service-registry", (key, value, offset) -> Json.read(value, ServiceEndpoints.class))
+                .start();
+        Admission admission = new Admission(() -> store.snapshot().entries().values(),
+                () -> registry.snapshot().entries().keySet());
+        ConfigApi api = new ConfigApi(store, writer, admission, token);
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
                 .routing(api::routing)
                 .build()
                 .start();
-        return new ConfigService(store, writer, server);
+        return new ConfigService(store, registry, writer, server);
     }
 
     public int port() {
@@ -60,5 +70,6 @@ public final class ConfigService implements AutoCloseable {
         server.stop();
         writer.close();
         store.close();
+        registry.close();
     }
 }

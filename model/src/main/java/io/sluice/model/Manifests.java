@@ -111,7 +111,7 @@ public final class Manifests {
             }
             if (!apiVersion.contains(".") || apiVersion.contains(".k8s.io/") || apiVersion.startsWith("apps/")
                     || apiVersion.startsWith("batch/") || apiVersion.startsWith("policy/")) {
-                return new Skipped(index, apiVersion, kindName, name, "not managed by Sluice, skipped");
+                return new Skipped(index, apiVersion, kindName, name, "not managed by Sluice");
             }
             return new Rejected(index, kindName, name, List.of(new Violation("kind",
                     "no matches for kind \"" + kindName + "\" in version \"" + apiVersion + "\"")));
