@@ -87,7 +87,9 @@ final class Backend {
             labels.put(l.substring(0, eq), l.substring(eq + 1));
         }
         String servicePort = args.flag("service-port", null, null);
-        return new Workload(service, namespace, host.equals("0.0.0.0") ? "127.0.0.1" : host, port,
+        // the address others reach this backend at: --advertise, else the bind address
+        String address = args.flag("advertise", null, host.equals("0.0.0.0") ? "127.0.0.1" : host);
+        return new Workload(service, namespace, address, port,
                 servicePort == null ? null : Integer.parseInt(servicePort), labels);
     }
 

@@ -1,0 +1,155 @@
+package io.sluice.bench;
+
+import io.sluice.model.Json;
+import io.sluice.model.Manifests;
+import io.sluice.model.Resource;
+import io.sluice.model.registry.Endpoint;
+import io.sluice.model.registry.ServiceEndpoints;
+import io.sluice.model.registry.ServicePort;
+import io.sluice.routing.ConfigSnapshot;
+import io.sluice.routing.Listener;
+import io.sluice.routing.NodeIdentity;
+import io.sluice.routing.RequestAttributes;
+import io.sluice.routing.Route;
+import io.sluice.routing.RouteCompiler;
+import io.sluice.routing.RouteTable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Route lookup among 10 000 hosts with 10 rules each (issue 5's goal: at most 1 µs per lookup):
+ * host → virtual host → first matching rule, for a request that matches the 6th rule on average.
+ * Also times compiling the whole table, which a gateway does once per change.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RouteLookupBenchmark {
+
+    static final int HOSTS = 10_000;
+    static final int RULES = 10;
+
+    ConfigSnapshot snapshot;
+    RouteTable table;
+    Request[] requests;
+    int next;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        List<Resource> resources = new ArrayList<>();
+        resources.add(decode("""
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: gw, namespace: bench}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers:
+                  - port: {number: 80, name: http, protocol: HTTP}
+                    hosts: ["*"]
+                """));
+        Map<String, ServiceEndpoints> services = new HashMap<>();
+        for (int h = 0; h < HOSTS; h++) {
+            StringBuilder vs = new StringBuilder("""
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata: {name: vs%d, namespace: bench}
+                    spec:
+                      hosts: ["host%d.example.com"]
+                      gateways: [gw]
+                      http:
+                    """.formatted(h, h));
+            for (int r = 0; r < RULES; r++) {
+                vs.append("""
+                          - match:
+                            - uri: {prefix: /api/v%d/}
+                              headers: {x-tenant: {exact: t%d}}
+                            - uri: {regex: "/regex/%d/[a-z]+"}
+                            route:
+                            - destination: {host: svc%d, subset: v1}
+                              weight: 90
+                            - destination: {host: svc%d, subset: v2}
+                              weight: 10
+                        """.formatted(r, r, r, h, h));
+            }
+            resources.add(decode(vs.toString()));
+            String host = "svc" + h + ".bench.svc.cluster.local";
+            services.put(host, new ServiceEndpoints(Json.SCHEMA_VERSION, host, "bench", "Service",
+                    List.of(new ServicePort(80, "http", "HTTP")), "MESH_INTERNAL", "STATIC",
+                    List.of(new Endpoint("127.0.0.1", Map.of(80, 10000 + h), Map.of("version", "v1"), true, "a"),
+                            new Endpoint("127.0.0.1", Map.of(80, 20000 + h), Map.of("version", "v2"), true, "b"))));
+        }
+        snapshot = new ConfigSnapshot(resources, 1, services, 1);
+        table = RouteCompiler.compile(snapshot, NodeIdentity.ingress("bench"));
+        java.util.Random random = new java.util.Random(42);
+        requests = new Request[4096];
+        for (int i = 0; i < requests.length; i++) {
+            int rule = random.nextInt(RULES);
+            requests[i] = new Request("host" + random.nextInt(HOSTS) + ".example.com",
+                    "/api/v" + rule + "/items/" + i, "t" + rule);
+        }
+    }
+
+    @Benchmark
+    public Route lookup() {
+        Request r = requests[next++ & (requests.length - 1)];
+        Listener l = table.listener(80);
+        return l.virtualHost(r.host()).route(r);
+    }
+
+    @Benchmark
+    @Warmup(iterations = 1, time = 1)
+    @Measurement(iterations = 3, time = 1)
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public RouteTable compileWholeTable() {
+        return RouteCompiler.compile(snapshot, NodeIdentity.ingress("bench"));
+    }
+
+    private static Resource decode(String yaml) throws Exception {
+        return ((Manifests.Accepted) Manifests.decode(yaml, "bench").getFirst()).resource();
+    }
+
+    record Request(String host, String path, String tenant) implements RequestAttributes {
+        @Override
+        public String method() {
+            return "GET";
+        }
+
+        @Override
+        public String query() {
+            return "";
+        }
+
+        @Override
+        public String header(String name) {
+            return name.equals("x-tenant") ? tenant : null;
+        }
+
+        @Override
+        public int port() {
+            return 80;
+        }
+
+        @Override
+        public String scheme() {
+            return "http";
+        }
+    }
+}

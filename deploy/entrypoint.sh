@@ -1,0 +1,15 @@
+#!/bin/sh
+# Runs one Sluice service: entrypoint.sh SERVICE [flags…]; services listen on all interfaces.
+set -e
+service=$1; shift
+case "$service" in
+  config-service)   main=io.sluice.config.ConfigServiceMain ;;
+  registry-service) main=io.sluice.registry.RegistryServiceMain ;;
+  gateway-node)     main=io.sluice.gateway.GatewayNodeMain ;;
+  mirror-sink)      main=io.sluice.mirror.MirrorSinkMain ;;
+  cli)              main=io.sluice.cli.SluiceCli; service=cli ;;
+  *) echo "unknown service: $service (config-service, registry-service, gateway-node, mirror-sink, cli)" >&2; exit 2 ;;
+esac
+exec java --enable-native-access=ALL-UNNAMED -XX:MaxRAMPercentage=75 \
+  -Djava.util.logging.config.file=/opt/sluice/etc/logging.properties \
+  -cp "/opt/sluice/$service/*:/opt/sluice/$service/lib/*" "$main" "$@"
