@@ -42,6 +42,9 @@ public final class HostNames {
         if (authority == null) {
             return "";
         }
+        if (isPlainLowerCaseName(authority)) {
+            return authority; // the common case, on every request: no copy
+        }
         String h = authority;
         if (h.startsWith("[")) {
             int end = h.indexOf(']');
@@ -55,5 +58,18 @@ public final class HostNames {
             h = h.substring(0, h.length() - 1);
         }
         return h.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isPlainLowerCaseName(String s) {
+        if (s.isEmpty() || s.charAt(s.length() - 1) == '.') {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ':' || c == '[' || (c >= 'A' && c <= 'Z') || c > 127) {
+                return false;
+            }
+        }
+        return true;
     }
 }

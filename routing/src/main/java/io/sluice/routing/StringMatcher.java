@@ -20,7 +20,7 @@ sealed interface StringMatcher {
             return new Prefix(m.prefix(), ignoreCase);
         }
         if (m.regex() != null) {
-            return new Regex(Pattern.compile(m.regex(), ignoreCase ? Pattern.CASE_INSENSITIVE : 0));
+            return Regex.of(m.regex(), ignoreCase);
         }
         return Present.INSTANCE;
     }
@@ -40,10 +40,40 @@ sealed interface StringMatcher {
     }
 
     /** Istio regexes match the whole value (RE2 full match). */
-    record Regex(Pattern pattern) implements StringMatcher {
+    /**
+     * Istio regexes match the whole value (RE2 full match). Most route regexes start with a literal
+     * ({@code /api/v[0-9]+/.*}); checking it first rejects most requests without running the regex
+     * engine or allocating a matcher.
+     */
+    record Regex(Pattern pattern, String literalPrefix, boolean ignoreCase) implements StringMatcher {
+
+        static Regex of(String regex, boolean ignoreCase) {
+            return new Regex(Pattern.compile(regex, ignoreCase ? Pattern.CASE_INSENSITIVE : 0),
+                    literalPrefix(regex), ignoreCase);
+        }
+
         @Override
         public boolean matches(String v) {
-            return v != null && pattern.matcher(v).matches();
+            return v != null && v.regionMatches(ignoreCase, 0, literalPrefix, 0, literalPrefix.length())
+                    && pattern.matcher(v).matches();
+        }
+
+        /**
+         * The characters every match must start with: the regex up to its first metacharacter, less
+         * the last character when a quantifier follows it (in {@code ab?} only {@code a} is certain).
+         */
+        static String literalPrefix(String regex) {
+            int i = 0;
+            while (i < regex.length() && "\\^$.|?*+()[]{}".indexOf(regex.charAt(i)) < 0) {
+                i++;
+            }
+            if (i < regex.length() && "?*{".indexOf(regex.charAt(i)) >= 0 && i > 0) {
+                i--;
+            }
+            if (i < regex.length() && regex.charAt(i) == '|' || regex.indexOf('|') >= 0) {
+                return ""; // an alternation anywhere may start differently
+            }
+            return regex.substring(0, i);
         }
 
         @Override
