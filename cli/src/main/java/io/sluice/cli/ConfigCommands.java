@@ -66,6 +66,9 @@ final class ConfigCommands {
         if (args.positional().isEmpty()) {
             throw new CliArgs.UsageException("get needs a kind, e.g. sluice get virtualservices");
         }
+        if (List.of("endpoints", "ep").contains(args.positional().getFirst())) {
+            return getEndpoints(args);
+        }
         ResourceKind kind = ResourceKind.byName(args.positional().getFirst())
                 .orElseThrow(() -> new CliArgs.UsageException("the server doesn't have a resource type \""
                         + args.positional().getFirst() + "\""));
@@ -93,6 +96,49 @@ final class ConfigCommands {
         return 0;
     }
 
+    /** The registry's published services: one row per service host with its endpoints. */
+    private static int getEndpoints(CliArgs args) {
+        HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(
+                CliArgs.env("SLUICE_REGISTRY_URL", "http://127.0.0.1:15081") + "/v1/services")).GET());
+        if (res == null) {
+            return 1;
+        }
+        JsonNode body = parse(res.body());
+        if (res.statusCode() >= 300) {
+            printError(body, res);
+            return 1;
+        }
+        boolean all = args.flag("A", "all-namespaces", null) != null;
+        String ns = args.flag("n", "namespace", "default");
+        List<JsonNode> services = new ArrayList<>();
+        body.forEach(s -> {
+            if (all || ns.equals(s.path("namespace").asText())) {
+                services.add(s);
+            }
+        });
+        switch (args.flag("o", "output", "")) {
+            case "yaml" -> System.out.print(Json.writeYaml(services));
+            case "json" -> System.out.println(Json.MAPPER.valueToTree(services).toPrettyString());
+            default -> {
+                List<String[]> rows = new ArrayList<>();
+                rows.add(new String[] {"NAMESPACE", "HOST", "RESOLUTION", "ENDPOINTS"});
+                for (JsonNode s : services) {
+                    List<String> eps = new ArrayList<>();
+                    for (JsonNode e : s.path("endpoints")) {
+                        String ports = String.join(",", e.path("ports").properties().stream()
+                                .map(p -> p.getValue().asText()).toList());
+                        eps.add(e.path("address").asText() + ":" + ports
+                                + (e.path("healthy").asBoolean(true) ? "" : "(unhealthy)"));
+                    }
+                    rows.add(new String[] {s.path("namespace").asText(), s.path("host").asText(),
+                            s.path("resolution").asText(), eps.isEmpty() ? "<none>" : String.join(" ", eps)});
+                }
+                printRows(rows);
+            }
+        }
+        return 0;
+    }
+
     private static void printTable(ResourceKind kind, Iterable<JsonNode> items) {
         List<String[]> rows = new ArrayList<>();
         rows.add(kind.namespaced() ? new String[] {"NAMESPACE", "NAME", "REVISION", "CREATED"}
@@ -105,6 +151,10 @@ final class ConfigCommands {
                     : new String[] {m.path("name").asText(), m.path("resourceVersion").asText(),
                     m.path("creationTimestamp").asText()});
         }
+        printRows(rows);
+    }
+
+    private static void printRows(List<String[]> rows) {
         if (rows.size() == 1) {
             System.err.println("No resources found.");
             return;

@@ -43,6 +43,7 @@ public final class SluiceCli {
                 usage: sluice apply -f FILE|DIR|- [-n NS]
                        sluice delete -f FILE|DIR|- [-n NS]
                        sluice get KIND [NAME] [-n NS | -A] [-o yaml|json]
+                       sluice get endpoints [-n NS | -A] [-o yaml|json]
                        sluice backend --port P --body TEXT [--register SERVICE.NAMESPACE] [--service-port N] [--label k=v]...
                                       [--host ADDR] [--advertise ADDR]""";
     }

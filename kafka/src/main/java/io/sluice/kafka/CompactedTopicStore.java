@@ -237,17 +237,17 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         Map<TopicPartition, Long> ends;
         try {
             ends = c.endOffsets(parts, Duration.ofSeconds(2));
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (org.apache.kafka.common.errors.TimeoutException | WakeupException e) {
+            // a wakeup from a readToEnd made while this thread was not blocked fires here: keep the waiters
             endRequests.addAll(waiting);
             return;
         }
         // poll until every partition's position reached the end seen now
         while (running) {
-            boolean caughtUp = ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
-            if (caughtUp) {
-                break;
-            }
             try {
+                if (ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                    break;
+                }
                 pollOnce(c);
             } catch (WakeupException e) {
                 // another readToEnd arrived while catching up: it is served on the next round
