@@ -19,7 +19,6 @@ import io.sluice.service.Http;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,7 +60,7 @@ final class ConfigApi {
                 .sorted(Comparator.comparing(Resource::kind))
                 .map(ConfigWriter.Change::put).toList();
         List<Outcome> outcomes = new ArrayList<>(admitted.skipped());
-        outcomes.addAll(dryRun(req) ? dryRunOutcomes(admitted.resources()) : writer.write(changes, Map.of()));
+        outcomes.addAll(dryRun(req) ? dryRunOutcomes(admitted.resources()) : writer.write(changes));
         reply(res, outcomes, admitted.warnings());
     }
 
@@ -79,7 +78,7 @@ final class ConfigApi {
             }
         }
         if (!changes.isEmpty()) {
-            outcomes.addAll(writer.write(changes, Map.of()));
+            outcomes.addAll(writer.write(changes));
         }
         reply(res, outcomes, List.of());
     }
@@ -131,8 +130,7 @@ final class ConfigApi {
                 throw ApiException.badRequest("DELETE needs an object name");
             }
             String expected = req.query().first("resourceVersion").orElse(null);
-            Map<ResourceKey, String> pre = expected == null ? Map.of() : Map.of(p.key(), expected);
-            List<Outcome> out = writer.write(List.of(ConfigWriter.Change.delete(p.key(), expected)), pre);
+            List<Outcome> out = writer.write(List.of(ConfigWriter.Change.delete(p.key(), expected)));
             Http.sendJson(res, 200, out.getFirst());
             return;
         }
@@ -149,10 +147,8 @@ final class ConfigApi {
                 throw ApiException.badRequest("the object in the body (" + r.key().displayName() + " in "
                         + r.namespace() + ") does not match the path " + req.path().path());
             }
-            if (method == Method.POST && store.get(r.key().topicKey()) != null) {
-                throw ApiException.conflict(r.key().displayName() + " already exists");
-            }
-            Outcome o = writer.write(List.of(ConfigWriter.Change.put(r)), Map.of()).getFirst();
+            ConfigWriter.Change change = method == Method.POST ? ConfigWriter.Change.create(r) : ConfigWriter.Change.put(r);
+            Outcome o = writer.write(List.of(change)).getFirst();
             Resource stored = store.get(r.key().topicKey());
             ObjectNode body = stored == null ? Json.MAPPER.createObjectNode()
                     : Json.toObject(Redaction.forRead(stored));
