@@ -14,6 +14,7 @@ import io.sluice.model.Resource;
 import io.sluice.model.ResourceKey;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.Violation;
+import io.sluice.model.validation.Warning;
 import io.sluice.service.ApiException;
 import io.sluice.service.Http;
 import java.util.ArrayList;
@@ -87,7 +88,16 @@ final class ConfigApi {
         String namespace = req.query().first("namespace").orElse("default");
         String body = req.content().hasEntity() ? req.content().as(String.class) : "";
         Admission.Admitted admitted = admission.admit(body, namespace, "Warn");
-        reply(res, List.of(), admission.analyze(admitted.resources()));
+        ObjectNode reply = Json.MAPPER.createObjectNode();
+        ArrayNode messages = reply.putArray("messages");
+        // istioctl's SchemaValidationError, a warning here because fieldValidation=Warn let it through
+        admitted.fieldWarnings().forEach(v -> messages.addObject().put("level", "Warning").put("code", "IST0106")
+                .put("origin", v.field()).put("message", v.reason()));
+        for (Warning w : admitted.resources().isEmpty() ? admission.analyze(List.of()) : admitted.analysis()) {
+            messages.addObject().put("level", "Warning").put("code", w.code()).put("origin", w.objectDisplayName())
+                    .put("field", w.field()).put("message", w.message());
+        }
+        Http.sendJson(res, 200, reply);
     }
 
     private static boolean dryRun(ServerRequest req) {
