@@ -110,7 +110,8 @@ final class ConfigWriter implements AutoCloseable {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
                 return attempt(changes);
-            } catch (KafkaException e) {
+            } catch (KafkaException | IllegalStateException e) {
+                // IllegalStateException: the producer refuses a transaction call after an earlier failure
                 reset();
                 if (!fenced(e)) {
                     throw ApiException.unavailable("Kafka did not accept the write: " + e.getMessage());
@@ -322,7 +323,7 @@ final class ConfigWriter implements AutoCloseable {
     private static void abortQuietly(KafkaProducer<String, byte[]> p) {
         try {
             p.abortTransaction();
-        } catch (KafkaException e) {
+        } catch (KafkaException | IllegalStateException e) {
             LOG.fine("abort: " + e.getMessage());
         }
     }
