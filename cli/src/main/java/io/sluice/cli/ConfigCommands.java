@@ -38,28 +38,40 @@ final class ConfigCommands {
                     + (args.flag("field-validation", null, null) == null ? ""
                     : "&fieldValidation=" + enc(args.flag("field-validation", null, null)))
                     + (args.flag("dry-run", null, null) == null ? "" : "&dryRun=All");
-            HttpResponse<String> res = send(HttpRequest.newBuilder(configUri(path))
-                    .header("Content-Type", "application/yaml")
-                    .POST(HttpRequest.BodyPublishers.ofString(text)));
-            if (res == null) {
+            int s = post(path, text);
+            if (s < 0) {
                 return 1;
             }
-            JsonNode body = parse(res.body());
-            if (res.statusCode() >= 300) {
-                printError(body, res);
-                status = 1;
-                continue;
-            }
-            for (JsonNode o : body.path("results")) {
-                String line = o.path("object").asText() + " " + o.path("action").asText();
-                if (o.hasNonNull("message")) {
-                    line += " (" + o.path("message").asText() + ")";
-                }
-                System.out.println(line);
-            }
-            body.path("warnings").forEach(w -> System.err.println("Warning: " + w.asText()));
+            status = Math.max(status, s);
         }
         return status;
+    }
+
+    /**
+     * POSTs YAML to an apply-style path and prints each result as kubectl does; returns 0, 1 when the
+     * server refused, or -1 when nobody answered.
+     */
+    static int post(String path, String text) {
+        HttpResponse<String> res = send(HttpRequest.newBuilder(configUri(path))
+                .header("Content-Type", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(text)));
+        if (res == null) {
+            return -1;
+        }
+        JsonNode body = parse(res.body());
+        if (res.statusCode() >= 300) {
+            printError(body, res);
+            return 1;
+        }
+        for (JsonNode o : body.path("results")) {
+            String line = o.path("object").asText() + " " + o.path("action").asText();
+            if (o.hasNonNull("message")) {
+                line += " (" + o.path("message").asText() + ")";
+            }
+            System.out.println(line);
+        }
+        body.path("warnings").forEach(w -> System.err.println("Warning: " + w.asText()));
+        return 0;
     }
 
     static int get(CliArgs args) {
@@ -174,7 +186,7 @@ final class ConfigCommands {
         }
     }
 
-    private static List<String> read(String file) {
+    static List<String> read(String file) {
         try {
             if (file.equals("-")) {
                 return List.of(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
@@ -226,7 +238,7 @@ final class ConfigCommands {
         }
     }
 
-    private static void printError(JsonNode body, HttpResponse<String> res) {
+    static void printError(JsonNode body, HttpResponse<String> res) {
         String message = body.path("message").asText(res.body());
         System.err.println("Error from server (" + body.path("reason").asText("HTTP " + res.statusCode()) + "): "
                 + message);
@@ -235,7 +247,7 @@ final class ConfigCommands {
         }
     }
 
-    private static JsonNode parse(String s) {
+    static JsonNode parse(String s) {
         try {
             return Json.MAPPER.readTree(s);
         } catch (IOException e) {
@@ -243,7 +255,7 @@ final class ConfigCommands {
         }
     }
 
-    private static String enc(String s) {
+    static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }
