@@ -38,7 +38,8 @@ public final class ConfigService implements AutoCloseable {
     public static ConfigService start(KafkaSettings kafka, String host, int port, String token) {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
         CompactedTopicStore<Resource> store = new CompactedTopicStore<>(kafka, kafka.topics().config(),
-                "sluice-config-service", (key, value, offset) -> Json.fromRecord(value, offset)).start();
+                "sluice-config-service", (key, value, offset) -> kafka.secretKeys().open(Json.fromRecord(value, offset)))
+                .start();
         String txId = TRANSACTIONAL_ID + "-" + kafka.topics().config();
         ConfigWriter writer = new ConfigWriter(kafka, txId, store);
         // the registry's view, read only to warn about destinations nobody serves

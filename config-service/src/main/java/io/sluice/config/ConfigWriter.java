@@ -2,6 +2,7 @@ package io.sluice.config;
 
 import io.sluice.kafka.CompactedTopicStore;
 import io.sluice.kafka.KafkaSettings;
+import io.sluice.kafka.secrets.SecretKeys;
 import io.sluice.model.Json;
 import io.sluice.model.ObjectMeta;
 import io.sluice.model.Resource;
@@ -48,8 +49,9 @@ final class ConfigWriter implements AutoCloseable {
     /** One object to write: the resource, or a delete when {@code delete} is true. */
     record Change(Resource resource, ResourceKey key, boolean delete, boolean checkVersion) {
 
+        /** A Secret's stringData is folded into data first, as Kubernetes stores it. */
         static Change put(Resource r) {
-            return new Change(r, r.key(), false, r.metadata().resourceVersion() != null);
+            return new Change(SecretKeys.foldStringData(r), r.key(), false, r.metadata().resourceVersion() != null);
         }
 
         static Change delete(ResourceKey key, String expectedVersion) {
@@ -129,12 +131,15 @@ final class ConfigWriter implements AutoCloseable {
         if (planned.isEmpty()) {
             return outcomes;
         }
+        List<byte[]> values = new ArrayList<>();
+        for (Planned w : planned) {
+            values.add(w.resource() == null ? null : Json.toRecord(sealed(w.resource())));
+        }
         p.beginTransaction();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try {
-            for (Planned w : planned) {
-                byte[] value = w.resource() == null ? null : Json.toRecord(w.resource());
-                sent.add(p.send(new ProducerRecord<>(topic, w.key().topicKey(), value)));
+            for (int i = 0; i < planned.size(); i++) {
+                sent.add(p.send(new ProducerRecord<>(topic, planned.get(i).key().topicKey(), values.get(i))));
             }
             p.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
@@ -149,6 +154,15 @@ final class ConfigWriter implements AutoCloseable {
                     Long.toString(offset(sent.get(i))), null));
         }
         return outcomes;
+    }
+
+    /** Secret data is encrypted before it reaches Kafka; the store opens it again when it reads. */
+    private Resource sealed(Resource r) {
+        try {
+            return settings.secretKeys().seal(r);
+        } catch (IllegalStateException e) {
+            throw new ApiException(500, "InternalError", e.getMessage());
+        }
     }
 
     private record Planned(ResourceKey key, Resource resource, String action) {

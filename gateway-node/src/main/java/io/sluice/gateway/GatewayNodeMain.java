@@ -6,7 +6,8 @@ import io.sluice.service.Launcher;
 
 /**
  * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--status-port 15021]
- * [--kafka host:port] [--kafka-config FILE]}. Ingress serves Gateway port N on N+8000, egress on N+9000.
+ * [--kafka host:port] [--kafka-config FILE]
+ * [--secret-namespace istio-system] [--secret-key-file FILE]}. Ingress serves Gateway port N on N+8000, egress on N+9000.
  */
 public final class GatewayNodeMain {
 
@@ -27,7 +28,8 @@ public final class GatewayNodeMain {
         String host = flags.get("host", "127.0.0.1");
         Launcher.runUntilStopped(() -> {
             GatewayNode gateway = GatewayNode.start(flags.kafka(), node, host, p -> p + offset,
-                    flags.getInt("status-port", 15021));
+                    flags.getInt("status-port", 15021),
+                    flags.get("secret-namespace", GatewayNode.DEFAULT_SECRET_NAMESPACE));
             System.out.println("gateway-node " + id + " (" + role + "): Gateway port N on " + host + ":N+" + offset
                     + ", status on http://" + host + ":" + gateway.statusPort() + "/healthz/ready");
             return gateway;

@@ -1,8 +1,10 @@
 package io.sluice.service;
 
 import io.sluice.kafka.KafkaSettings;
+import io.sluice.kafka.secrets.SecretKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -55,12 +57,19 @@ public final class Flags {
         }
     }
 
-    /** Kafka settings from {@code --kafka}/{@code SLUICE_KAFKA_BOOTSTRAP} and {@code --kafka-config}. */
+    /**
+     * Kafka settings from {@code --kafka}/{@code SLUICE_KAFKA_BOOTSTRAP} and {@code --kafka-config}, with
+     * the keys that seal Secrets in the config topic from {@code --secret-key-file}/{@code SLUICE_SECRET_KEY_FILE}.
+     */
     public KafkaSettings kafka() {
         try {
             String bootstrap = values.get("kafka");
             KafkaSettings s = KafkaSettings.fromEnvironment(bootstrap, get("kafka-config", null));
             String prefix = get("topic-prefix", null);
+            String keyFile = get("secret-key-file", null);
+            if (keyFile != null) {
+                s = s.withSecretKeys(SecretKeys.load(Path.of(keyFile)));
+            }
             return prefix == null ? s : s.withTopics(io.sluice.kafka.Topics.withPrefix(prefix));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the Kafka properties file: " + e.getMessage(), e);
