@@ -4,6 +4,7 @@ import io.sluice.config.ConfigService;
 import io.sluice.gateway.GatewayNode;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.Topics;
+import io.sluice.kafka.secrets.SecretKeys;
 import io.sluice.registry.RegistryService;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.testing.KafkaFixture;
@@ -34,7 +35,8 @@ final class SluiceCluster implements AutoCloseable {
 
     SluiceCluster(String name) {
         kafka = KafkaSettings.of(KafkaFixture.bootstrapServers())
-                .withTopics(Topics.withPrefix(KafkaFixture.uniquePrefix(name)));
+                .withTopics(Topics.withPrefix(KafkaFixture.uniquePrefix(name)))
+                .withSecretKeys(SecretKeys.parse(List.of(SecretKeys.newKeyLine("test-1")), "test key"));
         config = ConfigService.start(kafka, "127.0.0.1", 0, null);
         registry = RegistryService.start(kafka, "127.0.0.1", 0, null);
         gateway = startGateway();
