@@ -176,7 +176,7 @@ final class ConfigCommands {
         }
     }
 
-    private static void printError(JsonNode body, HttpResponse<String> res) {
+    static void printError(JsonNode body, HttpResponse<String> res) {
         String message = body.path("message").asText(res.body());
         System.err.println("Error from server (" + body.path("reason").asText("HTTP " + res.statusCode()) + "): "
                 + message);
@@ -185,7 +185,7 @@ final class ConfigCommands {
         }
     }
 
-    private static JsonNode parse(String s) {
+    static JsonNode parse(String s) {
         try {
             return Json.MAPPER.readTree(s);
         } catch (IOException e) {
