@@ -86,6 +86,8 @@ public final class ListenerManager implements AutoCloseable {
             WebServerConfig.Builder b = WebServer.builder()
                     .host(host)
                     .port(local)
+                    // as Envoy: a response's head and body go out at once, not after the client's delayed ACK
+                    .connectionOptions(o -> o.tcpNoDelay(true))
                     .routing(r -> r.any(new ProxyHandler(table, port, tls == null ? "http" : "https", client,
                             tls == null ? null : gatewayTls)));
             if (tls != null) {
