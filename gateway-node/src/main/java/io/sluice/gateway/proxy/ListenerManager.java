@@ -3,6 +3,7 @@ package io.sluice.gateway.proxy;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
 import io.sluice.gateway.tls.GatewayTls;
 import io.sluice.gateway.tls.TlsParameters;
 import io.sluice.routing.Listener;
@@ -92,6 +93,9 @@ public final class ListenerManager implements AutoCloseable {
                             tls == null ? null : gatewayTls)));
             if (tls != null) {
                 b.tls(gatewayTls.tls(tls, () -> listenerTls(port)));
+            } else {
+                // HTTP/2 is offered through ALPN on TLS ports; plain ports stay HTTP/1.1 (no h2c upgrade)
+                b.protocolsDiscoverServices(false).addProtocol(Http1Config.create());
             }
             WebServer s = b.build().start();
             servers.put(port, new Running(s, tls));
