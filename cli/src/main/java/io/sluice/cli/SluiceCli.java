@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The Java side of the {@code ./sluice} script: {@code apply}, {@code delete}, {@code get},
- * {@code analyze}, {@code install} and {@code backend}. Exit codes: 0 done, 1 the server refused, 2 bad usage.
+ * {@code analyze}, {@code install}, {@code create secret tls} and {@code backend}. Exit codes: 0 done, 1 the
+ * server refused, 2 bad usage.
  */
 public final class SluiceCli {
 
@@ -26,6 +27,7 @@ public final class SluiceCli {
                 case "apply" -> ConfigCommands.apply(CliArgs.parse(rest), false);
                 case "delete" -> ConfigCommands.apply(CliArgs.parse(rest), true);
                 case "get" -> ConfigCommands.get(CliArgs.parse(rest));
+                case "create" -> CreateSecret.run(CliArgs.parse(rest));
                 case "backend" -> Backend.run(CliArgs.parse(rest));
                 case "analyze" -> AnalyzeCommand.run(CliArgs.parse(rest));
                 case "install" -> InstallCommand.run(CliArgs.parse(rest));
@@ -48,6 +50,7 @@ public final class SluiceCli {
                        sluice get endpoints [-n NS | -A] [-o yaml|json]
                        sluice analyze [-f FILE|DIR|-] [-n NS]
                        sluice install --set meshConfig.outboundTrafficPolicy.mode=ALLOW_ANY|REGISTRY_ONLY
+                       sluice create secret tls NAME --cert FILE --key FILE [--ca FILE] [-n NS] [-o yaml|json]
                        sluice backend --port P --body TEXT [--register SERVICE.NAMESPACE] [--service-port N] [--label k=v]...
                                       [--host ADDR] [--advertise ADDR]""";
     }

@@ -43,7 +43,8 @@ public final class ConfigService implements AutoCloseable {
         // a write is answered once this view holds it (see ConfigWriter), so the view must not wait out
         // Kafka's 500 ms fetch hold after each commit marker
         CompactedTopicStore<Resource> store = new CompactedTopicStore<>(kafka, kafka.topics().config(),
-                "sluice-config-service", OWN_WRITE_FETCH_WAIT, (key, value, offset) -> Json.fromRecord(value, offset))
+                "sluice-config-service", OWN_WRITE_FETCH_WAIT,
+                (key, value, offset) -> kafka.secretKeys().open(Json.fromRecord(value, offset)))
                 .start();
         String txId = TRANSACTIONAL_ID + "-" + kafka.topics().config();
         ConfigWriter writer = new ConfigWriter(kafka, txId, store);

@@ -4,7 +4,10 @@ import io.sluice.kafka.KafkaSettings;
 import io.sluice.service.Flags;
 import io.sluice.service.Launcher;
 
-/** {@code config-service [--port 15080] [--host 127.0.0.1] [--kafka host:port] [--kafka-config FILE] [--token T]}. */
+/**
+ * {@code config-service [--port 15080] [--host 127.0.0.1] [--kafka host:port] [--kafka-config FILE] [--token T]
+ * [--secret-key-file FILE]}. Without a secret key file, Secrets are refused (they would reach Kafka in the clear).
+ */
 public final class ConfigServiceMain {
 
     private ConfigServiceMain() {

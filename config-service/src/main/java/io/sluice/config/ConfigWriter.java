@@ -2,6 +2,7 @@ package io.sluice.config;
 
 import io.sluice.kafka.CompactedTopicStore;
 import io.sluice.kafka.KafkaSettings;
+import io.sluice.kafka.secrets.SecretKeys;
 import io.sluice.model.Json;
 import io.sluice.model.ObjectMeta;
 import io.sluice.model.Resource;
@@ -68,13 +69,14 @@ final class ConfigWriter implements AutoCloseable {
      */
     record Change(ResourceKey key, Resource resource, String expectedVersion, boolean mustNotExist) {
 
-        /** An apply or PUT; a resourceVersion in the object is the version it must replace. */
+        /** An apply or PUT; a resourceVersion in the object is the version it must replace. A Secret's
+         * stringData is folded into data first, as Kubernetes stores it. */
         static Change put(Resource r) {
-            return new Change(r.key(), r, r.metadata().resourceVersion(), false);
+            return new Change(r.key(), SecretKeys.foldStringData(r), r.metadata().resourceVersion(), false);
         }
 
         static Change create(Resource r) {
-            return new Change(r.key(), r, null, true);
+            return new Change(r.key(), SecretKeys.foldStringData(r), null, true);
         }
 
         static Change delete(ResourceKey key, String expectedVersion) {
@@ -151,12 +153,16 @@ final class ConfigWriter implements AutoCloseable {
             return plan.outcomes();
         }
         List<Outcome> outcomes = new ArrayList<>(plan.outcomes());
+        // sealed before the transaction starts: a missing key must not leave one open
+        List<byte[]> values = new ArrayList<>();
+        for (Planned w : plan.writes()) {
+            values.add(w.resource() == null ? null : Json.toRecord(sealed(w.resource())));
+        }
         p.beginTransaction();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try {
-            for (Planned w : plan.writes()) {
-                byte[] value = w.resource() == null ? null : Json.toRecord(w.resource());
-                sent.add(p.send(new ProducerRecord<>(topic, w.key().topicKey(), value)));
+            for (int i = 0; i < values.size(); i++) {
+                sent.add(p.send(new ProducerRecord<>(topic, plan.writes().get(i).key().topicKey(), values.get(i))));
             }
             p.commitTransaction();
         } catch (KafkaException e) {
@@ -214,6 +220,15 @@ final class ConfigWriter implements AutoCloseable {
             pending.put(c.key(), next);
         }
         return new Plan(outcomes, planned);
+    }
+
+    /** Secret data is encrypted before it reaches Kafka; the store opens it again when it reads. */
+    private Resource sealed(Resource r) {
+        try {
+            return settings.secretKeys().seal(r);
+        } catch (IllegalStateException e) {
+            throw new ApiException(500, "InternalError", e.getMessage());
+        }
     }
 
     private record Planned(ResourceKey key, Resource resource, String action) {

@@ -6,6 +6,7 @@ import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.Topics;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.registry.RegistryOptions;
+import io.sluice.kafka.secrets.SecretKeys;
 import io.sluice.registry.RegistryService;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.testing.KafkaFixture;
@@ -45,7 +46,8 @@ final class SluiceCluster implements AutoCloseable {
         this.registryOptions = registryOptions;
         this.resolve = resolve;
         kafka = KafkaSettings.of(KafkaFixture.bootstrapServers())
-                .withTopics(Topics.withPrefix(KafkaFixture.uniquePrefix(name)));
+                .withTopics(Topics.withPrefix(KafkaFixture.uniquePrefix(name)))
+                .withSecretKeys(SecretKeys.parse(List.of(SecretKeys.newKeyLine("test-1")), "test key"));
         config = ConfigService.start(kafka, "127.0.0.1", 0, null);
         registry = RegistryService.start(kafka, "127.0.0.1", 0, null, registryOptions);
         gateway = startGateway();
@@ -55,7 +57,8 @@ final class SluiceCluster implements AutoCloseable {
     }
 
     GatewayNode startGateway() {
-        return GatewayNode.start(kafka, NodeIdentity.ingress("ingress-test"), "127.0.0.1", p -> 0, 0, resolve);
+        return GatewayNode.start(kafka, NodeIdentity.ingress("ingress-test"), "127.0.0.1", p -> 0, 0, resolve,
+                GatewayNode.DEFAULT_SECRET_NAMESPACE);
     }
 
     /** Stops registry-service and starts a new one on the same port, with nothing but Kafka to go on. */

@@ -2,6 +2,8 @@ package io.sluice.gateway;
 
 import io.helidon.webserver.WebServer;
 import io.sluice.gateway.proxy.ListenerManager;
+import io.sluice.gateway.tls.Credentials;
+import io.sluice.gateway.tls.GatewayTls;
 import io.sluice.gateway.routing.RouteTableSource;
 import io.sluice.gateway.status.StatusEndpoints;
 import io.sluice.kafka.CompactedTopicStore;
@@ -37,27 +39,35 @@ public final class GatewayNode implements AutoCloseable {
         this.status = status;
     }
 
-    /**
-     * @param localPort  maps a Gateway server port to the local port (ingress: {@code p -> p + 8000})
-     * @param statusPort health, routes dump and metrics ({@code /healthz/ready}); 0 picks a free port
-     */
+    /** Where Istio's ingress gateway runs, and so where it reads {@code credentialName} Secrets. */
+    public static final String DEFAULT_SECRET_NAMESPACE = "istio-system";
+
+    /** A node without resolve overrides, reading TLS Secrets in {@code istio-system}. */
     public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, String host, IntUnaryOperator localPort,
                                     int statusPort) {
-        return start(kafka, node, host, localPort, statusPort, ResolveOverrides.none());
+        return start(kafka, node, host, localPort, statusPort, ResolveOverrides.none(), DEFAULT_SECRET_NAMESPACE);
     }
 
-    /** @param resolve name-resolution overrides ({@code --resolve-file}) used when connecting upstream */
+    /**
+     * @param localPort       maps a Gateway server port to the local port (ingress: {@code p -> p + 8000})
+     * @param statusPort      health, routes dump and metrics ({@code /healthz/ready}); 0 picks a free port
+     * @param resolve         name-resolution overrides ({@code --resolve-file}) used when connecting upstream
+     * @param secretNamespace the namespace this node runs in as far as Istio is concerned: TLS
+     *                        {@code credentialName}s name Secrets there
+     */
     public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, String host, IntUnaryOperator localPort,
-                                    int statusPort, ResolveOverrides resolve) {
+                                    int statusPort, ResolveOverrides resolve, String secretNamespace) {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
         String client = "sluice-gateway-" + node.id();
         CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
-                client + "-config", (k, v, offset) -> Json.fromRecord(v, offset));
+                client + "-config", (k, v, offset) -> kafka.secretKeys().open(Json.fromRecord(v, offset)));
+        Credentials credentials = new Credentials(secretNamespace);
+        config.addListener(s -> credentials.update(s.entries().values()));
         CompactedTopicStore<ServiceEndpoints> registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(),
                 client + "-registry", (k, v, offset) -> Json.read(v, ServiceEndpoints.class));
         ListenerManager[] holder = new ListenerManager[1];
         RouteTableSource routes = new RouteTableSource(config, registry, node, t -> holder[0].reconcile(t));
-        holder[0] = new ListenerManager(host, localPort, routes::current, resolve);
+        holder[0] = new ListenerManager(host, localPort, routes::current, resolve, new GatewayTls(credentials));
         WebServer status = WebServer.builder().host(host).port(statusPort)
                 .routing(r -> new StatusEndpoints(node, routes).routing(r))
                 .build().start();

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--status-port 15021]
- * [--kafka host:port] [--kafka-config FILE] [--resolve-file FILE]}. Ingress serves Gateway port N on N+8000, egress on N+9000.
+ * [--kafka host:port] [--kafka-config FILE] [--resolve-file FILE]
+ * [--secret-namespace istio-system] [--secret-key-file FILE]}. Ingress serves Gateway port N on N+8000, egress on N+9000.
  */
 public final class GatewayNodeMain {
 
@@ -31,7 +32,8 @@ public final class GatewayNodeMain {
         ResolveOverrides resolve = ResolveOverrides.load(resolveFile == null ? null : Path.of(resolveFile));
         Launcher.runUntilStopped(() -> {
             GatewayNode gateway = GatewayNode.start(flags.kafka(), node, host, p -> p + offset,
-                    flags.getInt("status-port", 15021), resolve);
+                    flags.getInt("status-port", 15021), resolve,
+                    flags.get("secret-namespace", GatewayNode.DEFAULT_SECRET_NAMESPACE));
             System.out.println("gateway-node " + id + " (" + role + "): Gateway port N on " + host + ":N+" + offset
                     + ", status on http://" + host + ":" + gateway.statusPort() + "/healthz/ready");
             return gateway;

@@ -1,5 +1,6 @@
 package io.sluice.kafka;
 
+import io.sluice.kafka.secrets.SecretKeys;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -22,13 +23,22 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Sources, later wins: built-in defaults, the properties file ({@code --kafka-config} or
  * {@code SLUICE_KAFKA_CONFIG}), the bootstrap ({@code --kafka} or {@code SLUICE_KAFKA_BOOTSTRAP}).
+ *
+ * @param secretKeys seal and open Secret data in the config topic ({@link SecretKeys#none()} when the
+ *                   process has no key file)
  */
-public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, Topics topics) {
+public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, Topics topics,
+                            SecretKeys secretKeys) {
 
     public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
 
     public KafkaSettings {
         clientProperties = Map.copyOf(clientProperties);
+        secretKeys = secretKeys == null ? SecretKeys.none() : secretKeys;
+    }
+
+    public KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, Topics topics) {
+        this(bootstrapServers, clientProperties, topics, SecretKeys.none());
     }
 
     public static KafkaSettings of(String bootstrapServers) {
@@ -54,7 +64,11 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     }
 
     public KafkaSettings withTopics(Topics t) {
-        return new KafkaSettings(bootstrapServers, clientProperties, t);
+        return new KafkaSettings(bootstrapServers, clientProperties, t, secretKeys);
+    }
+
+    public KafkaSettings withSecretKeys(SecretKeys keys) {
+        return new KafkaSettings(bootstrapServers, clientProperties, topics, keys);
     }
 
     /** Common properties: the file's, then the bootstrap. */

@@ -4,15 +4,24 @@ import io.sluice.model.HostNames;
 import java.util.Map;
 
 /**
- * A gateway server port: its protocol and the virtual hosts served on it.
+ * A gateway server port: its protocol, the virtual hosts served on it and, for HTTPS, its TLS servers.
  *
  * @param port     the port the Gateway resource names (80); the node serves it at its own offset
  * @param protocol HTTP, HTTPS, TLS … as upper-case Istio protocol names
+ * @param tls      the servers terminating TLS on this port, or null for plain HTTP
  */
-public record Listener(int port, String protocol, HostMatcher<VirtualHost> hosts) {
+public record Listener(int port, String protocol, HostMatcher<VirtualHost> hosts, ListenerTls tls) {
+
+    public Listener(int port, String protocol, HostMatcher<VirtualHost> hosts) {
+        this(port, protocol, hosts, null);
+    }
 
     public static Listener of(int port, String protocol, Map<String, VirtualHost> byHost) {
-        return new Listener(port, protocol, HostMatcher.of(byHost));
+        return new Listener(port, protocol, HostMatcher.of(byHost), null);
+    }
+
+    public static Listener of(int port, String protocol, Map<String, VirtualHost> byHost, ListenerTls tls) {
+        return new Listener(port, protocol, HostMatcher.of(byHost), tls);
     }
 
     /**

@@ -28,14 +28,21 @@ public final class RouteCompiler {
         List<ServerBinding> servers = selectedServers(snapshot, node);
         Map<Integer, ListenerBuilder> listeners = new LinkedHashMap<>();
         for (ServerBinding s : servers) {
-            listeners.computeIfAbsent(s.port(), p -> new ListenerBuilder(p, s.protocol()));
+            ListenerBuilder b = listeners.computeIfAbsent(s.port(), p -> new ListenerBuilder(p, s.protocol()));
+            if (s.tls() != null) {
+                b.addTls(s.tls());
+            }
+            if (s.httpsRedirect()) {
+                b.redirectToHttps(s.host());
+            }
         }
         for (Resource vs : snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE)) {
             VirtualServiceSpec spec = Json.spec(vs, VirtualServiceSpec.class);
             List<String> refs = (spec.gateways().isEmpty() ? List.of(NodeIdentity.MESH) : spec.gateways())
                     .stream().map(g -> GatewayRefs.resolve(g, vs.namespace())).toList();
             for (ServerBinding s : servers) {
-                if (!refs.contains(s.gatewayRef()) || !s.admitsNamespace(vs.namespace())) {
+                // a redirecting server answers every request itself (Envoy's require_tls)
+                if (s.httpsRedirect() || !refs.contains(s.gatewayRef()) || !s.admitsNamespace(vs.namespace())) {
                     continue;
                 }
                 List<Route> routes = null;
@@ -81,10 +88,16 @@ public final class RouteCompiler {
                 }
                 String protocol = server.port().protocol() == null ? "HTTP"
                         : server.port().protocol().toUpperCase(Locale.ROOT);
-                for (String h : server.hosts()) {
-                    out.add(ServerBinding.of(gw.namespace() + "/" + gw.name(), gw.namespace(),
-                            server.port().number(), protocol, h));
-                }
+                List<ServerBinding> bindings = server.hosts().stream()
+                        .map(h -> ServerBinding.of(gw.namespace() + "/" + gw.name(), gw.namespace(),
+                                server.port().number(), protocol, h, null, false))
+                        .toList();
+                ServerTls tls = protocol.equals("HTTPS")
+                        ? ServerTls.of(server, bindings.stream().map(ServerBinding::host).toList()) : null;
+                // Istio honours httpsRedirect on plain-text servers only
+                boolean redirect = protocol.equals("HTTP") && server.tls() != null
+                        && Boolean.TRUE.equals(server.tls().httpsRedirect());
+                bindings.forEach(b -> out.add(b.with(tls, redirect)));
             }
         }
         return out;
@@ -95,14 +108,19 @@ public final class RouteCompiler {
      * {@code ./host} (the Gateway's namespace) or {@code *}/host.
      */
     private record ServerBinding(String gatewayRef, int port, String protocol, String namespaceFilter,
-                                 String host) {
+                                 String host, ServerTls tls, boolean httpsRedirect) {
 
         static ServerBinding of(String gatewayRef, String gatewayNamespace, int port, String protocol,
-                                String hostSpec) {
+                                String hostSpec, ServerTls tls, boolean httpsRedirect) {
             int slash = hostSpec.indexOf('/');
             String ns = slash < 0 ? "*" : hostSpec.substring(0, slash);
             String host = (slash < 0 ? hostSpec : hostSpec.substring(slash + 1)).toLowerCase(Locale.ROOT);
-            return new ServerBinding(gatewayRef, port, protocol, ns.equals(".") ? gatewayNamespace : ns, host);
+            return new ServerBinding(gatewayRef, port, protocol, ns.equals(".") ? gatewayNamespace : ns, host,
+                    tls, httpsRedirect);
+        }
+
+        ServerBinding with(ServerTls t, boolean redirect) {
+            return new ServerBinding(gatewayRef, port, protocol, namespaceFilter, host, t, redirect);
         }
 
         boolean admitsNamespace(String ns) {
@@ -117,11 +135,17 @@ public final class RouteCompiler {
      * come after all of its VirtualService routes.
      */
     private static final class ListenerBuilder {
+        /** tls.httpsRedirect: 301 to the same host and path over https, whatever the request. */
+        private static final Route HTTPS_REDIRECT = new Route("tls.httpsRedirect", List.of(),
+                new RouteAction.Redirect(null, null, null, "https", 301));
+
         private final int port;
         private final String protocol;
         private final Map<String, List<Route>> routes = new LinkedHashMap<>();
         private final Map<String, List<String>> sources = new LinkedHashMap<>();
         private final Map<String, List<Route>> ingressRoutes = new LinkedHashMap<>();
+        private final List<ServerTls> tls = new ArrayList<>();
+        private final List<String> redirectHosts = new ArrayList<>();
 
         ListenerBuilder(int port, String protocol) {
             this.port = port;
@@ -135,6 +159,16 @@ public final class RouteCompiler {
             }
             seen.add(source);
             routes.computeIfAbsent(host, h -> new ArrayList<>()).addAll(r);
+        }
+
+        void addTls(ServerTls t) {
+            if (tls.stream().noneMatch(existing -> existing == t)) {
+                tls.add(t);
+            }
+        }
+
+        void redirectToHttps(String host) {
+            redirectHosts.add(host);
         }
 
         void addIngress(Map<String, List<Route>> byHost) {
@@ -154,7 +188,10 @@ public final class RouteCompiler {
             ingressRoutes.forEach((host, list) -> merged.computeIfAbsent(host, h -> new ArrayList<>()).addAll(list));
             Map<String, VirtualHost> hosts = new LinkedHashMap<>();
             merged.forEach((host, list) -> hosts.put(host, new VirtualHost(host, list)));
-            return Listener.of(port, protocol, hosts);
+            for (String host : redirectHosts) {
+                hosts.put(host, new VirtualHost(host, List.of(HTTPS_REDIRECT)));
+            }
+            return Listener.of(port, protocol, hosts, tls.isEmpty() ? null : ListenerTls.of(tls));
         }
     }
 }

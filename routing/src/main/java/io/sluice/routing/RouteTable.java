@@ -37,6 +37,12 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
                 .append(registryRevision).append('\n');
         new TreeMap<>(listeners).forEach((port, l) -> {
             sb.append("listener ").append(port).append(' ').append(l.protocol()).append('\n');
+            if (l.tls() != null) {
+                for (ServerTls t : l.tls().servers()) {
+                    sb.append("  tls ").append(t.serverName()).append(' ').append(t.mode()).append(" credential ")
+                            .append(t.credentialName()).append(" sni ").append(t.hosts()).append('\n');
+                }
+            }
             for (String host : l.hosts().patterns()) {
                 VirtualHost vh = l.hosts().find(host.startsWith("*.") ? "x" + host.substring(1) : host);
                 sb.append("  host ").append(host).append('\n');

@@ -1,11 +1,13 @@
 package io.sluice.service;
 
 import io.sluice.kafka.KafkaSettings;
+import io.sluice.kafka.secrets.SecretKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -58,6 +60,10 @@ public final class Flags {
         }
     }
 
+    /**
+     * Kafka settings from {@code --kafka}/{@code SLUICE_KAFKA_BOOTSTRAP} and {@code --kafka-config}, with
+     * the keys that seal Secrets in the config topic from {@code --secret-key-file}/{@code SLUICE_SECRET_KEY_FILE}.
+     */
     /** A duration as seconds ({@code 10}, {@code 0.5}) or ISO-8601 ({@code PT10S}, {@code PT0.5S}). */
     public Duration getDuration(String name, Duration defaultValue) {
         String v = get(name, null);
@@ -80,6 +86,10 @@ public final class Flags {
             String bootstrap = values.get("kafka");
             KafkaSettings s = KafkaSettings.fromEnvironment(bootstrap, get("kafka-config", null));
             String prefix = get("topic-prefix", null);
+            String keyFile = get("secret-key-file", null);
+            if (keyFile != null) {
+                s = s.withSecretKeys(SecretKeys.load(Path.of(keyFile)));
+            }
             return prefix == null ? s : s.withTopics(io.sluice.kafka.Topics.withPrefix(prefix));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the Kafka properties file: " + e.getMessage(), e);

@@ -3,10 +3,17 @@ package io.sluice.gateway.proxy;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import io.sluice.model.net.ResolveOverrides;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
+import io.sluice.gateway.tls.GatewayTls;
+import io.sluice.gateway.tls.TlsParameters;
+import io.sluice.routing.Listener;
+import io.sluice.routing.ListenerTls;
 import io.sluice.routing.RouteTable;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
@@ -18,6 +25,11 @@ import java.util.logging.Logger;
  * closes the ones it no longer has. Helidon fixes listeners when a server is built, so each port is a
  * server of its own; one starts in milliseconds beside the running ones, and open connections on
  * other ports are untouched.
+ *
+ * <p>A port with TLS servers is an HTTPS server whose certificates are chosen per handshake from the
+ * current table and credentials, so new hosts and rotated Secrets need no restart; only a change of
+ * what JSSE fixes per socket (protocol versions, cipher suites, client-certificate request) restarts
+ * the port, which closes its open connections.
  */
 public final class ListenerManager implements AutoCloseable {
 
@@ -27,19 +39,26 @@ public final class ListenerManager implements AutoCloseable {
     private final IntUnaryOperator localPort;
     private final Supplier<RouteTable> table;
     private final WebClient client = ProxyHandler.upstreamClient();
-    private final Map<Integer, WebServer> servers = new HashMap<>();
     private final ResolveOverrides resolve;
+    private final GatewayTls gatewayTls;
+    private final Map<Integer, Running> servers = new HashMap<>();
+
+    /** A port's server and the TLS parameters it was built with (null for plain HTTP). */
+    private record Running(WebServer server, TlsParameters tls) {
+    }
 
     /**
      * @param localPort maps a Gateway server port to the local port to listen on
      * @param resolve   name-resolution overrides used when connecting upstream
+     * @param tls       the node's TLS termination, for HTTPS ports
      */
     public ListenerManager(String host, IntUnaryOperator localPort, Supplier<RouteTable> table,
-                           ResolveOverrides resolve) {
+                           ResolveOverrides resolve, GatewayTls tls) {
         this.host = host;
         this.localPort = localPort;
         this.table = table;
         this.resolve = resolve;
+        this.gatewayTls = tls;
     }
 
     public synchronized void reconcile(RouteTable t) {
@@ -47,40 +66,66 @@ public final class ListenerManager implements AutoCloseable {
         for (var it = servers.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!wanted.contains(e.getKey())) {
-                e.getValue().stop();
+                e.getValue().server().stop();
                 it.remove();
                 LOG.info("closed gateway port " + e.getKey());
             }
         }
         for (int port : wanted) {
-            if (servers.containsKey(port)) {
-                continue;
+            Listener l = t.listener(port);
+            TlsParameters tls = l.tls() == null ? null : TlsParameters.of(l.tls());
+            Running running = servers.get(port);
+            if (running != null && Objects.equals(running.tls(), tls)) {
+                continue; // certificates and hosts are read per handshake: nothing to do
             }
-            int local = localPort.applyAsInt(port);
-            try {
-                WebServer s = WebServer.builder()
-                        .host(host)
-                        .port(local)
-                        .routing(r -> r.any(new ProxyHandler(table, port, "http", client, resolve)))
-                        .build()
-                        .start();
-                servers.put(port, s);
-                LOG.info("gateway port " + port + " listening on " + host + ":" + s.port());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot listen on " + host + ":" + local + " for gateway port " + port, e);
+            if (running != null) {
+                running.server().stop();
+                servers.remove(port);
+                LOG.info("restarting gateway port " + port + " for new TLS parameters: " + tls);
             }
+            start(port, tls);
         }
+    }
+
+    private void start(int port, TlsParameters tls) {
+        int local = localPort.applyAsInt(port);
+        try {
+            WebServerConfig.Builder b = WebServer.builder()
+                    .host(host)
+                    .port(local)
+                    // as Envoy: a response's head and body go out at once, not after the client's delayed ACK
+                    .connectionOptions(o -> o.tcpNoDelay(true))
+                    .routing(r -> r.any(new ProxyHandler(table, port, tls == null ? "http" : "https", client,
+                            resolve, tls == null ? null : gatewayTls)));
+            if (tls != null) {
+                b.tls(gatewayTls.tls(tls, () -> listenerTls(port)));
+            } else {
+                // HTTP/2 is offered through ALPN on TLS ports; plain ports stay HTTP/1.1 (no h2c upgrade)
+                b.protocolsDiscoverServices(false).addProtocol(Http1Config.create());
+            }
+            WebServer s = b.build().start();
+            servers.put(port, new Running(s, tls));
+            LOG.info("gateway port " + port + " listening on " + host + ":" + s.port()
+                    + (tls == null ? "" : " (TLS " + tls + ")"));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot listen on " + host + ":" + local + " for gateway port " + port, e);
+        }
+    }
+
+    private ListenerTls listenerTls(int port) {
+        Listener l = table.get().listener(port);
+        return l == null ? null : l.tls();
     }
 
     /** The local port serving a gateway server port, or -1. */
     public synchronized int localPort(int gatewayPort) {
-        WebServer s = servers.get(gatewayPort);
-        return s == null ? -1 : s.port();
+        Running r = servers.get(gatewayPort);
+        return r == null ? -1 : r.server().port();
     }
 
     @Override
     public synchronized void close() {
-        servers.values().forEach(WebServer::stop);
+        servers.values().forEach(r -> r.server().stop());
         servers.clear();
     }
 }

@@ -12,6 +12,7 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sluice.model.net.ResolveOverrides;
+import io.sluice.gateway.tls.GatewayTls;
 import io.sluice.routing.Cluster;
 import io.sluice.routing.Listener;
 import io.sluice.routing.Route;
@@ -50,15 +51,20 @@ public final class ProxyHandler implements Handler {
     private final String scheme;
     private final WebClient client;
     private final ResolveOverrides resolve;
+    private final GatewayTls tls;
 
-    /** @param resolve consulted before DNS for upstreams published as names (resolution NONE) */
+    /**
+     * @param resolve consulted before DNS for upstreams published as names (resolution NONE)
+     * @param tls     the node's TLS termination, for HTTPS ports; null on plain ports
+     */
     public ProxyHandler(Supplier<RouteTable> table, int gatewayPort, String scheme, WebClient client,
-                        ResolveOverrides resolve) {
+                        ResolveOverrides resolve, GatewayTls tls) {
         this.table = table;
         this.gatewayPort = gatewayPort;
         this.scheme = scheme;
         this.client = client;
         this.resolve = resolve;
+        this.tls = tls;
     }
 
     public static WebClient upstreamClient() {
@@ -77,6 +83,9 @@ public final class ProxyHandler implements Handler {
         Listener listener = t.listener(gatewayPort);
         RequestView view = new RequestView(req, gatewayPort, scheme);
         VirtualHost vh = listener == null ? null : listener.virtualHost(view.host());
+        if (vh != null && tls != null && listener.tls() != null && !tls.admits(req, listener.tls(), view.host())) {
+            vh = null;
+        }
         Route route = vh == null ? null : vh.route(view);
         if (route == null) {
             fail(res, ProxyFailure.NO_ROUTE);
