@@ -46,6 +46,9 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
                 for (Route r : vh.routes()) {
                     sb.append("    ").append(r.origin()).append(' ').append(r.matches()).append(" -> ")
                             .append(describe(r.action())).append('\n');
+                    if (r.action() instanceof RouteAction.Forward && !r.policy().equals(RoutePolicy.DEFAULT)) {
+                        sb.append("      ").append(r.policy()).append('\n');
+                    }
                 }
             }
         });
@@ -59,6 +62,9 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
                 for (RouteAction.WeightedCluster t : f.targets()) {
                     sb.append(t.cluster().name()).append(" w=").append(t.weight()).append(" endpoints=")
                             .append(t.cluster().endpoints().stream().map(Upstream::authority).toList()).append(' ');
+                    if (!t.cluster().policy().equals(ClusterPolicy.DEFAULT)) {
+                        sb.append(t.cluster().policy()).append(' ');
+                    }
                 }
                 f.mirrors().forEach(m -> sb.append("mirror ").append(m.cluster().name()).append(' ')
                         .append(m.percent()).append("% "));
