@@ -109,6 +109,11 @@ final class ConfigCommands {
             System.err.println("No resources found.");
             return;
         }
+        printRows(rows);
+    }
+
+    /** Prints rows as kubectl does: columns padded to the widest cell plus three spaces. */
+    static void printRows(List<String[]> rows) {
         int[] width = new int[rows.getFirst().length];
         rows.forEach(r -> {
             for (int c = 0; c < r.length; c++) {
@@ -185,7 +190,7 @@ final class ConfigCommands {
         }
     }
 
-    private static JsonNode parse(String s) {
+    static JsonNode parse(String s) {
         try {
             return Json.MAPPER.readTree(s);
         } catch (IOException e) {

@@ -1,12 +1,19 @@
 package io.sluice.gateway;
 
+import io.sluice.gateway.accesslog.AccessLog;
+import io.sluice.gateway.accesslog.AccessLogFormat;
 import io.sluice.routing.NodeIdentity;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.sluice.service.Flags;
 import io.sluice.service.Launcher;
 
 /**
  * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--status-port 15021]
- * [--kafka host:port] [--kafka-config FILE]}. Ingress serves Gateway port N on N+8000, egress on N+9000.
+ * [--access-log stdout|off|FILE] [--access-log-format text|json] [--kafka host:port] [--kafka-config FILE]}.
+ * Ingress serves Gateway port N on N+8000, egress on N+9000. Access logs go to stdout in Istio's text
+ * format by default, as with Istio's demo profile.
  */
 public final class GatewayNodeMain {
 
@@ -25,12 +32,28 @@ public final class GatewayNodeMain {
         };
         int offset = flags.getInt("port-offset", role.equals("egress") ? 9000 : 8000);
         String host = flags.get("host", "127.0.0.1");
+        AccessLogFormat format = AccessLogFormat.parse(flags.get("access-log-format", "text"));
+        String accessLog = flags.get("access-log", "stdout");
         Launcher.runUntilStopped(() -> {
             GatewayNode gateway = GatewayNode.start(flags.kafka(), node, host, p -> p + offset,
-                    flags.getInt("status-port", 15021));
+                    flags.getInt("status-port", 15021), accessLog(accessLog, format));
             System.out.println("gateway-node " + id + " (" + role + "): Gateway port N on " + host + ":N+" + offset
                     + ", status on http://" + host + ":" + gateway.statusPort() + "/healthz/ready");
             return gateway;
         });
+    }
+
+    private static AccessLog accessLog(String where, AccessLogFormat format) {
+        return switch (where) {
+            case "off" -> null;
+            case "stdout", "/dev/stdout" -> AccessLog.stdout(format);
+            default -> {
+                try {
+                    yield new AccessLog(format, new FileOutputStream(where, true));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("--access-log: cannot open " + where, e);
+                }
+            }
+        };
     }
 }

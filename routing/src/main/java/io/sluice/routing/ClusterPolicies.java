@@ -75,8 +75,7 @@ final class ClusterPolicies {
                 http != null && http.http1MaxPendingRequests() != null ? http.http1MaxPendingRequests()
                         : d.maxPendingRequests(),
                 http != null && http.http2MaxRequests() != null ? http.http2MaxRequests() : d.maxRequests(),
-                http != null && http.maxRequestsPerConnection() != null ? http.maxRequestsPerConnection() : 0,
-                http != null && http.idleTimeout() != null ? Durations.parse(http.idleTimeout()) : d.idleTimeout());
+                http != null && http.maxRequestsPerConnection() != null ? http.maxRequestsPerConnection() : 0);
     }
 
     /** Istio's defaults for a present block: 5 consecutive 5xx, 10 s interval, 30 s base ejection, 10 %. */

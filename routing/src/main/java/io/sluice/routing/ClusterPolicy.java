@@ -36,11 +36,11 @@ public record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outl
      * @param maxRequestsPerConnection 0 means unlimited; 1 turns keep-alive off
      */
     public record ConnectionPool(int maxConnections, Duration connectTimeout, int maxPendingRequests,
-                                 int maxRequests, int maxRequestsPerConnection, Duration idleTimeout) {
+                                 int maxRequests, int maxRequestsPerConnection) {
 
-        /** Istio's defaults: 2^32-1 everywhere (capped to int here), 10 s connect timeout, 1 h idle. */
+        /** Istio's defaults: 2^32-1 everywhere (capped to int here), 10 s connect timeout. */
         public static final ConnectionPool UNLIMITED = new ConnectionPool(Integer.MAX_VALUE, Duration.ofSeconds(10),
-                Integer.MAX_VALUE, Integer.MAX_VALUE, 0, Duration.ofHours(1));
+                Integer.MAX_VALUE, Integer.MAX_VALUE, 0);
 
         public boolean unlimited() {
             return maxConnections == Integer.MAX_VALUE && maxRequests == Integer.MAX_VALUE;

@@ -30,6 +30,29 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
         return listeners.keySet();
     }
 
+    /**
+     * Every cluster a route forwards or mirrors to, by name: what a node keeps runtime state for
+     * (active requests, ejections) across table swaps.
+     */
+    public Map<String, Cluster> clusters() {
+        Map<String, Cluster> out = new TreeMap<>();
+        for (Listener l : listeners.values()) {
+            for (String host : l.hosts().patterns()) {
+                VirtualHost vh = l.hosts().find(host.startsWith("*.") ? "x" + host.substring(1) : host);
+                if (vh == null) {
+                    continue;
+                }
+                for (Route r : vh.routes()) {
+                    if (r.action() instanceof RouteAction.Forward f) {
+                        f.targets().forEach(t -> out.putIfAbsent(t.cluster().name(), t.cluster()));
+                        f.mirrors().forEach(m -> out.putIfAbsent(m.cluster().name(), m.cluster()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** A readable dump of the table, for {@code /debug/routes}. */
     public String dump() {
         StringBuilder sb = new StringBuilder();

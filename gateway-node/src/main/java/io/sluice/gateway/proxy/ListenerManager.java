@@ -1,6 +1,5 @@
 package io.sluice.gateway.proxy;
 
-import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import io.sluice.routing.RouteTable;
 import java.util.HashMap;
@@ -8,7 +7,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,17 +22,16 @@ public final class ListenerManager implements AutoCloseable {
 
     private final String host;
     private final IntUnaryOperator localPort;
-    private final Supplier<RouteTable> table;
-    private final WebClient client = ProxyHandler.upstreamClient();
+    private final Proxy proxy;
     private final Map<Integer, WebServer> servers = new HashMap<>();
 
     /**
      * @param localPort maps a Gateway server port to the local port to listen on
      */
-    public ListenerManager(String host, IntUnaryOperator localPort, Supplier<RouteTable> table) {
+    public ListenerManager(String host, IntUnaryOperator localPort, Proxy proxy) {
         this.host = host;
         this.localPort = localPort;
-        this.table = table;
+        this.proxy = proxy;
     }
 
     public synchronized void reconcile(RouteTable t) {
@@ -56,7 +53,7 @@ public final class ListenerManager implements AutoCloseable {
                 WebServer s = WebServer.builder()
                         .host(host)
                         .port(local)
-                        .routing(r -> r.any(new ProxyHandler(table, port, "http", client)))
+                        .routing(r -> r.any(proxy.handler(port, "http")))
                         .build()
                         .start();
                 servers.put(port, s);

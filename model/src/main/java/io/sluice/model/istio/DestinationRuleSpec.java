@@ -56,12 +56,9 @@ public record DestinationRuleSpec(String host,
     public record TCPSettings(Integer maxConnections, String connectTimeout) {
     }
 
-    /**
-     * {@code http1MaxPendingRequests} and {@code maxRequestsPerConnection} default unlimited;
-     * {@code idleTimeout} default 1h.
-     */
+    /** {@code http1MaxPendingRequests}, {@code http2MaxRequests} and {@code maxRequestsPerConnection} default unlimited. */
     public record HTTPSettings(Integer http1MaxPendingRequests, Integer http2MaxRequests,
-                               Integer maxRequestsPerConnection, String idleTimeout) {
+                               Integer maxRequestsPerConnection) {
     }
 
     /**

@@ -360,7 +360,6 @@ final class IstioRules {
             atLeast(1, pool.http().http1MaxPendingRequests(), at(path, "connectionPool.http.http1MaxPendingRequests"), f);
             atLeast(1, pool.http().http2MaxRequests(), at(path, "connectionPool.http.http2MaxRequests"), f);
             atLeast(0, pool.http().maxRequestsPerConnection(), at(path, "connectionPool.http.maxRequestsPerConnection"), f);
-            Formats.duration(f, at(path, "connectionPool.http.idleTimeout"), pool.http().idleTimeout());
         }
         var od = p.outlierDetection();
         if (od != null) {

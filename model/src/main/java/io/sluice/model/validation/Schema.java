@@ -63,7 +63,7 @@ final class Schema {
         for (String field : List.of("tunnel", "proxyProtocol", "loadBalancer.localityLbSetting",
                 "loadBalancer.warmupDurationSecs", "loadBalancer.warmup", "loadBalancer.consistentHash.httpCookie.attributes",
                 "connectionPool.tcp.tcpKeepalive", "connectionPool.tcp.maxConnectionDuration",
-                "connectionPool.tcp.idleTimeout", "connectionPool.http.maxRetries",
+                "connectionPool.tcp.idleTimeout", "connectionPool.http.idleTimeout", "connectionPool.http.maxRetries",
                 "connectionPool.http.h2UpgradePolicy", "connectionPool.http.useClientProtocol",
                 "connectionPool.http.maxConcurrentStreams", "outlierDetection.splitExternalLocalOriginErrors",
                 "outlierDetection.consecutiveLocalOriginFailures", "outlierDetection.minHealthPercent")) {

@@ -126,7 +126,7 @@ class ValidationTest {
             loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 10s}}}
             connectionPool:
               tcp: {maxConnections: 100, connectTimeout: 30ms}
-              http: {http1MaxPendingRequests: 10, http2MaxRequests: 100, maxRequestsPerConnection: 1, idleTimeout: 1h}
+              http: {http1MaxPendingRequests: 10, http2MaxRequests: 100, maxRequestsPerConnection: 1}
             outlierDetection: {consecutive5xxErrors: 7, consecutiveGatewayErrors: 3, interval: 5m,
                                baseEjectionTime: 15m, maxEjectionPercent: 50}
           subsets:
