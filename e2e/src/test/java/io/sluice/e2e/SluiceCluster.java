@@ -2,6 +2,7 @@ package io.sluice.e2e;
 
 import io.sluice.config.ConfigService;
 import io.sluice.gateway.GatewayNode;
+import io.sluice.gateway.accesslog.AccessLog;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.Topics;
 import io.sluice.registry.RegistryService;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.awaitility.Awaitility;
 
 /**
@@ -30,9 +32,16 @@ final class SluiceCluster implements AutoCloseable {
     final ConfigService config;
     final RegistryService registry;
     GatewayNode gateway;
+    private final AccessLog accessLog;
     private final List<AutoCloseable> extras = new ArrayList<>();
 
     SluiceCluster(String name) {
+        this(name, null);
+    }
+
+    /** With the gateway's access log going to {@code accessLog} (null: none). */
+    SluiceCluster(String name, AccessLog accessLog) {
+        this.accessLog = accessLog;
         kafka = KafkaSettings.of(KafkaFixture.bootstrapServers())
                 .withTopics(Topics.withPrefix(KafkaFixture.uniquePrefix(name)));
         config = ConfigService.start(kafka, "127.0.0.1", 0, null);
@@ -44,7 +53,7 @@ final class SluiceCluster implements AutoCloseable {
     }
 
     GatewayNode startGateway() {
-        return GatewayNode.start(kafka, NodeIdentity.ingress("ingress-test"), "127.0.0.1", p -> 0, 0);
+        return GatewayNode.start(kafka, NodeIdentity.ingress("ingress-test"), "127.0.0.1", p -> 0, 0, accessLog);
     }
 
     void restartGateway() {
@@ -69,6 +78,15 @@ final class SluiceCluster implements AutoCloseable {
     TestBackend backend(String body, String service, String namespace, String... labels) {
         TestBackend b = TestBackend.start(body);
         b.register(registryUrl(), service, namespace, labels);
+        extras.add(b);
+        return b;
+    }
+
+    /** A misbehaving backend registered as a workload of a service. */
+    FlakyBackend flaky(IntFunction<FlakyBackend.Act> behaviour, String service, String namespace, String... labels)
+            throws IOException {
+        FlakyBackend b = new FlakyBackend(behaviour);
+        TestBackend.register(registryUrl(), b.port(), service, namespace, labels);
         extras.add(b);
         return b;
     }

@@ -33,13 +33,18 @@ final class TestBackend implements AutoCloseable {
     }
 
     void register(String registryUrl, String service, String namespace, String... labels) {
+        register(registryUrl, port(), service, namespace, labels);
+    }
+
+    /** Registers any loopback port as a workload of a service (labels as key, value, key, value …). */
+    static void register(String registryUrl, int port, String service, String namespace, String... labels) {
         Map<String, String> l = new LinkedHashMap<>();
         for (int i = 0; i < labels.length; i += 2) {
             l.put(labels[i], labels[i + 1]);
         }
         var res = SluiceCluster.send(HttpRequest.newBuilder(URI.create(registryUrl + "/v1/workloads"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(
-                        new Workload(service, namespace, "127.0.0.1", port(), 80, l))))
+                        new Workload(service, namespace, "127.0.0.1", port, 80, l))))
                 .build());
         if (res.statusCode() != 200) {
             throw new IllegalStateException("registration failed: " + res.statusCode() + " " + res.body());

@@ -64,10 +64,20 @@ final class UpstreamTry {
         HeaderEdits.apply(out.headers(), target.requestHeaders());
         try {
             RequestBody body = ctx.body;
-            HttpClientResponse res = !body.present() ? out.request() : out.outputStream(os -> {
-                body.writeTo(os);
-                os.close();
-            });
+            HttpClientResponse res;
+            if (!body.present()) {
+                res = out.request();
+            } else if (body.replayable()) {
+                res = out.submit(body.bytes());
+            } else {
+                // keep the client's framing: a declared length goes on, else the body is chunked
+                view.request().headers().contentLength().ifPresent(n -> out.header(HeaderNames.CONTENT_LENGTH,
+                        Long.toString(n)));
+                res = out.outputStream(os -> {
+                    body.writeTo(os);
+                    os.close();
+                });
+            }
             return new Outcome(res, null);
         } catch (RuntimeException e) {
             return new Outcome(null, classify(e));
