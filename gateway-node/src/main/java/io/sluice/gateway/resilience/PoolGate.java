@@ -60,6 +60,11 @@ public final class PoolGate {
         }
     }
 
+    /** Requests waiting for a connection. */
+    public int pending() {
+        return pending.get();
+    }
+
     /** Gives back a place taken by a successful {@link #acquire}. */
     public void release() {
         if (connections != null) {
