@@ -22,7 +22,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
       "$mode" "$LOG" < "$fifo" > "$fifo.out" 2>"$fifo.err" &
     pid=$!
     exec 9>"$fifo"
-    for _ in $(seq 100); do grep -q '^port' "$fifo.out" 2>/dev/null && break; sleep 0.1; done
+    for _ in $(seq 600); do grep -q '^port' "$fifo.out" 2>/dev/null && break; sleep 0.1; done
     port=$(awk '/^port/ {print $2}' "$fifo.out")
     wrk -t1 -c"$CONNS" -d10s "http://127.0.0.1:$port/" >/dev/null   # warm-up: JIT, connections
     cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")

@@ -129,6 +129,11 @@ final class Forwarder {
             tried.add(upstream);
             ctx.upstreamHost = upstream.authority();
             EndpointState endpoint = state.endpoint(upstream.authority());
+            long sent = System.nanoTime();
+            if (remaining != null) {
+                // time spent waiting in the pool's pending queue counts against the route's budget
+                remaining = Duration.ofNanos(Math.max(1_000_000, deadline - sent));
+            }
             Duration tryBudget = min(remaining, retries.perTryTimeout());
             boolean perTryBound = retries.perTryTimeout() != null
                     && (remaining == null || retries.perTryTimeout().compareTo(remaining) < 0);
@@ -139,7 +144,7 @@ final class Forwarder {
                 UpstreamTry.Outcome outcome = UpstreamTry.send(client, ctx, scheme, f, target, upstream, tryBudget,
                         endpoint.lastOnConnection(cp.pool().maxRequestsPerConnection()));
                 verdict = judge(ctx, res, outcome, state, endpoint, cluster, retries, more, perTryBound, f, target,
-                        now);
+                        sent);
             } finally {
                 endpoint.end();
                 gate.release();
