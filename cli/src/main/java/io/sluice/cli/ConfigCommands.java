@@ -145,7 +145,7 @@ final class ConfigCommands {
                     rows.add(new String[] {s.path("namespace").asText(), s.path("host").asText(),
                             s.path("resolution").asText(), eps.isEmpty() ? "<none>" : String.join(" ", eps)});
                 }
-                printRows(rows);
+                printRowsOrNone(rows);
             }
         }
         return 0;
@@ -163,14 +163,20 @@ final class ConfigCommands {
                     : new String[] {m.path("name").asText(), m.path("resourceVersion").asText(),
                     m.path("creationTimestamp").asText()});
         }
-        printRows(rows);
+        printRowsOrNone(rows);
     }
 
-    private static void printRows(List<String[]> rows) {
+    /** Rows under a header line, or kubectl's message when there is only the header. */
+    private static void printRowsOrNone(List<String[]> rows) {
         if (rows.size() == 1) {
             System.err.println("No resources found.");
             return;
         }
+        printRows(rows);
+    }
+
+    /** Prints rows as kubectl does: columns padded to the widest cell plus three spaces. */
+    static void printRows(List<String[]> rows) {
         int[] width = new int[rows.getFirst().length];
         rows.forEach(r -> {
             for (int c = 0; c < r.length; c++) {

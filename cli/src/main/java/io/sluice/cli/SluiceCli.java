@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The Java side of the {@code ./sluice} script: {@code apply}, {@code delete}, {@code get},
- * {@code analyze}, {@code install}, {@code create secret tls} and {@code backend}. Exit codes: 0 done, 1 the
- * server refused, 2 bad usage.
+ * {@code analyze}, {@code install}, {@code create secret tls}, {@code status} and {@code backend}. Exit codes:
+ * 0 done, 1 the server refused, 2 bad usage.
  */
 public final class SluiceCli {
 
@@ -31,6 +31,7 @@ public final class SluiceCli {
                 case "backend" -> Backend.run(CliArgs.parse(rest));
                 case "analyze" -> AnalyzeCommand.run(CliArgs.parse(rest));
                 case "install" -> InstallCommand.run(CliArgs.parse(rest));
+                case "status" -> StatusCommand.run(CliArgs.parse(rest));
                 default -> {
                     System.err.println("unknown command \"" + args[0] + "\"\n" + usage());
                     yield 2;
@@ -51,6 +52,7 @@ public final class SluiceCli {
                        sluice analyze [-f FILE|DIR|-] [-n NS]
                        sluice install --set meshConfig.outboundTrafficPolicy.mode=ALLOW_ANY|REGISTRY_ONLY
                        sluice create secret tls NAME --cert FILE --key FILE [--ca FILE] [-n NS] [-o yaml|json]
+                       sluice status [-o json]
                        sluice backend --port P --body TEXT [--register SERVICE.NAMESPACE] [--service-port N] [--label k=v]...
                                       [--host ADDR] [--advertise ADDR]""";
     }

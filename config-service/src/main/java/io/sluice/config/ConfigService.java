@@ -7,6 +7,7 @@ import io.sluice.kafka.TopicAdmin;
 import io.sluice.model.Json;
 import io.sluice.model.Resource;
 import io.sluice.model.registry.ServiceEndpoints;
+import io.sluice.model.status.NodeStatus;
 import java.time.Duration;
 
 /**
@@ -23,13 +24,15 @@ public final class ConfigService implements AutoCloseable {
 
     private final CompactedTopicStore<Resource> store;
     private final CompactedTopicStore<ServiceEndpoints> registry;
+    private final CompactedTopicStore<NodeStatus> nodes;
     private final ConfigWriter writer;
     private final WebServer server;
 
     private ConfigService(CompactedTopicStore<Resource> store, CompactedTopicStore<ServiceEndpoints> registry,
-                          ConfigWriter writer, WebServer server) {
+                          CompactedTopicStore<NodeStatus> nodes, ConfigWriter writer, WebServer server) {
         this.store = store;
         this.registry = registry;
+        this.nodes = nodes;
         this.writer = writer;
         this.server = server;
     }
@@ -55,13 +58,18 @@ public final class ConfigService implements AutoCloseable {
         Admission admission = new Admission(() -> store.snapshot().entries().values(),
                 () -> registry.snapshot().entries().keySet());
         ConfigApi api = new ConfigApi(store, writer, admission, token);
+        CompactedTopicStore<NodeStatus> nodes = NodeStatusApi.store(kafka);
+        NodeStatusApi status = new NodeStatusApi(nodes, store);
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
-                .routing(api::routing)
+                .routing(r -> {
+                    api.routing(r);
+                    status.routing(r);
+                })
                 .build()
                 .start();
-        return new ConfigService(store, registry, writer, server);
+        return new ConfigService(store, registry, nodes, writer, server);
     }
 
     public int port() {
@@ -78,5 +86,6 @@ public final class ConfigService implements AutoCloseable {
         writer.close();
         store.close();
         registry.close();
+        nodes.close();
     }
 }

@@ -2,6 +2,8 @@ package io.sluice.e2e;
 
 import io.sluice.config.ConfigService;
 import io.sluice.gateway.GatewayNode;
+import io.sluice.gateway.GatewayOptions;
+import io.sluice.gateway.accesslog.AccessLog;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.Topics;
 import io.sluice.model.net.ResolveOverrides;
@@ -19,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.awaitility.Awaitility;
 
 /**
@@ -33,18 +36,29 @@ final class SluiceCluster implements AutoCloseable {
     final ConfigService config;
     RegistryService registry;
     GatewayNode gateway;
+    private final AccessLog accessLog;
     private final List<AutoCloseable> extras = new ArrayList<>();
     private final RegistryOptions registryOptions;
     private final ResolveOverrides resolve;
 
     SluiceCluster(String name) {
-        this(name, RegistryOptions.defaults(), ResolveOverrides.none());
+        this(name, RegistryOptions.defaults(), ResolveOverrides.none(), null);
+    }
+
+    /** With the gateway's access log going to {@code accessLog} (null: none). */
+    SluiceCluster(String name, AccessLog accessLog) {
+        this(name, RegistryOptions.defaults(), ResolveOverrides.none(), accessLog);
+    }
+
+    SluiceCluster(String name, RegistryOptions registryOptions, ResolveOverrides resolve) {
+        this(name, registryOptions, resolve, null);
     }
 
     /** @param resolve the gateway's name-resolution overrides (the registry reads its own file) */
-    SluiceCluster(String name, RegistryOptions registryOptions, ResolveOverrides resolve) {
+    SluiceCluster(String name, RegistryOptions registryOptions, ResolveOverrides resolve, AccessLog accessLog) {
         this.registryOptions = registryOptions;
         this.resolve = resolve;
+        this.accessLog = accessLog;
         kafka = KafkaSettings.of(KafkaFixture.bootstrapServers())
                 .withTopics(Topics.withPrefix(KafkaFixture.uniquePrefix(name)))
                 .withSecretKeys(SecretKeys.parse(List.of(SecretKeys.newKeyLine("test-1")), "test key"));
@@ -57,8 +71,8 @@ final class SluiceCluster implements AutoCloseable {
     }
 
     GatewayNode startGateway() {
-        return GatewayNode.start(kafka, NodeIdentity.ingress("ingress-test"), "127.0.0.1", p -> 0, 0, resolve,
-                GatewayNode.DEFAULT_SECRET_NAMESPACE);
+        return GatewayNode.start(kafka, NodeIdentity.ingress("ingress-test"),
+                GatewayOptions.local().withResolve(resolve).withAccessLog(accessLog));
     }
 
     /** Stops registry-service and starts a new one on the same port, with nothing but Kafka to go on. */
@@ -91,6 +105,15 @@ final class SluiceCluster implements AutoCloseable {
     TestBackend backend(String body, String service, String namespace, String... labels) {
         TestBackend b = TestBackend.start(body);
         b.register(registryUrl(), service, namespace, labels);
+        extras.add(b);
+        return b;
+    }
+
+    /** A misbehaving backend registered as a workload of a service. */
+    FlakyBackend flaky(IntFunction<FlakyBackend.Act> behaviour, String service, String namespace, String... labels)
+            throws IOException {
+        FlakyBackend b = new FlakyBackend(behaviour);
+        TestBackend.register(registryUrl(), b.port(), service, namespace, labels);
         extras.add(b);
         return b;
     }

@@ -24,6 +24,10 @@ final class TestBackend implements AutoCloseable {
     /** Well inside half of any TTL the tests use. */
     static final Duration HEARTBEAT = Duration.ofMillis(500);
 
+    /** Heartbeats of registrations made for other servers (FlakyBackend): alive until the JVM ends. */
+    private static final ScheduledExecutorService SHARED_HEARTBEATS = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("test-registration-heartbeat").daemon().factory());
+
     private final WebServer server;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("test-backend-heartbeat").daemon().factory());
@@ -48,19 +52,37 @@ final class TestBackend implements AutoCloseable {
         return server.port();
     }
 
+    /** Registers this backend and keeps the registration alive until {@link #stopHeartbeats()}. */
     void register(String registryUrl, String service, String namespace, String... labels) {
+        keepAlive(heartbeats, registerOnce(registryUrl, port(), service, namespace, labels));
+    }
+
+    /**
+     * Registers any loopback port as a workload of a service (labels as key, value, key, value …) and
+     * keeps it registered for the rest of the test JVM.
+     */
+    static void register(String registryUrl, int port, String service, String namespace, String... labels) {
+        keepAlive(SHARED_HEARTBEATS, registerOnce(registryUrl, port, service, namespace, labels));
+    }
+
+    private static HttpRequest registerOnce(String registryUrl, int port, String service, String namespace,
+                                            String... labels) {
         Map<String, String> l = new LinkedHashMap<>();
         for (int i = 0; i < labels.length; i += 2) {
             l.put(labels[i], labels[i + 1]);
         }
         HttpRequest register = HttpRequest.newBuilder(URI.create(registryUrl + "/v1/workloads"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(
-                        new Workload(service, namespace, "127.0.0.1", port(), 80, l))))
+                        new Workload(service, namespace, "127.0.0.1", port, 80, l))))
                 .build();
         var res = SluiceCluster.send(register);
         if (res.statusCode() != 200) {
             throw new IllegalStateException("registration failed: " + res.statusCode() + " " + res.body());
         }
+        return register;
+    }
+
+    private static void keepAlive(ScheduledExecutorService heartbeats, HttpRequest register) {
         heartbeats.scheduleWithFixedDelay(() -> {
             try {
                 SluiceCluster.send(register);

@@ -1,21 +1,33 @@
 package io.sluice.gateway;
 
 import io.helidon.webserver.WebServer;
+import io.sluice.gateway.accesslog.AccessLog;
+import io.sluice.gateway.metrics.IstioMetrics;
+import io.sluice.gateway.metrics.MetricsEndpoint;
+import io.sluice.gateway.proxy.ExchangeObserver;
 import io.sluice.gateway.proxy.ListenerManager;
+import io.sluice.gateway.proxy.Proxy;
 import io.sluice.gateway.tls.Credentials;
 import io.sluice.gateway.tls.GatewayTls;
+import io.sluice.gateway.proxy.RequestTap;
+import io.sluice.gateway.proxy.UpstreamClients;
+import io.sluice.gateway.resilience.UpstreamState;
 import io.sluice.gateway.routing.RouteTableSource;
 import io.sluice.gateway.status.StatusEndpoints;
+import io.sluice.gateway.status.StatusReporter;
 import io.sluice.kafka.CompactedTopicStore;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.TopicAdmin;
 import io.sluice.model.Json;
 import io.sluice.model.Resource;
-import io.sluice.model.net.ResolveOverrides;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.routing.NodeIdentity;
 import java.time.Duration;
-import java.util.function.IntUnaryOperator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * One gateway node: reads the config and registry topics into a route table and serves it. The same
@@ -29,51 +41,76 @@ public final class GatewayNode implements AutoCloseable {
     private final RouteTableSource routes;
     private final ListenerManager listeners;
     private final WebServer status;
+    private final StatusReporter reporter;
+    private final AccessLog accessLog;
 
     private GatewayNode(CompactedTopicStore<Resource> config, CompactedTopicStore<ServiceEndpoints> registry,
-                        RouteTableSource routes, ListenerManager listeners, WebServer status) {
+                        RouteTableSource routes, ListenerManager listeners, WebServer status,
+                        StatusReporter reporter, AccessLog accessLog) {
         this.config = config;
         this.registry = registry;
         this.routes = routes;
         this.listeners = listeners;
         this.status = status;
+        this.reporter = reporter;
+        this.accessLog = accessLog;
     }
 
-    /** Where Istio's ingress gateway runs, and so where it reads {@code credentialName} Secrets. */
-    public static final String DEFAULT_SECRET_NAMESPACE = "istio-system";
-
-    /** A node without resolve overrides, reading TLS Secrets in {@code istio-system}. */
-    public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, String host, IntUnaryOperator localPort,
-                                    int statusPort) {
-        return start(kafka, node, host, localPort, statusPort, ResolveOverrides.none(), DEFAULT_SECRET_NAMESPACE);
-    }
-
-    /**
-     * @param localPort       maps a Gateway server port to the local port (ingress: {@code p -> p + 8000})
-     * @param statusPort      health, routes dump and metrics ({@code /healthz/ready}); 0 picks a free port
-     * @param resolve         name-resolution overrides ({@code --resolve-file}) used when connecting upstream
-     * @param secretNamespace the namespace this node runs in as far as Istio is concerned: TLS
-     *                        {@code credentialName}s name Secrets there
-     */
-    public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, String host, IntUnaryOperator localPort,
-                                    int statusPort, ResolveOverrides resolve, String secretNamespace) {
+    public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, GatewayOptions options) {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
         String client = "sluice-gateway-" + node.id();
         CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
                 client + "-config", (k, v, offset) -> kafka.secretKeys().open(Json.fromRecord(v, offset)));
-        Credentials credentials = new Credentials(secretNamespace);
+        Credentials credentials = new Credentials(options.secretNamespace());
         config.addListener(s -> credentials.update(s.entries().values()));
         CompactedTopicStore<ServiceEndpoints> registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(),
                 client + "-registry", (k, v, offset) -> Json.read(v, ServiceEndpoints.class));
+        IstioMetrics istio = new IstioMetrics(node.labels().getOrDefault("app", node.id()));
+        List<ExchangeObserver> observers = new ArrayList<>(List.of(istio));
+        AccessLog accessLog = options.accessLog();
+        if (accessLog != null) {
+            observers.add(accessLog);
+        }
+        UpstreamState upstreams = new UpstreamState();
         ListenerManager[] holder = new ListenerManager[1];
-        RouteTableSource routes = new RouteTableSource(config, registry, node, t -> holder[0].reconcile(t));
-        holder[0] = new ListenerManager(host, localPort, routes::current, resolve, new GatewayTls(credentials));
-        WebServer status = WebServer.builder().host(host).port(statusPort)
-                .routing(r -> new StatusEndpoints(node, routes).routing(r))
+        StatusReporter reporter = new StatusReporter(kafka, node.id(), role(node));
+        RouteTableSource[] source = new RouteTableSource[1];
+        RouteTableSource routes = new RouteTableSource(config, registry, node, t -> {
+            upstreams.retain(t);
+            holder[0].reconcile(t);
+            reporter.report(t, source[0].appliedAt());
+        });
+        source[0] = routes;
+        Proxy proxy = new Proxy(routes::current, new UpstreamClients(), upstreams,
+                ExchangeObserver.all(observers), RequestTap.NONE, options.resolve(), new GatewayTls(credentials));
+        holder[0] = new ListenerManager(options.host(), options.localPort(), proxy);
+        Map<String, LongSupplier> gauges = new LinkedHashMap<>();
+        gauges.put("sluice_route_compiles_total", routes::compiles);
+        gauges.put("sluice_route_compile_failures_total", routes::compileFailures);
+        gauges.put("sluice_config_revision", () -> routes.current().configRevision());
+        if (accessLog != null) {
+            gauges.put("sluice_access_log_dropped_total", accessLog::dropped);
+        }
+        MetricsEndpoint metrics = new MetricsEndpoint(istio, upstreams, gauges);
+        WebServer status = WebServer.builder().host(options.host()).port(options.statusPort())
+                .routing(r -> {
+                    new StatusEndpoints(node, routes).routing(r);
+                    metrics.routing(r);
+                })
                 .build().start();
+        reporter.statusAddress(options.host() + ":" + status.port());
         config.start();
         registry.start();
-        return new GatewayNode(config, registry, routes, holder[0], status);
+        return new GatewayNode(config, registry, routes, holder[0], status, reporter, accessLog);
+    }
+
+    /** ingress, egress or mesh: how {@code sluice status} names a node's role. */
+    static String role(NodeIdentity node) {
+        if (node.mesh()) {
+            return "mesh";
+        }
+        String istio = node.labels().getOrDefault("istio", "");
+        return istio.endsWith("gateway") ? istio.substring(0, istio.length() - "gateway".length()) : istio;
     }
 
     public boolean ready() {
@@ -100,5 +137,9 @@ public final class GatewayNode implements AutoCloseable {
         routes.close();
         config.close();
         registry.close();
+        reporter.close();
+        if (accessLog != null) {
+            accessLog.close();
+        }
     }
 }

@@ -1,7 +1,12 @@
 package io.sluice.gateway;
 
 import io.sluice.model.net.ResolveOverrides;
+import io.sluice.gateway.accesslog.AccessLog;
+import io.sluice.gateway.accesslog.AccessLogFormat;
 import io.sluice.routing.NodeIdentity;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.sluice.service.Flags;
 import io.sluice.service.Launcher;
 import java.nio.file.Path;
@@ -9,7 +14,10 @@ import java.nio.file.Path;
 /**
  * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--status-port 15021]
  * [--kafka host:port] [--kafka-config FILE] [--resolve-file FILE]
- * [--secret-namespace istio-system] [--secret-key-file FILE]}. Ingress serves Gateway port N on N+8000, egress on N+9000.
+ * [--secret-namespace istio-system] [--secret-key-file FILE]
+ * [--access-log stdout|off|FILE] [--access-log-format text|json]}.
+ * Ingress serves Gateway port N on N+8000, egress on N+9000. Access logs go to stdout in Istio's text
+ * format by default, as with Istio's demo profile.
  */
 public final class GatewayNodeMain {
 
@@ -30,13 +38,32 @@ public final class GatewayNodeMain {
         String host = flags.get("host", "127.0.0.1");
         String resolveFile = flags.get(ResolveOverrides.FLAG, null);
         ResolveOverrides resolve = ResolveOverrides.load(resolveFile == null ? null : Path.of(resolveFile));
+        AccessLogFormat format = AccessLogFormat.parse(flags.get("access-log-format", "text"));
+        String accessLog = flags.get("access-log", "stdout");
         Launcher.runUntilStopped(() -> {
-            GatewayNode gateway = GatewayNode.start(flags.kafka(), node, host, p -> p + offset,
-                    flags.getInt("status-port", 15021), resolve,
-                    flags.get("secret-namespace", GatewayNode.DEFAULT_SECRET_NAMESPACE));
+            GatewayNode gateway = GatewayNode.start(flags.kafka(), node, GatewayOptions.local()
+                    .withHost(host)
+                    .withPorts(p -> p + offset, flags.getInt("status-port", 15021))
+                    .withResolve(resolve)
+                    .withSecretNamespace(flags.get("secret-namespace", GatewayOptions.DEFAULT_SECRET_NAMESPACE))
+                    .withAccessLog(accessLog(accessLog, format)));
             System.out.println("gateway-node " + id + " (" + role + "): Gateway port N on " + host + ":N+" + offset
                     + ", status on http://" + host + ":" + gateway.statusPort() + "/healthz/ready");
             return gateway;
         });
+    }
+
+    private static AccessLog accessLog(String where, AccessLogFormat format) {
+        return switch (where) {
+            case "off" -> null;
+            case "stdout", "/dev/stdout" -> AccessLog.stdout(format);
+            default -> {
+                try {
+                    yield new AccessLog(format, new FileOutputStream(where, true));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("--access-log: cannot open " + where, e);
+                }
+            }
+        };
     }
 }

@@ -8,13 +8,20 @@ import java.util.List;
  *
  * @param version the subset's {@code version} label (Istio's destination_version), or "unknown"
  * @param external true for MESH_EXTERNAL ServiceEntry hosts
+ * @param policy   the DestinationRule's load balancing, connection pool and outlier detection
  */
 public record Cluster(String host, int port, String subset, String version, List<Upstream> endpoints,
-                      boolean external) {
+                      boolean external, ClusterPolicy policy) {
 
     public Cluster {
         endpoints = List.copyOf(endpoints);
         subset = subset == null ? "" : subset;
+        policy = policy == null ? ClusterPolicy.DEFAULT : policy;
+    }
+
+    public Cluster(String host, int port, String subset, String version, List<Upstream> endpoints,
+                   boolean external) {
+        this(host, port, subset, version, endpoints, external, ClusterPolicy.DEFAULT);
     }
 
     public String name() {

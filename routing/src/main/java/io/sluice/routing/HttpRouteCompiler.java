@@ -40,7 +40,7 @@ final class HttpRouteCompiler {
             RouteAction action = action(rule, namespace);
             if (action != null) {
                 out.add(new Route(origin + "#" + (rule.name() != null ? rule.name() : i),
-                        RequestMatch.compileAll(applicable), action));
+                        RequestMatch.compileAll(applicable), action, RoutePolicies.compile(rule)));
             }
         }
         return out;

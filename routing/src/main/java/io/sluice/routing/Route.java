@@ -6,11 +6,18 @@ import java.util.List;
  * One compiled http rule of a VirtualService (or one Ingress path).
  *
  * @param origin where it came from, e.g. {@code chapter4/mockshop#0}, for logs, metrics and dumps
+ * @param policy timeout, retries and fault of a forwarding rule
  */
-public record Route(String origin, List<RequestMatch> matches, RouteAction action) {
+public record Route(String origin, List<RequestMatch> matches, RouteAction action, RoutePolicy policy) {
 
     public Route {
         matches = List.copyOf(matches);
+        policy = policy == null ? RoutePolicy.DEFAULT : policy;
+    }
+
+    /** A rule with Istio's default policy (Ingress paths, redirects, direct responses). */
+    public Route(String origin, List<RequestMatch> matches, RouteAction action) {
+        this(origin, matches, action, RoutePolicy.DEFAULT);
     }
 
     boolean matches(RequestAttributes r) {

@@ -30,6 +30,29 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
         return listeners.keySet();
     }
 
+    /**
+     * Every cluster a route forwards or mirrors to, by name: what a node keeps runtime state for
+     * (active requests, ejections) across table swaps.
+     */
+    public Map<String, Cluster> clusters() {
+        Map<String, Cluster> out = new TreeMap<>();
+        for (Listener l : listeners.values()) {
+            for (String host : l.hosts().patterns()) {
+                VirtualHost vh = l.hosts().find(host.startsWith("*.") ? "x" + host.substring(1) : host);
+                if (vh == null) {
+                    continue;
+                }
+                for (Route r : vh.routes()) {
+                    if (r.action() instanceof RouteAction.Forward f) {
+                        f.targets().forEach(t -> out.putIfAbsent(t.cluster().name(), t.cluster()));
+                        f.mirrors().forEach(m -> out.putIfAbsent(m.cluster().name(), m.cluster()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** A readable dump of the table, for {@code /debug/routes}. */
     public String dump() {
         StringBuilder sb = new StringBuilder();
@@ -52,6 +75,9 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
                 for (Route r : vh.routes()) {
                     sb.append("    ").append(r.origin()).append(' ').append(r.matches()).append(" -> ")
                             .append(describe(r.action())).append('\n');
+                    if (r.action() instanceof RouteAction.Forward && !r.policy().equals(RoutePolicy.DEFAULT)) {
+                        sb.append("      ").append(r.policy()).append('\n');
+                    }
                 }
             }
         });
@@ -65,6 +91,9 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
                 for (RouteAction.WeightedCluster t : f.targets()) {
                     sb.append(t.cluster().name()).append(" w=").append(t.weight()).append(" endpoints=")
                             .append(t.cluster().endpoints().stream().map(Upstream::authority).toList()).append(' ');
+                    if (!t.cluster().policy().equals(ClusterPolicy.DEFAULT)) {
+                        sb.append(t.cluster().policy()).append(' ');
+                    }
                 }
                 f.mirrors().forEach(m -> sb.append("mirror ").append(m.cluster().name()).append(' ')
                         .append(m.percent()).append("% "));

@@ -64,8 +64,9 @@ final class ServiceDirectory {
 
     private Cluster build(String fqdn, ServiceEndpoints svc, int port, String subset) {
         Map<String, String> selector = Map.of();
+        DestinationRuleSpec dr = rules.get(fqdn);
+        DestinationRuleSpec.TrafficPolicy subsetPolicy = null;
         if (!subset.isEmpty()) {
-            DestinationRuleSpec dr = rules.get(fqdn);
             var s = dr == null ? null
                     : dr.subsets().stream().filter(x -> subset.equals(x.name())).findFirst().orElse(null);
             if (s == null) {
@@ -73,7 +74,9 @@ final class ServiceDirectory {
                 return new Cluster(fqdn, port, subset, UNKNOWN, List.of(), isExternal(svc));
             }
             selector = s.labels();
+            subsetPolicy = s.trafficPolicy();
         }
+        ClusterPolicy policy = ClusterPolicies.compile(dr == null ? null : dr.trafficPolicy(), subsetPolicy);
         Map<String, String> sel = selector;
         List<Upstream> upstreams = svc == null ? List.of() : svc.endpoints().stream()
                 .filter(Endpoint::healthy)
@@ -81,7 +84,7 @@ final class ServiceDirectory {
                 .map(e -> new Upstream(e.address(), e.portFor(port), e.labels()))
                 .toList();
         return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), upstreams,
-                isExternal(svc));
+                isExternal(svc), policy);
     }
 
     private static boolean isExternal(ServiceEndpoints svc) {

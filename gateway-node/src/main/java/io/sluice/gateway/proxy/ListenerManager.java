@@ -1,11 +1,8 @@
 package io.sluice.gateway.proxy;
 
-import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
-import io.sluice.model.net.ResolveOverrides;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
-import io.sluice.gateway.tls.GatewayTls;
 import io.sluice.gateway.tls.TlsParameters;
 import io.sluice.routing.Listener;
 import io.sluice.routing.ListenerTls;
@@ -16,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,10 +33,7 @@ public final class ListenerManager implements AutoCloseable {
 
     private final String host;
     private final IntUnaryOperator localPort;
-    private final Supplier<RouteTable> table;
-    private final WebClient client = ProxyHandler.upstreamClient();
-    private final ResolveOverrides resolve;
-    private final GatewayTls gatewayTls;
+    private final Proxy proxy;
     private final Map<Integer, Running> servers = new HashMap<>();
 
     /** A port's server and the TLS parameters it was built with (null for plain HTTP). */
@@ -49,16 +42,11 @@ public final class ListenerManager implements AutoCloseable {
 
     /**
      * @param localPort maps a Gateway server port to the local port to listen on
-     * @param resolve   name-resolution overrides used when connecting upstream
-     * @param tls       the node's TLS termination, for HTTPS ports
      */
-    public ListenerManager(String host, IntUnaryOperator localPort, Supplier<RouteTable> table,
-                           ResolveOverrides resolve, GatewayTls tls) {
+    public ListenerManager(String host, IntUnaryOperator localPort, Proxy proxy) {
         this.host = host;
         this.localPort = localPort;
-        this.table = table;
-        this.resolve = resolve;
-        this.gatewayTls = tls;
+        this.proxy = proxy;
     }
 
     public synchronized void reconcile(RouteTable t) {
@@ -95,10 +83,9 @@ public final class ListenerManager implements AutoCloseable {
                     .port(local)
                     // as Envoy: a response's head and body go out at once, not after the client's delayed ACK
                     .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(r -> r.any(new ProxyHandler(table, port, tls == null ? "http" : "https", client,
-                            resolve, tls == null ? null : gatewayTls)));
+                    .routing(r -> r.any(proxy.handler(port, tls == null ? "http" : "https")));
             if (tls != null) {
-                b.tls(gatewayTls.tls(tls, () -> listenerTls(port)));
+                b.tls(proxy.tls().tls(tls, () -> listenerTls(port)));
             } else {
                 // HTTP/2 is offered through ALPN on TLS ports; plain ports stay HTTP/1.1 (no h2c upgrade)
                 b.protocolsDiscoverServices(false).addProtocol(Http1Config.create());
@@ -113,7 +100,7 @@ public final class ListenerManager implements AutoCloseable {
     }
 
     private ListenerTls listenerTls(int port) {
-        Listener l = table.get().listener(port);
+        Listener l = proxy.table().get().listener(port);
         return l == null ? null : l.tls();
     }
 

@@ -1,17 +1,17 @@
 package io.sluice.gateway.proxy;
 
 /**
- * Every way the proxy can fail a request, with the status the client gets and Envoy's response flag
- * (as in Istio's access logs and the {@code response_flags} metric label). Clients never see more
- * than the status and a fixed body.
+ * Every way the proxy can fail a request: the status the client gets, the fixed body (Envoy's local
+ * reply), and Envoy's response flag, which is also the {@code response_flags} label of Istio's metrics
+ * and the field of the access log. Clients never see more than the status and this body.
  */
 public enum ProxyFailure {
     NO_ROUTE(404, "NR", ""),
     NO_HEALTHY_UPSTREAM(503, "UH", "no healthy upstream"),
-    UPSTREAM_CONNECT_FAILURE(503, "UF", "upstream connect error or disconnect/reset before headers"),
+    UPSTREAM_CONNECT_FAILURE(503, "UF", "upstream connect error or disconnect/reset before headers. reset reason: connection failure"),
     UPSTREAM_TIMEOUT(504, "UT", "upstream request timeout"),
     UPSTREAM_OVERFLOW(503, "UO", "upstream connect error or disconnect/reset before headers. reset reason: overflow"),
-    UPSTREAM_RESET(502, "UR", "upstream connect error or disconnect/reset before headers. reset reason: connection termination"),
+    UPSTREAM_RESET(503, "UC", "upstream connect error or disconnect/reset before headers. reset reason: connection termination"),
     EGRESS_BLOCKED(502, "NR", "");
 
     private final int status;
@@ -28,6 +28,7 @@ public enum ProxyFailure {
         return status;
     }
 
+    /** Envoy's response flag: the access log field and the {@code response_flags} metric label. */
     public String flag() {
         return flag;
     }

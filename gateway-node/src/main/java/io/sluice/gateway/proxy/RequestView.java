@@ -7,7 +7,7 @@ import io.sluice.routing.PathNormalizer;
 import io.sluice.routing.RequestAttributes;
 
 /** A Helidon request as routing sees it: normalised path, host without port, the gateway port. */
-final class RequestView implements RequestAttributes {
+public final class RequestView implements RequestAttributes {
 
     private final ServerRequest request;
     private final String path;
@@ -25,6 +25,11 @@ final class RequestView implements RequestAttributes {
 
     static String authority(ServerRequest request) {
         return request.headers().first(HeaderNames.HOST).orElseGet(() -> request.authority());
+    }
+
+    /** The Helidon request, for steps that need more than routing attributes. */
+    public ServerRequest request() {
+        return request;
     }
 
     @Override
@@ -60,5 +65,28 @@ final class RequestView implements RequestAttributes {
     @Override
     public String scheme() {
         return scheme;
+    }
+
+    /** The client's address, without port. */
+    public String remoteHost() {
+        return request.remotePeer().host();
+    }
+
+    /** A cookie's value, or null. */
+    public String cookie(String name) {
+        for (String header : request.headers().all(HeaderNames.COOKIE, java.util.List::of)) {
+            for (String pair : header.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                    return pair.substring(eq + 1).trim();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A query parameter's first value, or null. */
+    public String queryParameter(String name) {
+        return request.query().first(name).orElse(null);
     }
 }

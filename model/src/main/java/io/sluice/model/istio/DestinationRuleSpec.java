@@ -24,15 +24,49 @@ public record DestinationRuleSpec(String host,
     }
 
     /**
-     * The policy blocks are kept as JSON trees until the features that read them (load balancing,
-     * pools, outlier detection, TLS origination) give them types of their own.
+     * Load balancing, connection pool and outlier detection are typed; {@code tls} and
+     * {@code portLevelSettings} stay JSON trees until the features that read them give them types.
      */
-    public record TrafficPolicy(JsonNode loadBalancer,
-                                JsonNode connectionPool,
-                                JsonNode outlierDetection,
+    public record TrafficPolicy(LoadBalancerSettings loadBalancer,
+                                ConnectionPoolSettings connectionPool,
+                                OutlierDetection outlierDetection,
                                 JsonNode tls,
                                 JsonNode portLevelSettings,
                                 JsonNode tunnel,
                                 JsonNode proxyProtocol) {
+    }
+
+    /** {@code simple}: ROUND_ROBIN (default), LEAST_REQUEST (LEAST_CONN is its old name), RANDOM, PASSTHROUGH. */
+    public record LoadBalancerSettings(String simple, ConsistentHashLB consistentHash) {
+    }
+
+    /** Exactly one of the hash keys. {@code ringHash}/{@code maglev} pick Envoy's table; any consistent hash serves. */
+    public record ConsistentHashLB(String httpHeaderName, HTTPCookie httpCookie, Boolean useSourceIp,
+                                   String httpQueryParameterName, JsonNode ringHash, JsonNode maglev,
+                                   Long minimumRingSize) {
+    }
+
+    public record HTTPCookie(String name, String path, String ttl) {
+    }
+
+    public record ConnectionPoolSettings(TCPSettings tcp, HTTPSettings http) {
+    }
+
+    /** {@code maxConnections} default 2^32-1; {@code connectTimeout} default 10s. */
+    public record TCPSettings(Integer maxConnections, String connectTimeout) {
+    }
+
+    /** {@code http1MaxPendingRequests}, {@code http2MaxRequests} and {@code maxRequestsPerConnection} default unlimited. */
+    public record HTTPSettings(Integer http1MaxPendingRequests, Integer http2MaxRequests,
+                               Integer maxRequestsPerConnection) {
+    }
+
+    /**
+     * Defaults as Istio's: {@code consecutive5xxErrors} 5 (0 disables), {@code consecutiveGatewayErrors}
+     * off, {@code interval} 10s, {@code baseEjectionTime} 30s, {@code maxEjectionPercent} 10.
+     */
+    public record OutlierDetection(Integer consecutive5xxErrors, Integer consecutiveGatewayErrors,
+                                   Integer consecutiveErrors, String interval, String baseEjectionTime,
+                                   Integer maxEjectionPercent) {
     }
 }

@@ -1,8 +1,8 @@
 package io.sluice.model.validation;
 
-import java.math.BigDecimal;
+import io.sluice.model.Durations;
+import java.time.Duration;
 import java.util.Base64;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -22,8 +22,6 @@ final class Formats {
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-    /** Go's time.ParseDuration syntax, which Istio's durations follow. */
-    private static final Pattern DURATION = Pattern.compile("([0-9]*(\\.[0-9]*)?)(ns|us|µs|ms|s|m|h)");
     private static final long NANOS_PER_MS = 1_000_000L;
 
     private Formats() {
@@ -130,41 +128,18 @@ final class Formats {
         if (value == null) {
             return;
         }
-        String s = value.trim();
-        boolean negative = s.startsWith("-");
-        if (negative || s.startsWith("+")) {
-            s = s.substring(1);
-        }
-        BigDecimal nanos = BigDecimal.ZERO;
-        Matcher m = DURATION.matcher(s);
-        int end = 0;
-        while (end < s.length()) {
-            m.region(end, s.length());
-            if (!m.lookingAt() || m.group(1).isEmpty() || m.group(1).equals(".")) {
-                break;
-            }
-            nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos(m.group(3)))));
-            end = m.end();
-        }
-        if (s.isEmpty() || end != s.length()) {
+        Duration d;
+        try {
+            d = Durations.parse(value);
+        } catch (IllegalArgumentException e) {
             f.invalid(path, value, "not a valid duration: write it as Go does, for example 1.5s, 500ms, 1m or 1h");
-        } else if (negative || nanos.compareTo(BigDecimal.valueOf(NANOS_PER_MS)) < 0) {
+            return;
+        }
+        if (d.isNegative() || d.toNanos() < NANOS_PER_MS) {
             f.invalid(path, value, "duration must be at least 1ms");
-        } else if (nanos.remainder(BigDecimal.valueOf(NANOS_PER_MS)).signum() != 0) {
+        } else if (d.toNanos() % NANOS_PER_MS != 0) {
             f.invalid(path, value, "only durations to ms precision are supported");
         }
-    }
-
-    private static long unitNanos(String unit) {
-        return switch (unit) {
-            case "ns" -> 1L;
-            case "us", "µs" -> 1_000L;
-            case "ms" -> NANOS_PER_MS;
-            case "s" -> 1_000 * NANOS_PER_MS;
-            case "m" -> 60_000 * NANOS_PER_MS;
-            case "h" -> 3_600_000 * NANOS_PER_MS;
-            default -> throw new IllegalArgumentException(unit);
-        };
     }
 
     /**

@@ -32,6 +32,12 @@ final class IstioRules {
     static final List<String> LOCATIONS = List.of("MESH_EXTERNAL", "MESH_INTERNAL");
     static final List<String> RESOLUTIONS = List.of("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN");
     static final List<String> OUTBOUND_MODES = List.of("ALLOW_ANY", "REGISTRY_ONLY");
+    static final List<String> LOAD_BALANCERS = List.of("ROUND_ROBIN", "LEAST_REQUEST", "LEAST_CONN", "RANDOM",
+            "UNSPECIFIED");
+    /** Envoy's x-envoy-retry-on and gRPC retry conditions Istio passes through; status codes are allowed too. */
+    static final List<String> RETRY_ON = List.of("5xx", "gateway-error", "reset", "connect-failure",
+            "envoy-ratelimited", "retriable-4xx", "refused-stream", "retriable-status-codes",
+            "retriable-headers", "cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable");
 
     private IstioRules() {
     }
@@ -95,6 +101,7 @@ final class IstioRules {
                 f.invalid(at(path, "retries.attempts"), r.retries().attempts(), "attempts cannot be negative");
             }
             Formats.duration(f, at(path, "retries.perTryTimeout"), r.retries().perTryTimeout());
+            retryOn(r.retries().retryOn(), at(path, "retries.retryOn"), f);
         }
         if (r.fault() != null) {
             fault(r.fault(), at(path, "fault"), f);
@@ -299,6 +306,78 @@ final class IstioRules {
             } else {
                 Formats.dns1123Label(f, p, name);
             }
+            trafficPolicy(spec.subsets().get(i).trafficPolicy(), at(at("spec.subsets", i), "trafficPolicy"), f);
+        }
+        trafficPolicy(spec.trafficPolicy(), "spec.trafficPolicy", f);
+    }
+
+    private static void retryOn(String retryOn, String path, Findings f) {
+        if (retryOn == null) {
+            return;
+        }
+        for (String condition : retryOn.split(",")) {
+            String c = condition.trim();
+            if (!RETRY_ON.contains(c) && !c.matches("[1-5][0-9][0-9]")) {
+                f.unsupported(path, c, RETRY_ON);
+            }
+        }
+    }
+
+    private static void trafficPolicy(DestinationRuleSpec.TrafficPolicy p, String path, Findings f) {
+        if (p == null) {
+            return;
+        }
+        var lb = p.loadBalancer();
+        if (lb != null) {
+            if (lb.simple() != null && !LOAD_BALANCERS.contains(lb.simple())) {
+                f.unsupported(at(path, "loadBalancer.simple"), lb.simple(), LOAD_BALANCERS);
+            }
+            if (lb.simple() != null && lb.consistentHash() != null) {
+                f.invalid(at(path, "loadBalancer"), "simple and consistentHash", "only one of simple or consistentHash");
+            }
+            var h = lb.consistentHash();
+            if (h != null) {
+                int keys = (h.httpHeaderName() != null ? 1 : 0) + (h.httpCookie() != null ? 1 : 0)
+                        + (Boolean.TRUE.equals(h.useSourceIp()) ? 1 : 0) + (h.httpQueryParameterName() != null ? 1 : 0);
+                if (keys != 1) {
+                    f.required(at(path, "loadBalancer.consistentHash"),
+                            "exactly one of httpHeaderName, httpCookie, useSourceIp or httpQueryParameterName");
+                }
+                if (h.httpCookie() != null) {
+                    if (h.httpCookie().name() == null || h.httpCookie().name().isBlank()) {
+                        f.required(at(path, "loadBalancer.consistentHash.httpCookie.name"), "cookie name is required");
+                    }
+                    Formats.duration(f, at(path, "loadBalancer.consistentHash.httpCookie.ttl"), h.httpCookie().ttl());
+                }
+            }
+        }
+        var pool = p.connectionPool();
+        if (pool != null && pool.tcp() != null) {
+            atLeast(1, pool.tcp().maxConnections(), at(path, "connectionPool.tcp.maxConnections"), f);
+            Formats.duration(f, at(path, "connectionPool.tcp.connectTimeout"), pool.tcp().connectTimeout());
+        }
+        if (pool != null && pool.http() != null) {
+            atLeast(1, pool.http().http1MaxPendingRequests(), at(path, "connectionPool.http.http1MaxPendingRequests"), f);
+            atLeast(1, pool.http().http2MaxRequests(), at(path, "connectionPool.http.http2MaxRequests"), f);
+            atLeast(0, pool.http().maxRequestsPerConnection(), at(path, "connectionPool.http.maxRequestsPerConnection"), f);
+        }
+        var od = p.outlierDetection();
+        if (od != null) {
+            atLeast(0, od.consecutive5xxErrors(), at(path, "outlierDetection.consecutive5xxErrors"), f);
+            atLeast(0, od.consecutiveGatewayErrors(), at(path, "outlierDetection.consecutiveGatewayErrors"), f);
+            atLeast(0, od.consecutiveErrors(), at(path, "outlierDetection.consecutiveErrors"), f);
+            Formats.duration(f, at(path, "outlierDetection.interval"), od.interval());
+            Formats.duration(f, at(path, "outlierDetection.baseEjectionTime"), od.baseEjectionTime());
+            if (od.maxEjectionPercent() != null && (od.maxEjectionPercent() < 0 || od.maxEjectionPercent() > 100)) {
+                f.invalid(at(path, "outlierDetection.maxEjectionPercent"), od.maxEjectionPercent(),
+                        "percentage must be in the range [0, 100]");
+            }
+        }
+    }
+
+    private static void atLeast(int min, Integer value, String path, Findings f) {
+        if (value != null && value < min) {
+            f.invalid(path, value, "must be at least " + min);
         }
     }
 

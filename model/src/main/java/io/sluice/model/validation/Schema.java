@@ -54,10 +54,24 @@ final class Schema {
             ResourceKind.WORKLOAD_ENTRY, Set.of("spec.network", "spec.locality"),
             ResourceKind.SERVICE_ENTRY, Set.of("spec.endpoints[].network", "spec.endpoints[].locality"),
             ResourceKind.GATEWAY, Set.of("spec.servers[].bind", "spec.servers[].defaultEndpoint"),
-            ResourceKind.DESTINATION_RULE, Set.of("spec.workloadSelector", "spec.trafficPolicy.tunnel",
-                    "spec.trafficPolicy.proxyProtocol", "spec.subsets[].trafficPolicy.tunnel",
-                    "spec.subsets[].trafficPolicy.proxyProtocol"),
+            ResourceKind.DESTINATION_RULE, destinationRuleNotSupported(),
             ResourceKind.INGRESS, Set.of("spec.defaultBackend.resource", "spec.rules[].http.paths[].backend.resource"));
+
+    /** The same policy fields are not supported at the top level and in every subset. */
+    private static Set<String> destinationRuleNotSupported() {
+        Set<String> out = new java.util.HashSet<>(Set.of("spec.workloadSelector"));
+        for (String field : List.of("tunnel", "proxyProtocol", "loadBalancer.localityLbSetting",
+                "loadBalancer.warmupDurationSecs", "loadBalancer.warmup", "loadBalancer.consistentHash.httpCookie.attributes",
+                "connectionPool.tcp.tcpKeepalive", "connectionPool.tcp.maxConnectionDuration",
+                "connectionPool.tcp.idleTimeout", "connectionPool.http.idleTimeout", "connectionPool.http.maxRetries",
+                "connectionPool.http.h2UpgradePolicy", "connectionPool.http.useClientProtocol",
+                "connectionPool.http.maxConcurrentStreams", "outlierDetection.splitExternalLocalOriginErrors",
+                "outlierDetection.consecutiveLocalOriginFailures", "outlierDetection.minHealthPercent")) {
+            out.add("spec.trafficPolicy." + field);
+            out.add("spec.subsets[].trafficPolicy." + field);
+        }
+        return Set.copyOf(out);
+    }
 
     private static final Map<Class<?>, Map<String, Type>> FIELDS = new ConcurrentHashMap<>();
 

@@ -118,6 +118,27 @@ class ValidationTest {
         """,
         """
         apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: reviews}
+        spec:
+          host: reviews
+          trafficPolicy:
+            loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 10s}}}
+            connectionPool:
+              tcp: {maxConnections: 100, connectTimeout: 30ms}
+              http: {http1MaxPendingRequests: 10, http2MaxRequests: 100, maxRequestsPerConnection: 1}
+            outlierDetection: {consecutive5xxErrors: 7, consecutiveGatewayErrors: 3, interval: 5m,
+                               baseEjectionTime: 15m, maxEjectionPercent: 50}
+          subsets:
+          - name: v1
+            labels: {version: v1}
+            trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST}}
+          - name: v2
+            labels: {version: v2}
+            trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user, ringHash: {minimumRingSize: 1024}}}}
+        """,
+        """
+        apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata: {name: db}
         spec:

@@ -1,0 +1,296 @@
+package io.sluice.e2e;
+
+import static io.sluice.e2e.FlakyBackend.hangUp;
+import static io.sluice.e2e.FlakyBackend.ok;
+import static io.sluice.e2e.FlakyBackend.slow;
+import static io.sluice.e2e.FlakyBackend.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.routing.Cluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retries, timeouts, faults, load balancing, connection pools and outlier detection against
+ * misbehaving backends (slow, 503-ing, closing connections, refusing), each shown by what the client
+ * gets and how many requests reached each backend.
+ */
+class ResilienceEndToEndTest {
+
+    static final Duration SLOW = Duration.ofSeconds(5);
+    static SluiceCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = new SluiceCluster("resilience");
+        assertEquals(200, cluster.apply("""
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: gw, namespace: res}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+                """).statusCode());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+    }
+
+    /**
+     * Routes {@code <svc>.example.com} to service {@code svc} with the given extra fields on the http
+     * rule and the given DestinationRule trafficPolicy, and waits (without sending traffic) until the
+     * gateway serves it with {@code endpoints} endpoints.
+     */
+    static void route(String svc, String ruleFields, String trafficPolicy, int endpoints) {
+        String yaml = """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: %1$s, namespace: res}
+                spec:
+                  hosts: [%1$s.example.com]
+                  gateways: [gw]
+                  http:
+                  - route: [{destination: {host: %1$s}}]
+                %2$s
+                """.formatted(svc, ruleFields.indent(4).stripTrailing());
+        if (trafficPolicy != null) {
+            yaml += """
+                    ---
+                    apiVersion: networking.istio.io/v1
+                    kind: DestinationRule
+                    metadata: {name: %1$s, namespace: res}
+                    spec:
+                      host: %1$s
+                      trafficPolicy:
+                    %2$s
+                    """.formatted(svc, trafficPolicy.indent(4).stripTrailing());
+        }
+        HttpResponse<String> res = cluster.apply(yaml);
+        assertEquals(200, res.statusCode(), res.body());
+        String name = "outbound|80||" + svc + ".res.svc.cluster.local";
+        Awaitility.await(name + " with " + endpoints + " endpoints").atMost(Duration.ofSeconds(20))
+                .until(() -> {
+                    Cluster c = cluster.gateway.routes().current().clusters().get(name);
+                    return c != null && c.endpoints().size() == endpoints && cluster.gateway.localPort(80) > 0;
+                });
+    }
+
+    static HttpResponse<String> get(String svc) {
+        return cluster.get(svc + ".example.com", "/");
+    }
+
+    static HttpResponse<String> post(String svc, int bodyBytes) {
+        return SluiceCluster.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + cluster.gateway.localPort(80) + "/upload"))
+                .header("Host", svc + ".example.com")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[bodyBytes])).build());
+    }
+
+    @Test
+    void retriesA503UntilTheBackendRecovers() throws IOException {
+        FlakyBackend b = cluster.flaky(n -> n <= 2 ? status(503) : ok("fine"), "recovers", "res");
+        route("recovers", "retries: {attempts: 3, retryOn: 5xx}", null, 1);
+        HttpResponse<String> res = get("recovers");
+        assertEquals(200, res.statusCode());
+        assertEquals("fine", res.body());
+        assertEquals(3, b.requests.get(), "two failed tries and the good one");
+    }
+
+    @Test
+    void givesUpAfterTheLastAttemptWithTheUpstreamsAnswer() throws IOException {
+        FlakyBackend b = cluster.flaky(n -> status(503), "down", "res");
+        route("down", "retries: {attempts: 2, retryOn: gateway-error}", null, 1);
+        HttpResponse<String> res = get("down");
+        assertEquals(503, res.statusCode());
+        assertEquals("status 503", res.body(), "the upstream's own answer, not a proxy failure");
+        assertEquals(3, b.requests.get(), "the first try and two retries");
+    }
+
+    @Test
+    void neverRetriesABodyTooLargeToReplay() throws IOException {
+        FlakyBackend b = cluster.flaky(n -> status(503), "uploads", "res");
+        route("uploads", "retries: {attempts: 3, retryOn: 5xx}", null, 1);
+        assertEquals(503, post("uploads", 200 * 1024).statusCode());
+        assertEquals(1, b.requests.get(), "a streamed 200 KiB body cannot be sent twice");
+        assertEquals(503, post("uploads", 1024).statusCode());
+        assertEquals(1 + 4, b.requests.get(), "a small body is buffered and retried");
+    }
+
+    @Test
+    void routeTimeoutAnswers504WithoutWaitingForTheBackend() throws IOException {
+        FlakyBackend b = cluster.flaky(n -> slow(SLOW, "late"), "sluggish", "res");
+        route("sluggish", "timeout: 300ms", null, 1);
+        long start = System.nanoTime();
+        HttpResponse<String> res = get("sluggish");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, res.statusCode());
+        assertEquals("upstream request timeout", res.body());
+        assertTrue(millis >= 300 && millis < 4_000, "answered after " + millis + " ms");
+        assertEquals(1, b.requests.get(), "the route's timeout is not retried");
+    }
+
+    @Test
+    void perTryTimeoutRetriesOnAFreshTry() throws IOException {
+        FlakyBackend b = cluster.flaky(n -> n == 1 ? slow(SLOW, "late") : ok("quick"), "hiccup", "res");
+        route("hiccup", "retries: {attempts: 2, perTryTimeout: 300ms, retryOn: 5xx}", null, 1);
+        long start = System.nanoTime();
+        HttpResponse<String> res = get("hiccup");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(200, res.statusCode());
+        assertEquals("quick", res.body());
+        assertTrue(millis < 4_000, "answered after " + millis + " ms");
+        assertEquals(2, b.requests.get());
+    }
+
+    @Test
+    void connectFailuresAreRetriedOnAnotherEndpointByDefault() throws IOException {
+        TestBackend.register(cluster.registryUrl(), FlakyBackend.refusingPort(), "halfdown", "res");
+        FlakyBackend b = cluster.flaky(n -> ok("up"), "halfdown", "res");
+        route("halfdown", "", null, 2);
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> res = get("halfdown");
+            assertEquals(200, res.statusCode(), "Istio's default retries connect-failure");
+        }
+        assertEquals(20, b.requests.get());
+    }
+
+    @Test
+    void refusedConnectionsEverywhereAre503UF() throws IOException {
+        TestBackend.register(cluster.registryUrl(), FlakyBackend.refusingPort(), "refusing", "res");
+        route("refusing", "", null, 1);
+        HttpResponse<String> res = get("refusing");
+        assertEquals(503, res.statusCode());
+        assertEquals("upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+                res.body());
+    }
+
+    @Test
+    void aClosedConnectionIsRetriedOnlyWhenResetIsListed() throws IOException {
+        FlakyBackend plain = cluster.flaky(n -> n == 1 ? hangUp() : ok("again"), "hangup", "res");
+        route("hangup", "", null, 1);
+        HttpResponse<String> first = get("hangup");
+        assertEquals(503, first.statusCode(), "Istio's default does not retry a reset");
+        assertTrue(first.body().endsWith("reset reason: connection termination"), first.body());
+        assertEquals(1, plain.requests.get());
+
+        FlakyBackend retried = cluster.flaky(n -> n == 1 ? hangUp() : ok("again"), "hangupretry", "res");
+        route("hangupretry", "retries: {attempts: 1, retryOn: reset}", null, 1);
+        HttpResponse<String> res = get("hangupretry");
+        assertEquals(200, res.statusCode());
+        assertEquals(2, retried.requests.get());
+    }
+
+    @Test
+    void outlierDetectionEjectsAFailingEndpoint() throws IOException {
+        FlakyBackend bad = cluster.flaky(n -> status(503), "mixed", "res");
+        FlakyBackend good = cluster.flaky(n -> ok("good"), "mixed", "res");
+        route("mixed", "retries: {attempts: 0}", """
+                outlierDetection: {consecutive5xxErrors: 2, interval: 1s, baseEjectionTime: 30s, maxEjectionPercent: 100}
+                """, 2);
+        int ok = 0;
+        for (int i = 0; i < 20; i++) {
+            ok += get("mixed").statusCode() == 200 ? 1 : 0;
+        }
+        assertEquals(2, bad.requests.get(), "ejected after two 5xx in a row");
+        assertEquals(18, good.requests.get());
+        assertEquals(18, ok);
+    }
+
+    @Test
+    void withEveryEndpointEjectedThereIsNoHealthyUpstream() throws IOException {
+        FlakyBackend bad = cluster.flaky(n -> status(500), "lonely", "res");
+        route("lonely", "retries: {attempts: 0}", "outlierDetection: {consecutive5xxErrors: 1, baseEjectionTime: 30s}", 1);
+        assertEquals("status 500", get("lonely").body());
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> res = get("lonely");
+            assertEquals(503, res.statusCode());
+            assertEquals("no healthy upstream", res.body());
+        }
+        assertEquals(1, bad.requests.get(), "10% maxEjectionPercent still ejects one host, as Envoy does");
+    }
+
+    @Test
+    void poolOverflowIsRefusedWith503UO() throws Exception {
+        FlakyBackend b = cluster.flaky(n -> slow(Duration.ofSeconds(1), "served"), "narrow", "res");
+        route("narrow", "retries: {attempts: 0}",
+                "connectionPool: {tcp: {maxConnections: 1}, http: {http1MaxPendingRequests: 1}}", 1);
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            calls.add(SluiceCluster.HTTP.sendAsync(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + cluster.gateway.localPort(80) + "/"))
+                    .header("Host", "narrow.example.com").build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        for (var c : calls) {
+            HttpResponse<String> res = c.get();
+            statuses.merge(res.statusCode(), 1, Integer::sum);
+            if (res.statusCode() == 503) {
+                assertTrue(res.body().endsWith("reset reason: overflow"), res.body());
+            }
+        }
+        assertEquals(Map.of(200, 2, 503, 3), statuses, "one in flight, one pending, the rest overflow");
+        assertEquals(2, b.requests.get());
+    }
+
+    @Test
+    void faultAbortNeverReachesTheBackendAndDelayHoldsTheRequest() throws IOException {
+        FlakyBackend aborted = cluster.flaky(n -> ok("unreached"), "teapot", "res");
+        route("teapot", "fault: {abort: {httpStatus: 418, percentage: {value: 100}}}", null, 1);
+        HttpResponse<String> res = get("teapot");
+        assertEquals(418, res.statusCode());
+        assertEquals("fault filter abort", res.body());
+        assertEquals(0, aborted.requests.get());
+
+        FlakyBackend delayed = cluster.flaky(n -> ok("eventually"), "molasses", "res");
+        route("molasses", "fault: {delay: {fixedDelay: 400ms, percentage: {value: 100}}}", null, 1);
+        long start = System.nanoTime();
+        assertEquals("eventually", get("molasses").body());
+        assertTrue((System.nanoTime() - start) / 1_000_000 >= 400);
+        assertEquals(1, delayed.requests.get());
+    }
+
+    @Test
+    void consistentHashKeepsAUserOnOneEndpoint() throws IOException {
+        FlakyBackend a = cluster.flaky(n -> ok("a"), "sticky", "res");
+        FlakyBackend b = cluster.flaky(n -> ok("b"), "sticky", "res");
+        route("sticky", "", "loadBalancer: {consistentHash: {httpHeaderName: x-user}}", 2);
+        for (String user : List.of("alice", "bob", "carol", "dave")) {
+            int before = a.requests.get();
+            for (int i = 0; i < 10; i++) {
+                assertEquals(200, SluiceCluster.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + cluster.gateway.localPort(80) + "/"))
+                        .header("Host", "sticky.example.com").header("x-user", user).build()).statusCode());
+            }
+            int toA = a.requests.get() - before;
+            assertTrue(toA == 0 || toA == 10, user + " went " + toA + " times to a");
+        }
+        assertEquals(40, a.requests.get() + b.requests.get());
+    }
+
+    @Test
+    void roundRobinTakesEndpointsInTurn() throws IOException {
+        FlakyBackend a = cluster.flaky(n -> ok("a"), "turns", "res");
+        FlakyBackend b = cluster.flaky(n -> ok("b"), "turns", "res");
+        route("turns", "", null, 2);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, get("turns").statusCode());
+        }
+        assertEquals(5, a.requests.get());
+        assertEquals(5, b.requests.get());
+    }
+}

@@ -1,0 +1,50 @@
+package io.sluice.gateway.proxy;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.sluice.routing.Cluster;
+import java.time.Instant;
+
+/**
+ * The facts one request collects as it goes through the pipeline (route, cluster, endpoint, flags,
+ * byte counts), turned into an immutable {@link Exchange} when it has been answered. Owned by the
+ * request's thread.
+ */
+final class RequestContext {
+
+    final RequestView view;
+    private final Instant start = Instant.now();
+    private final long startNanos = System.nanoTime();
+    String route;
+    Cluster cluster;
+    String upstreamHost;
+    long upstreamServiceTime = -1;
+    long bytesSent;
+    RequestBody body;
+    /** The x-request-id sent upstream: the client's, or one made up for it. */
+    String requestId;
+    private String flags;
+
+    RequestContext(RequestView view) {
+        this.view = view;
+    }
+
+    void flag(String flag) {
+        flags = flags == null ? flag : flags + "," + flag;
+    }
+
+    Exchange finish(ServerResponse res) {
+        ServerRequest req = view.request();
+        return new Exchange(start, (System.nanoTime() - startNanos) / 1_000_000, view.method(),
+                req.path().rawPath() + (req.query().isEmpty() ? "" : "?" + req.query().rawValue()),
+                req.prologue().protocol() + "/" + req.prologue().protocolVersion(),
+                res.status().code(), flags == null ? "-" : flags, body == null ? 0 : body.size(), bytesSent,
+                upstreamServiceTime, req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null),
+                req.headers().first(HeaderNames.USER_AGENT).orElse(null),
+                requestId != null ? requestId : req.headers().first(Forwarder.REQUEST_ID).orElse(null),
+                RequestView.authority(req), upstreamHost, cluster,
+                req.localPeer().host() + ":" + req.localPeer().port(),
+                req.remotePeer().host() + ":" + req.remotePeer().port(), route);
+    }
+}

@@ -1,0 +1,119 @@
+package io.sluice.gateway.resilience;
+
+import io.sluice.routing.ClusterPolicy;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Run-time state of one cluster, kept across table swaps: its endpoints' states by address, the
+ * round-robin cursor, and the connection-pool gate for its current limits.
+ */
+public final class ClusterState {
+
+    /** Envoy's max_ejection_time default: ejections grow with each repeat up to this. */
+    private static final long MAX_EJECTION_NANOS = Duration.ofSeconds(300).toNanos();
+
+    private final ConcurrentHashMap<String, EndpointState> endpoints = new ConcurrentHashMap<>();
+    final AtomicInteger cursor = new AtomicInteger();
+    /** Envoy's upstream_rq_retry, upstream_rq_pending_overflow and outlier_detection.ejections_enforced_total. */
+    public final LongAdder retries = new LongAdder();
+    public final LongAdder overflows = new LongAdder();
+    public final LongAdder ejections = new LongAdder();
+    private volatile PoolGate gate = new PoolGate(ClusterPolicy.ConnectionPool.UNLIMITED);
+
+    public EndpointState endpoint(String authority) {
+        EndpointState s = endpoints.get(authority);
+        return s != null ? s : endpoints.computeIfAbsent(authority, a -> new EndpointState());
+    }
+
+    /** The gate for a pool's limits; a table that changes the limits gets a fresh gate. */
+    public PoolGate gate(ClusterPolicy.ConnectionPool limits) {
+        PoolGate g = gate;
+        if (!g.limits().equals(limits)) {
+            synchronized (this) {
+                if (!gate.limits().equals(limits)) {
+                    gate = new PoolGate(limits);
+                }
+                g = gate;
+            }
+        }
+        return g;
+    }
+
+    void retainEndpoints(Set<String> authorities) {
+        endpoints.keySet().retainAll(authorities);
+    }
+
+    /**
+     * Counts one outcome of a request to an endpoint and ejects it once it has failed too many times
+     * in a row. {@code status} is the upstream's status, or the local one (503 connect failure, 504
+     * timeout) when it did not answer, which counts as a gateway error as in Envoy.
+     *
+     * @param hosts the cluster's endpoint count, for maxEjectionPercent
+     * @return whether this outcome ejected the endpoint
+     */
+    public boolean record(EndpointState e, int status, ClusterPolicy.Outlier policy, int hosts, long now) {
+        if (policy == null) {
+            return false;
+        }
+        if (status < 500) {
+            e.consecutive5xx.set(0);
+            e.consecutiveGateway.set(0);
+            return false;
+        }
+        int fiveXx = e.consecutive5xx.incrementAndGet();
+        int gateway = 0;
+        if (status >= 502 && status <= 504) {
+            gateway = e.consecutiveGateway.incrementAndGet();
+        } else {
+            e.consecutiveGateway.set(0);
+        }
+        boolean trip = (policy.consecutive5xx() > 0 && fiveXx >= policy.consecutive5xx())
+                || (policy.consecutiveGateway() > 0 && gateway >= policy.consecutiveGateway());
+        return trip && eject(e, policy, hosts, now);
+    }
+
+    private synchronized boolean eject(EndpointState e, ClusterPolicy.Outlier policy, int hosts, long now) {
+        if (e.ejected(now)) {
+            return false;
+        }
+        int ejectedNow = 0;
+        for (EndpointState other : endpoints.values()) {
+            if (other.ejected(now)) {
+                ejectedNow++;
+            }
+        }
+        // Envoy ejects at least one host whatever the percentage
+        if (ejectedNow > 0 && (ejectedNow + 1) * 100L > (long) policy.maxEjectionPercent() * hosts) {
+            return false;
+        }
+        if (e.ejections > 0 && e.ejectedUntil != 0) {
+            // the multiplier drops by one for every interval the endpoint stayed healthy since its last ejection
+            long healthy = now - e.ejectedUntil;
+            long intervals = healthy <= 0 ? 0 : healthy / Math.max(1, policy.interval().toNanos());
+            e.ejections = (int) Math.max(0, e.ejections - intervals);
+        }
+        e.ejections++;
+        long length = Math.min(MAX_EJECTION_NANOS, policy.baseEjectionTime().toNanos() * e.ejections);
+        e.ejectedUntil = now + length;
+        e.ejected = true;
+        e.consecutive5xx.set(0);
+        e.consecutiveGateway.set(0);
+        ejections.increment();
+        return true;
+    }
+
+    /** Endpoints ejected at {@code now}. */
+    public int ejectedCount(long now) {
+        int n = 0;
+        for (EndpointState e : endpoints.values()) {
+            if (e.ejected(now)) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,92 @@
+package io.sluice.gateway.resilience;
+
+import io.sluice.routing.Cluster;
+import io.sluice.routing.ClusterPolicy;
+import io.sluice.routing.Upstream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * Picks the endpoint of a cluster for one try: among the endpoints not ejected, preferring ones this
+ * request has not tried yet (Envoy's previous_hosts retry predicate), by the cluster's algorithm.
+ */
+public final class LoadBalancer {
+
+    private LoadBalancer() {
+    }
+
+    /**
+     * @param hashKey the request's value of the consistent-hash source, or null (then: random)
+     * @param tried   endpoints earlier tries of this request went to
+     * @return the endpoint, or null when every endpoint is ejected (no healthy upstream)
+     */
+    public static Upstream choose(Cluster cluster, ClusterState state, String hashKey, Set<Upstream> tried,
+                                  RandomGenerator random, long now) {
+        List<Upstream> all = cluster.endpoints();
+        List<Upstream> healthy = new ArrayList<>(all.size());
+        for (Upstream u : all) {
+            if (!state.endpoint(u.authority()).ejected(now)) {
+                healthy.add(u);
+            }
+        }
+        if (healthy.isEmpty()) {
+            return null;
+        }
+        List<Upstream> candidates = healthy;
+        if (!tried.isEmpty() && healthy.size() > 1) {
+            List<Upstream> fresh = healthy.stream().filter(u -> !tried.contains(u)).toList();
+            candidates = fresh.isEmpty() ? healthy : fresh;
+        }
+        ClusterPolicy.LoadBalancer lb = cluster.policy().loadBalancer();
+        return switch (lb.algorithm()) {
+            case ROUND_ROBIN -> candidates.get(Math.floorMod(state.cursor.getAndIncrement(), candidates.size()));
+            case RANDOM -> candidates.get(random.nextInt(candidates.size()));
+            case LEAST_REQUEST -> leastRequest(candidates, state, random);
+            case CONSISTENT_HASH -> hashKey == null ? candidates.get(random.nextInt(candidates.size()))
+                    : highestRandomWeight(candidates, hashKey);
+        };
+    }
+
+    /** Envoy's default LEAST_REQUEST: the less busy of two random choices. */
+    private static Upstream leastRequest(List<Upstream> candidates, ClusterState state, RandomGenerator random) {
+        Upstream a = candidates.get(random.nextInt(candidates.size()));
+        Upstream b = candidates.get(random.nextInt(candidates.size()));
+        return state.endpoint(b.authority()).active() < state.endpoint(a.authority()).active() ? b : a;
+    }
+
+    /**
+     * Rendezvous hashing: every key goes to the endpoint with the highest hash of (key, endpoint), so
+     * when one endpoint leaves or is ejected only its keys move.
+     */
+    static Upstream highestRandomWeight(List<Upstream> candidates, String key) {
+        long k = fnv(key);
+        Upstream best = null;
+        long bestScore = Long.MIN_VALUE;
+        for (Upstream u : candidates) {
+            long score = mix(k ^ fnv(u.authority()));
+            if (best == null || score > bestScore) {
+                best = u;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    private static long fnv(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** SplitMix64's finaliser: spreads nearby inputs over the whole range. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

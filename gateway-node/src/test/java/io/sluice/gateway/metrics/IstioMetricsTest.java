@@ -1,0 +1,83 @@
+package io.sluice.gateway.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.gateway.proxy.Exchange;
+import io.sluice.routing.Cluster;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class IstioMetricsTest {
+
+    static final Cluster REVIEWS_V2 = new Cluster("reviews.bookinfo.svc.cluster.local", 9080, "v2", "v2", List.of(),
+            false);
+
+    static Exchange exchange(Cluster cluster, int code, String flags, long millis, long in, long out) {
+        return new Exchange(Instant.EPOCH, millis, "GET", "/", "HTTP/1.1", code, flags, in, out, -1, null, null,
+                null, "a", null, cluster, "127.0.0.1:80", "127.0.0.1:5000", null);
+    }
+
+    @Test
+    void oneSeriesPerLabelTupleWithIstiosLabels() {
+        IstioMetrics m = new IstioMetrics("istio-ingressgateway");
+        m.completed(exchange(REVIEWS_V2, 200, "-", 3, 0, 10));
+        m.completed(exchange(REVIEWS_V2, 200, "-", 7, 0, 10));
+        m.completed(exchange(REVIEWS_V2, 503, "UH", 1, 0, 19));
+        m.completed(exchange(null, 404, "NR", 0, 0, 0));
+        StringBuilder out = new StringBuilder();
+        m.write(out);
+        String text = out.toString();
+        assertTrue(text.contains("istio_requests_total{reporter=\"source\",source_workload=\"istio-ingressgateway\","
+                + "destination_service=\"reviews.bookinfo.svc.cluster.local\",destination_service_name=\"reviews\","
+                + "destination_service_namespace=\"bookinfo\",destination_version=\"v2\",response_code=\"200\","
+                + "response_flags=\"-\",request_protocol=\"http\"} 2\n"), text);
+        assertTrue(text.contains("response_code=\"503\",response_flags=\"UH\",request_protocol=\"http\"} 1\n"), text);
+        assertTrue(text.contains("destination_service=\"unknown\",destination_service_name=\"unknown\","
+                + "destination_service_namespace=\"unknown\",destination_version=\"unknown\",response_code=\"404\","
+                + "response_flags=\"NR\""), text);
+        assertEquals(3, text.lines().filter(l -> l.startsWith("istio_requests_total{")).count());
+    }
+
+    @Test
+    void durationHistogramIsCumulativeWithSumAndCount() {
+        IstioMetrics m = new IstioMetrics("gw");
+        m.completed(exchange(REVIEWS_V2, 200, "-", 3, 0, 10));
+        m.completed(exchange(REVIEWS_V2, 200, "-", 7, 0, 10));
+        m.completed(exchange(REVIEWS_V2, 200, "-", 70_000, 0, 10));
+        StringBuilder out = new StringBuilder();
+        m.write(out);
+        String text = out.toString();
+        assertTrue(text.contains("le=\"1\"} 0\n"), text);
+        assertTrue(text.contains("le=\"5\"} 1\n"), text);
+        assertTrue(text.contains("le=\"10\"} 2\n"), text);
+        assertTrue(text.contains("le=\"60000\"} 2\n"), text);
+        assertTrue(text.contains("le=\"300000\"} 3\n"), text);
+        assertTrue(text.contains("le=\"+Inf\"} 3\n"), text);
+        assertTrue(text.contains("istio_request_duration_milliseconds_sum{"), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("istio_request_duration_milliseconds_sum{")
+                && l.endsWith("} 70010")), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("istio_response_bytes_count{") && l.endsWith("} 3")), text);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "reviews.bookinfo.svc.cluster.local, reviews, bookinfo",
+            "httpbin.org, httpbin.org, unknown",
+            "unknown, unknown, unknown",
+    })
+    void serviceNameAndNamespaceComeFromTheHost(String host, String name, String namespace) {
+        assertEquals(name, IstioMetrics.serviceName(host));
+        assertEquals(namespace, IstioMetrics.serviceNamespace(host));
+    }
+
+    @Test
+    void labelValuesAreEscaped() {
+        StringBuilder sb = new StringBuilder();
+        PrometheusText.label(sb, "a", "x\"y\\z\nw");
+        assertEquals("a=\"x\\\"y\\\\z\\nw\"", sb.toString());
+    }
+}

@@ -1,0 +1,105 @@
+package io.sluice.gateway.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.routing.Cluster;
+import io.sluice.routing.ClusterPolicy;
+import io.sluice.routing.ClusterPolicy.Algorithm;
+import io.sluice.routing.Upstream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class LoadBalancerTest {
+
+    static final List<Upstream> FOUR = IntStream.rangeClosed(1, 4)
+            .mapToObj(i -> new Upstream("10.0.0." + i, 8080, Map.of())).toList();
+
+    static Cluster cluster(List<Upstream> endpoints, ClusterPolicy.LoadBalancer lb) {
+        return new Cluster("svc.ns.svc.cluster.local", 80, "", "unknown", endpoints, false,
+                new ClusterPolicy(lb, ClusterPolicy.ConnectionPool.UNLIMITED, null));
+    }
+
+    static final ClusterPolicy.LoadBalancer HASH = new ClusterPolicy.LoadBalancer(Algorithm.CONSISTENT_HASH,
+            ClusterPolicy.HashSource.HEADER, "x-user");
+
+    @Test
+    void roundRobinVisitsEveryEndpointInTurn() {
+        Cluster c = cluster(FOUR, ClusterPolicy.LoadBalancer.ROUND_ROBIN);
+        ClusterState s = new ClusterState();
+        List<Upstream> picks = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            picks.add(LoadBalancer.choose(c, s, null, Set.of(), new Random(1), 0));
+        }
+        assertEquals(FOUR, picks.subList(0, 4));
+        assertEquals(FOUR, picks.subList(4, 8));
+    }
+
+    @Test
+    void ejectedEndpointsAreSkippedAndAllEjectedMeansNone() {
+        Cluster c = cluster(FOUR.subList(0, 2), ClusterPolicy.LoadBalancer.ROUND_ROBIN);
+        ClusterState s = new ClusterState();
+        var outlier = new ClusterPolicy.Outlier(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 100);
+        s.record(s.endpoint(FOUR.get(0).authority()), 503, outlier, 2, 0);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(FOUR.get(1), LoadBalancer.choose(c, s, null, Set.of(), new Random(), 0));
+        }
+        s.record(s.endpoint(FOUR.get(1).authority()), 503, outlier, 2, 0);
+        assertNull(LoadBalancer.choose(c, s, null, Set.of(), new Random(), 0));
+        long later = Duration.ofSeconds(31).toNanos();
+        assertTrue(LoadBalancer.choose(c, s, null, Set.of(), new Random(), later) != null, "ejections end");
+    }
+
+    @Test
+    void aRetryGoesToAnEndpointNotTriedYetWhenThereIsOne() {
+        Cluster c = cluster(FOUR.subList(0, 2), HASH);
+        ClusterState s = new ClusterState();
+        Upstream first = LoadBalancer.choose(c, s, "alice", Set.of(), new Random(), 0);
+        Upstream retry = LoadBalancer.choose(c, s, "alice", Set.of(first), new Random(), 0);
+        assertNotEquals(first, retry);
+        Cluster single = cluster(FOUR.subList(0, 1), HASH);
+        assertEquals(FOUR.getFirst(), LoadBalancer.choose(single, s, "alice", Set.of(FOUR.getFirst()), new Random(), 0));
+    }
+
+    @Test
+    void consistentHashMovesOnlyTheKeysOfARemovedEndpoint() {
+        Map<String, Upstream> before = new HashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            before.put("user-" + i, LoadBalancer.highestRandomWeight(FOUR, "user-" + i));
+        }
+        long perEndpointMin = FOUR.stream().mapToLong(u -> before.values().stream().filter(u::equals).count())
+                .min().orElseThrow();
+        assertTrue(perEndpointMin > 150, "keys spread over every endpoint, fewest " + perEndpointMin);
+        List<Upstream> three = FOUR.subList(0, 3);
+        before.forEach((key, owner) -> {
+            if (!owner.equals(FOUR.get(3))) {
+                assertEquals(owner, LoadBalancer.highestRandomWeight(three, key), key);
+            }
+        });
+    }
+
+    @Test
+    void leastRequestPrefersTheLessBusyOfTwo() {
+        Cluster c = cluster(FOUR.subList(0, 2), new ClusterPolicy.LoadBalancer(Algorithm.LEAST_REQUEST, null, null));
+        ClusterState s = new ClusterState();
+        for (int i = 0; i < 5; i++) {
+            s.endpoint(FOUR.get(0).authority()).begin();
+        }
+        Random random = new Random(7);
+        int busy = 0;
+        for (int i = 0; i < 1000; i++) {
+            busy += LoadBalancer.choose(c, s, null, Set.of(), random, 0).equals(FOUR.get(0)) ? 1 : 0;
+        }
+        // only when both random choices land on the busy one: about a quarter
+        assertTrue(busy > 180 && busy < 320, "busy endpoint chosen " + busy + " times");
+    }
+}

@@ -1,0 +1,99 @@
+package io.sluice.routing;
+
+import io.sluice.model.Durations;
+import io.sluice.model.istio.DestinationRuleSpec.ConnectionPoolSettings;
+import io.sluice.model.istio.DestinationRuleSpec.LoadBalancerSettings;
+import io.sluice.model.istio.DestinationRuleSpec.OutlierDetection;
+import io.sluice.model.istio.DestinationRuleSpec.TrafficPolicy;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Compiles a DestinationRule trafficPolicy into a {@link ClusterPolicy}. A subset's policy replaces
+ * the top-level one block by block (loadBalancer, connectionPool, outlierDetection), as Istio merges.
+ */
+final class ClusterPolicies {
+
+    private ClusterPolicies() {
+    }
+
+    static ClusterPolicy compile(TrafficPolicy top, TrafficPolicy subset) {
+        if (top == null && subset == null) {
+            return ClusterPolicy.DEFAULT;
+        }
+        LoadBalancerSettings lb = subset != null && subset.loadBalancer() != null ? subset.loadBalancer()
+                : top == null ? null : top.loadBalancer();
+        ConnectionPoolSettings pool = subset != null && subset.connectionPool() != null ? subset.connectionPool()
+                : top == null ? null : top.connectionPool();
+        OutlierDetection od = subset != null && subset.outlierDetection() != null ? subset.outlierDetection()
+                : top == null ? null : top.outlierDetection();
+        return new ClusterPolicy(loadBalancer(lb), pool(pool), outlier(od));
+    }
+
+    static ClusterPolicy.LoadBalancer loadBalancer(LoadBalancerSettings lb) {
+        if (lb == null) {
+            return ClusterPolicy.LoadBalancer.ROUND_ROBIN;
+        }
+        var h = lb.consistentHash();
+        if (h != null) {
+            if (h.httpHeaderName() != null) {
+                return hash(ClusterPolicy.HashSource.HEADER, h.httpHeaderName().toLowerCase(Locale.ROOT));
+            }
+            if (h.httpCookie() != null) {
+                return hash(ClusterPolicy.HashSource.COOKIE, h.httpCookie().name());
+            }
+            if (h.httpQueryParameterName() != null) {
+                return hash(ClusterPolicy.HashSource.QUERY_PARAMETER, h.httpQueryParameterName());
+            }
+            if (Boolean.TRUE.equals(h.useSourceIp())) {
+                return hash(ClusterPolicy.HashSource.SOURCE_IP, null);
+            }
+        }
+        String simple = lb.simple() == null ? "ROUND_ROBIN" : lb.simple();
+        return switch (simple) {
+            case "LEAST_REQUEST", "LEAST_CONN" -> new ClusterPolicy.LoadBalancer(ClusterPolicy.Algorithm.LEAST_REQUEST,
+                    null, null);
+            case "RANDOM" -> new ClusterPolicy.LoadBalancer(ClusterPolicy.Algorithm.RANDOM, null, null);
+            default -> ClusterPolicy.LoadBalancer.ROUND_ROBIN;
+        };
+    }
+
+    private static ClusterPolicy.LoadBalancer hash(ClusterPolicy.HashSource source, String key) {
+        return new ClusterPolicy.LoadBalancer(ClusterPolicy.Algorithm.CONSISTENT_HASH, source, key);
+    }
+
+    static ClusterPolicy.ConnectionPool pool(ConnectionPoolSettings p) {
+        if (p == null) {
+            return ClusterPolicy.ConnectionPool.UNLIMITED;
+        }
+        var d = ClusterPolicy.ConnectionPool.UNLIMITED;
+        var tcp = p.tcp();
+        var http = p.http();
+        return new ClusterPolicy.ConnectionPool(
+                tcp != null && tcp.maxConnections() != null ? tcp.maxConnections() : d.maxConnections(),
+                tcp != null && tcp.connectTimeout() != null ? Durations.parse(tcp.connectTimeout()) : d.connectTimeout(),
+                http != null && http.http1MaxPendingRequests() != null ? http.http1MaxPendingRequests()
+                        : d.maxPendingRequests(),
+                http != null && http.http2MaxRequests() != null ? http.http2MaxRequests() : d.maxRequests(),
+                http != null && http.maxRequestsPerConnection() != null ? http.maxRequestsPerConnection() : 0);
+    }
+
+    /** Istio's defaults for a present block: 5 consecutive 5xx, 10 s interval, 30 s base ejection, 10 %. */
+    static ClusterPolicy.Outlier outlier(OutlierDetection od) {
+        if (od == null) {
+            return null;
+        }
+        int gateway = od.consecutiveGatewayErrors() != null ? od.consecutiveGatewayErrors()
+                : od.consecutiveErrors() != null ? od.consecutiveErrors() : 0;
+        return new ClusterPolicy.Outlier(
+                od.consecutive5xxErrors() != null ? od.consecutive5xxErrors() : 5,
+                gateway,
+                duration(od.interval(), Duration.ofSeconds(10)),
+                duration(od.baseEjectionTime(), Duration.ofSeconds(30)),
+                od.maxEjectionPercent() != null ? od.maxEjectionPercent() : 10);
+    }
+
+    private static Duration duration(String text, Duration fallback) {
+        return text == null ? fallback : Durations.parse(text);
+    }
+}

@@ -1,0 +1,59 @@
+package io.sluice.routing;
+
+import java.time.Duration;
+
+/**
+ * A cluster's DestinationRule trafficPolicy (the subset's blocks over the rule's top-level ones),
+ * compiled with Istio's defaults filled in.
+ *
+ * @param outlier null when outlier detection is off (no {@code outlierDetection} block)
+ */
+public record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outlier outlier) {
+
+    public static final ClusterPolicy DEFAULT = new ClusterPolicy(LoadBalancer.ROUND_ROBIN, ConnectionPool.UNLIMITED,
+            null);
+
+    public enum Algorithm { ROUND_ROBIN, LEAST_REQUEST, RANDOM, CONSISTENT_HASH }
+
+    /** What a consistent hash is computed from. */
+    public enum HashSource { HEADER, COOKIE, SOURCE_IP, QUERY_PARAMETER }
+
+    /**
+     * @param hashSource null unless the algorithm is CONSISTENT_HASH
+     * @param hashKey    the header, cookie or query parameter name (header names lower-case)
+     */
+    public record LoadBalancer(Algorithm algorithm, HashSource hashSource, String hashKey) {
+
+        public static final LoadBalancer ROUND_ROBIN = new LoadBalancer(Algorithm.ROUND_ROBIN, null, null);
+    }
+
+    /**
+     * Envoy's circuit breakers. Over HTTP/1.1 a connection carries one request at a time, so
+     * {@code maxConnections} bounds the requests in flight to the cluster; more wait in a queue of
+     * {@code maxPendingRequests}; beyond that a request is refused with 503 UO.
+     *
+     * @param maxRequests              Istio's http2MaxRequests: in-flight requests, whatever the protocol
+     * @param maxRequestsPerConnection 0 means unlimited; 1 turns keep-alive off
+     */
+    public record ConnectionPool(int maxConnections, Duration connectTimeout, int maxPendingRequests,
+                                 int maxRequests, int maxRequestsPerConnection) {
+
+        /** Istio's defaults: 2^32-1 everywhere (capped to int here), 10 s connect timeout. */
+        public static final ConnectionPool UNLIMITED = new ConnectionPool(Integer.MAX_VALUE, Duration.ofSeconds(10),
+                Integer.MAX_VALUE, Integer.MAX_VALUE, 0);
+
+        public boolean unlimited() {
+            return maxConnections == Integer.MAX_VALUE && maxRequests == Integer.MAX_VALUE;
+        }
+    }
+
+    /**
+     * @param consecutive5xx     errors (5xx or no response) that eject a host; 0 disables
+     * @param consecutiveGateway 502/503/504 or no response that eject a host; 0 disables
+     * @param interval           how often ejections are reviewed; the multiplier drops once per healthy interval
+     * @param baseEjectionTime   an ejection lasts this times the number of times the host was ejected
+     */
+    public record Outlier(int consecutive5xx, int consecutiveGateway, Duration interval, Duration baseEjectionTime,
+                          int maxEjectionPercent) {
+    }
+}

@@ -1,0 +1,106 @@
+package io.sluice.routing;
+
+import static io.sluice.routing.TestSnapshots.apply;
+import static io.sluice.routing.TestSnapshots.endpoint;
+import static io.sluice.routing.TestSnapshots.ingressTable;
+import static io.sluice.routing.TestSnapshots.service;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.sluice.model.Json;
+import io.sluice.model.istio.DestinationRuleSpec.LoadBalancerSettings;
+import io.sluice.routing.ClusterPolicy.Algorithm;
+import io.sluice.routing.ClusterPolicy.HashSource;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ClusterPolicyCompileTest {
+
+    private static final String RULES = """
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: gw}
+            spec:
+              selector: {istio: ingressgateway}
+              servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: vs}
+            spec:
+              hosts: ["*"]
+              gateways: [gw]
+              http:
+              - route:
+                - {destination: {host: svc, subset: v1}, weight: 50}
+                - {destination: {host: svc, subset: v2}, weight: 50}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy:
+                loadBalancer: {simple: RANDOM}
+                connectionPool: {tcp: {maxConnections: 3, connectTimeout: 250ms}, http: {http1MaxPendingRequests: 2}}
+                outlierDetection: {consecutive5xxErrors: 2, interval: 1s, baseEjectionTime: 5s, maxEjectionPercent: 100}
+              subsets:
+              - name: v1
+                labels: {version: v1}
+              - name: v2
+                labels: {version: v2}
+                trafficPolicy:
+                  loadBalancer: {consistentHash: {httpHeaderName: X-User}}
+            """;
+
+    @Test
+    void subsetPolicyReplacesTopLevelBlocksOneByOne() {
+        RouteTable table = ingressTable(apply(RULES), service("svc", "default", 80,
+                endpoint("10.0.0.1", 8080, "version", "v1"), endpoint("10.0.0.2", 8080, "version", "v2")));
+        var forward = (RouteAction.Forward) table.listener(80).virtualHost("a.com").routes().getFirst().action();
+        ClusterPolicy v1 = forward.targets().get(0).cluster().policy();
+        ClusterPolicy v2 = forward.targets().get(1).cluster().policy();
+
+        assertEquals(Algorithm.RANDOM, v1.loadBalancer().algorithm());
+        assertEquals(new ClusterPolicy.LoadBalancer(Algorithm.CONSISTENT_HASH, HashSource.HEADER, "x-user"),
+                v2.loadBalancer());
+        for (ClusterPolicy p : new ClusterPolicy[] {v1, v2}) {
+            assertEquals(3, p.pool().maxConnections());
+            assertEquals(Duration.ofMillis(250), p.pool().connectTimeout());
+            assertEquals(2, p.pool().maxPendingRequests());
+            assertEquals(Integer.MAX_VALUE, p.pool().maxRequests());
+            assertEquals(new ClusterPolicy.Outlier(2, 0, Duration.ofSeconds(1), Duration.ofSeconds(5), 100), p.outlier());
+        }
+    }
+
+    @Test
+    void noDestinationRuleMeansRoundRobinUnlimitedAndNoOutlierDetection() {
+        assertEquals(ClusterPolicy.DEFAULT, ClusterPolicies.compile(null, null));
+        assertNull(ClusterPolicy.DEFAULT.outlier());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {}                                                      | ROUND_ROBIN     |                 |
+            {simple: LEAST_REQUEST}                                 | LEAST_REQUEST   |                 |
+            {simple: LEAST_CONN}                                    | LEAST_REQUEST   |                 |
+            {simple: RANDOM}                                        | RANDOM          |                 |
+            {consistentHash: {httpCookie: {name: user, ttl: 10s}}}  | CONSISTENT_HASH | COOKIE          | user
+            {consistentHash: {useSourceIp: true}}                   | CONSISTENT_HASH | SOURCE_IP       |
+            {consistentHash: {httpQueryParameterName: u}}           | CONSISTENT_HASH | QUERY_PARAMETER | u
+            """)
+    void loadBalancerSettings(String yaml, Algorithm algorithm, HashSource source, String key) throws Exception {
+        assertEquals(new ClusterPolicy.LoadBalancer(algorithm, source, key),
+                ClusterPolicies.loadBalancer(Json.YAML.readValue(yaml, LoadBalancerSettings.class)));
+    }
+
+    @Test
+    void outlierBlockWithoutValuesTakesIstiosDefaults() throws Exception {
+        var od = Json.YAML.readValue("{consecutiveErrors: 4}",
+                io.sluice.model.istio.DestinationRuleSpec.OutlierDetection.class);
+        assertEquals(new ClusterPolicy.Outlier(5, 4, Duration.ofSeconds(10), Duration.ofSeconds(30), 10),
+                ClusterPolicies.outlier(od));
+    }
+}
