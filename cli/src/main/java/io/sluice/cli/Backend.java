@@ -34,6 +34,7 @@ final class Backend {
         String body = args.flag("body", null, "ok");
         String host = args.flag("host", null, "127.0.0.1");
         WebServer server = WebServer.builder().host(host).port(port)
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> r.any((req, res) -> {
                     if (req.content().hasEntity()) {
                         req.content().consume();

@@ -36,6 +36,7 @@ final class TestBackend implements AutoCloseable {
 
     private TestBackend(String body) {
         server = WebServer.builder().host("127.0.0.1").port(0)
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> r.get("/healthz", (req, res) -> res.status(healthy ? 200 : 503).send())
                         .any((req, res) -> {
                             requests.incrementAndGet();

@@ -42,6 +42,7 @@ public final class ProxyOverheadBench {
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "bare";
         WebServer backend = WebServer.builder().host("127.0.0.1").port(0)
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> r.any((req, res) -> res.header("Content-Type", "text/plain")
                         .send("Bootstrap Service Mesh Implementation with Istio")))
                 .build().start();
