@@ -8,13 +8,20 @@ import java.util.List;
  *
  * @param version the subset's {@code version} label (Istio's destination_version), or "unknown"
  * @param external true for MESH_EXTERNAL ServiceEntry hosts
+ * @param tls      TLS the gateway originates to the endpoints (DestinationRule {@code trafficPolicy.tls}),
+ *                 or null for plain connections
  */
 public record Cluster(String host, int port, String subset, String version, List<Upstream> endpoints,
-                      boolean external) {
+                      boolean external, UpstreamTls tls) {
 
     public Cluster {
         endpoints = List.copyOf(endpoints);
         subset = subset == null ? "" : subset;
+    }
+
+    public Cluster(String host, int port, String subset, String version, List<Upstream> endpoints,
+                   boolean external) {
+        this(host, port, subset, version, endpoints, external, null);
     }
 
     public String name() {

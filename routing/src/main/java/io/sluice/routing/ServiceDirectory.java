@@ -21,15 +21,26 @@ final class ServiceDirectory {
 
     private final Map<String, ServiceEndpoints> services;
     private final Map<String, DestinationRuleSpec> rules = new HashMap<>();
+    private final Map<String, String> ruleNamespaces = new HashMap<>();
     private final Map<String, Cluster> clusters = new HashMap<>();
+    private final UpstreamTlsResolver tls;
 
     ServiceDirectory(Map<String, ServiceEndpoints> services, List<Resource> destinationRules) {
+        this(services, destinationRules, List.of());
+    }
+
+    /** @param secrets Secrets a DestinationRule's {@code tls.credentialName} may name */
+    ServiceDirectory(Map<String, ServiceEndpoints> services, List<Resource> destinationRules, List<Resource> secrets) {
         this.services = services;
+        this.tls = new UpstreamTlsResolver(secrets);
         // oldest first: the first rule for a host wins, as in Istio
         for (Resource dr : destinationRules) {
             DestinationRuleSpec spec = Json.spec(dr, DestinationRuleSpec.class);
             if (spec.host() != null) {
-                rules.putIfAbsent(resolveHost(spec.host(), dr.namespace()), spec);
+                String host = resolveHost(spec.host(), dr.namespace());
+                if (rules.putIfAbsent(host, spec) == null) {
+                    ruleNamespaces.put(host, dr.namespace());
+                }
             }
         }
     }
@@ -64,15 +75,22 @@ final class ServiceDirectory {
 
     private Cluster build(String fqdn, ServiceEndpoints svc, int port, String subset) {
         Map<String, String> selector = Map.of();
+        DestinationRuleSpec dr = rules.get(fqdn);
+        DestinationRuleSpec.Subset s = null;
         if (!subset.isEmpty()) {
-            DestinationRuleSpec dr = rules.get(fqdn);
-            var s = dr == null ? null
+            s = dr == null ? null
                     : dr.subsets().stream().filter(x -> subset.equals(x.name())).findFirst().orElse(null);
             if (s == null) {
                 // a subset nobody defines has no endpoints: requests get 503, as in Istio
                 return new Cluster(fqdn, port, subset, UNKNOWN, List.of(), isExternal(svc));
             }
             selector = s.labels();
+        }
+        UpstreamTlsResolver.Result origination = tls.resolve(dr, s, port, ruleNamespace(fqdn));
+        if (origination.failed()) {
+            // a TLS setting that cannot be honoured must not fall back to plain text: no endpoints, 503
+            return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), List.of(),
+                    isExternal(svc), null);
         }
         Map<String, String> sel = selector;
         List<Upstream> upstreams = svc == null ? List.of() : svc.endpoints().stream()
@@ -81,7 +99,11 @@ final class ServiceDirectory {
                 .map(e -> new Upstream(e.address(), e.portFor(port), e.labels()))
                 .toList();
         return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), upstreams,
-                isExternal(svc));
+                isExternal(svc), origination.tls());
+    }
+
+    private String ruleNamespace(String fqdn) {
+        return ruleNamespaces.get(fqdn);
     }
 
     private static boolean isExternal(ServiceEndpoints svc) {
