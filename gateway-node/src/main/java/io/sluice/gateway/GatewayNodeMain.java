@@ -1,12 +1,16 @@
 package io.sluice.gateway;
 
+import io.sluice.model.net.ResolveOverrides;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.service.Flags;
 import io.sluice.service.Launcher;
 
 /**
- * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--status-port 15021]
- * [--kafka host:port] [--kafka-config FILE]}. Ingress serves Gateway port N on N+8000, egress on N+9000.
+ * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--mesh-port 15001]
+ * [--status-port 15021] [--resolve-file FILE] [--kafka host:port] [--kafka-config FILE]}. Ingress serves
+ * Gateway port N on N+8000, egress on N+9000; the mesh proxy listens on 15001. {@code --resolve-file}
+ * (or {@code SLUICE_RESOLVE_FILE}) names a file of {@code NAME ADDRESS} / {@code NAME:PORT ADDRESS:PORT}
+ * lines overriding DNS for upstreams, e.g. a local stand-in for httpbin.org.
  */
 public final class GatewayNodeMain {
 
@@ -24,11 +28,18 @@ public final class GatewayNodeMain {
             default -> throw new IllegalArgumentException("--role: one of ingress, egress, mesh, not " + role);
         };
         int offset = flags.getInt("port-offset", role.equals("egress") ? 9000 : 8000);
+        int meshPort = flags.getInt("mesh-port", GatewayNode.MESH_PORT);
         String host = flags.get("host", "127.0.0.1");
+        String resolveFile = flags.get("resolve-file", null);
+        if (resolveFile != null) {
+            System.setProperty(ResolveOverrides.PROPERTY, resolveFile);
+        }
         Launcher.runUntilStopped(() -> {
-            GatewayNode gateway = GatewayNode.start(flags.kafka(), node, host, p -> p + offset,
-                    flags.getInt("status-port", 15021));
-            System.out.println("gateway-node " + id + " (" + role + "): Gateway port N on " + host + ":N+" + offset
+            GatewayNode gateway = GatewayNode.start(flags.kafka(), node, host,
+                    node.mesh() ? p -> meshPort : p -> p + offset, flags.getInt("status-port", 15021));
+            String serving = node.mesh() ? "mesh proxy on " + host + ":" + gateway.meshPort()
+                    + " (HTTP_PROXY/HTTPS_PROXY)" : "Gateway port N on " + host + ":N+" + offset;
+            System.out.println("gateway-node " + id + " (" + role + "): " + serving
                     + ", status on http://" + host + ":" + gateway.statusPort() + "/healthz/ready");
             return gateway;
         });

@@ -77,10 +77,7 @@ final class MeshRouteCompiler {
                 Cluster cluster = directory.cluster(new Destination(svc.host(), null, new PortSelector(p.number())), "");
                 if (isHttp(p)) {
                     var listener = listeners.computeIfAbsent(p.number(), n -> new RouteCompiler.ListenerBuilder(n, "HTTP"));
-                    Route route = new Route(origin, List.of(), new RouteAction.Forward(
-                            List.of(new RouteAction.WeightedCluster(cluster, 1, RouteAction.HeaderRules.NONE,
-                                    RouteAction.HeaderRules.NONE)),
-                            1, RouteAction.HeaderRules.NONE, RouteAction.HeaderRules.NONE, null, List.of()));
+                    Route route = Route.forwardTo(origin, cluster);
                     for (String name : names(svc.host(), svc)) {
                         if (!listener.hasHost(name)) {
                             listener.add(name, origin, List.of(route));

@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -28,6 +29,17 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
 
     public static RouteTable empty() {
         return new RouteTable(-1, -1, Map.of());
+    }
+
+    /**
+     * A one-route table sending every request on {@code port} to {@code host:port} as named: where
+     * ALLOW_ANY lets the mesh proxy send HTTP for a host no route knows (Istio's PassthroughCluster).
+     */
+    public static RouteTable passthrough(String host, int port) {
+        Cluster cluster = new Cluster(host, port, "", "unknown", List.of(new Upstream(host, port, Map.of())), true);
+        Route route = Route.forwardTo(OutboundPolicy.ALLOW_ANY.clusterName(), cluster);
+        return new RouteTable(-1, -1, Map.of(port, Listener.of(port, "HTTP", Map.of("*", new VirtualHost("*",
+                List.of(route))))), Map.of(), OutboundPolicy.ALLOW_ANY);
     }
 
     /** The SNI router for a passthrough port, or null. */

@@ -27,14 +27,20 @@ public final class ListenerManager implements AutoCloseable {
     private final Supplier<RouteTable> table;
     private final WebClient client = ProxyHandler.upstreamClient();
     private final Map<Integer, WebServer> servers = new HashMap<>();
+    private final Upstreams upstreams;
 
     /**
      * @param localPort maps a Gateway server port to the local port to listen on
      */
     public ListenerManager(String host, IntUnaryOperator localPort, Supplier<RouteTable> table) {
+        this(host, localPort, table, Upstreams.fromEnvironment());
+    }
+
+    public ListenerManager(String host, IntUnaryOperator localPort, Supplier<RouteTable> table, Upstreams upstreams) {
         this.host = host;
         this.localPort = localPort;
         this.table = table;
+        this.upstreams = upstreams;
     }
 
     public synchronized void reconcile(RouteTable t) {
@@ -56,7 +62,7 @@ public final class ListenerManager implements AutoCloseable {
                 WebServer s = WebServer.builder()
                         .host(host)
                         .port(local)
-                        .routing(r -> r.any(new ProxyHandler(table, port, "http", client)))
+                        .routing(r -> r.any(new ProxyHandler(table, port, "http", client, upstreams)))
                         .build()
                         .start();
                 servers.put(port, s);

@@ -48,12 +48,19 @@ public final class ProxyHandler implements Handler {
     private final int gatewayPort;
     private final String scheme;
     private final WebClient client;
+    private final Upstreams upstreams;
 
     public ProxyHandler(Supplier<RouteTable> table, int gatewayPort, String scheme, WebClient client) {
+        this(table, gatewayPort, scheme, client, Upstreams.fromEnvironment());
+    }
+
+    public ProxyHandler(Supplier<RouteTable> table, int gatewayPort, String scheme, WebClient client,
+                        Upstreams upstreams) {
         this.table = table;
         this.gatewayPort = gatewayPort;
         this.scheme = scheme;
         this.client = client;
+        this.upstreams = upstreams;
     }
 
     public static WebClient upstreamClient() {
@@ -106,8 +113,10 @@ public final class ProxyHandler implements Handler {
         String path = rewrite(f.rewrite(), view.path());
         String query = view.query() == null || view.query().isEmpty() ? "" : "?" + view.query();
         HttpClientRequest out = client.method(Method.create(view.method()))
-                .uri("http://" + upstream.authority() + path + query)
+                .uri(upstreams.origin(cluster, upstream) + path + query)
                 .skipUriEncoding(true);
+        upstreams.applyTls(out, cluster);
+        upstreams.counters().count(cluster.name());
         String authority = f.rewrite() != null && f.rewrite().authority() != null
                 ? f.rewrite().authority() : RequestView.authority(req);
         copyRequestHeaders(req, out, authority);
@@ -182,7 +191,7 @@ public final class ProxyHandler implements Handler {
         return false;
     }
 
-    static void fail(ServerResponse res, ProxyFailure failure) {
+    public static void fail(ServerResponse res, ProxyFailure failure) {
         res.status(Status.create(failure.status()));
         if (failure.body().isEmpty()) {
             res.send();
