@@ -47,6 +47,22 @@ final class SluiceCluster implements AutoCloseable {
         return GatewayNode.start(kafka, NodeIdentity.ingress("ingress-test"), "127.0.0.1", p -> 0, 0);
     }
 
+    /** Another gateway node (egress, mesh …) on this cluster's topics, closed with the cluster. */
+    GatewayNode startNode(NodeIdentity node, java.util.function.IntUnaryOperator localPort) {
+        GatewayNode n = GatewayNode.start(kafka, node, "127.0.0.1", localPort, 0);
+        extras.add(n);
+        Awaitility.await(node.id() + " ready").atMost(Duration.ofSeconds(30)).until(n::ready);
+        return n;
+    }
+
+    /** Applies YAML and fails unless config-service accepted it. */
+    void applyOk(String yaml) {
+        HttpResponse<String> res = apply(yaml);
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException("apply refused: " + res.statusCode() + " " + res.body());
+        }
+    }
+
     void restartGateway() {
         gateway.close();
         gateway = startGateway();
