@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * Routes of a Gateway server with {@code tls.mode: AUTO_PASSTHROUGH}: no VirtualService, the server
  * name itself says where to go. Istio's form {@code outbound_.<port>_.<subset>_.<host>} names a port
- * and subset; a plain {@code <host>} goes to that service on the server's port (or its only port).
+ * and subset; a plain {@code <host>} goes to that service on the server's port, or on its only port
+ * (a plain name of a service with several ports, none of them the server's, is refused).
  * Only registry services the server's host pattern covers are reachable.
  */
 final class AutoPassthrough {
@@ -36,8 +37,10 @@ final class AutoPassthrough {
                 }
             }
             boolean hasServerPort = s.ports().stream().anyMatch(p -> p.number() == serverPort);
-            int port = hasServerPort ? serverPort : s.ports().getFirst().number();
-            into.putIfAbsent(s.host(), route(directory, s.host(), null, port));
+            if (hasServerPort || s.ports().size() == 1) { // else the name alone does not say which port
+                int port = hasServerPort ? serverPort : s.ports().getFirst().number();
+                into.putIfAbsent(s.host(), route(directory, s.host(), null, port));
+            }
         }
     }
 
