@@ -11,6 +11,9 @@ import io.sluice.service.Launcher;
  * Gateway port N on N+8000, egress on N+9000; the mesh proxy listens on 15001. {@code --resolve-file}
  * (or {@code SLUICE_RESOLVE_FILE}) names a file of {@code NAME ADDRESS} / {@code NAME:PORT ADDRESS:PORT}
  * lines overriding DNS for upstreams, e.g. a local stand-in for httpbin.org.
+ * {@code --enforce-outbound-policy} (off by default, as in Istio) makes a gateway follow the mesh's
+ * outbound traffic policy for route destinations the registry does not know: ALLOW_ANY reaches them by
+ * name, REGISTRY_ONLY leaves them unreachable (503).
  */
 public final class GatewayNodeMain {
 
@@ -27,6 +30,10 @@ public final class GatewayNodeMain {
             case "mesh" -> NodeIdentity.meshProxy(id);
             default -> throw new IllegalArgumentException("--role: one of ingress, egress, mesh, not " + role);
         };
+        if ("true".equals(flags.get("enforce-outbound-policy", "false"))) {
+            node = node.withLabel(NodeIdentity.ENFORCE_OUTBOUND_POLICY, "true");
+        }
+        NodeIdentity identity = node;
         int offset = flags.getInt("port-offset", role.equals("egress") ? 9000 : 8000);
         int meshPort = flags.getInt("mesh-port", GatewayNode.MESH_PORT);
         String host = flags.get("host", "127.0.0.1");
@@ -35,9 +42,9 @@ public final class GatewayNodeMain {
             System.setProperty(ResolveOverrides.PROPERTY, resolveFile);
         }
         Launcher.runUntilStopped(() -> {
-            GatewayNode gateway = GatewayNode.start(flags.kafka(), node, host,
-                    node.mesh() ? p -> meshPort : p -> p + offset, flags.getInt("status-port", 15021));
-            String serving = node.mesh() ? "mesh proxy on " + host + ":" + gateway.meshPort()
+            GatewayNode gateway = GatewayNode.start(flags.kafka(), identity, host,
+                    identity.mesh() ? p -> meshPort : p -> p + offset, flags.getInt("status-port", 15021));
+            String serving = identity.mesh() ? "mesh proxy on " + host + ":" + gateway.meshPort()
                     + " (HTTP_PROXY/HTTPS_PROXY)" : "Gateway port N on " + host + ":N+" + offset;
             System.out.println("gateway-node " + id + " (" + role + "): " + serving
                     + ", status on http://" + host + ":" + gateway.statusPort() + "/healthz/ready");

@@ -29,6 +29,9 @@ public final class RouteCompiler {
         if (node.mesh()) {
             return MeshRouteCompiler.compile(snapshot, directory, outbound);
         }
+        if (node.enforcesOutboundPolicy() && outbound == OutboundPolicy.ALLOW_ANY) {
+            directory.reachUnregisteredHostsByName();
+        }
         HttpRouteCompiler http = new HttpRouteCompiler(directory);
         TlsRouteCompiler tls = new TlsRouteCompiler(directory);
         List<ServerBinding> servers = selectedServers(snapshot, node);

@@ -24,6 +24,8 @@ final class ServiceDirectory {
     private final Map<String, String> ruleNamespaces = new HashMap<>();
     private final Map<String, Cluster> clusters = new HashMap<>();
     private final UpstreamTlsResolver tls;
+    /** Whether a host the registry does not know is reached by its name (a gateway under ALLOW_ANY, enforced). */
+    private boolean unregisteredByName;
 
     ServiceDirectory(Map<String, ServiceEndpoints> services, List<Resource> destinationRules) {
         this(services, destinationRules, List.of());
@@ -65,8 +67,10 @@ final class ServiceDirectory {
     }
 
     Cluster cluster(Destination d, String namespace) {
-        String fqdn = resolveHost(d.host(), namespace);
-        ServiceEndpoints svc = services.get(fqdn);
+        String resolved = resolveHost(d.host(), namespace);
+        ServiceEndpoints svc = services.get(resolved);
+        // a host the registry does not know, reached by name: as written, as DNS would take it
+        String fqdn = svc == null && unregisteredByName ? HostNames.qualify(d.host(), namespace) : resolved;
         int port = d.portNumber() != null ? d.portNumber()
                 : svc != null && svc.ports().size() == 1 ? svc.ports().getFirst().number() : 80;
         String subset = d.subset() == null ? "" : d.subset();
@@ -93,6 +97,10 @@ final class ServiceDirectory {
                     isExternal(svc), null);
         }
         Map<String, String> sel = selector;
+        if (svc == null && unregisteredByName && subset.isEmpty()) {
+            return new Cluster(fqdn, port, subset, UNKNOWN, List.of(new Upstream(fqdn, port, Map.of())), true,
+                    origination.tls());
+        }
         List<Upstream> upstreams = svc == null ? List.of() : svc.endpoints().stream()
                 .filter(Endpoint::healthy)
                 .filter(e -> e.hasLabels(sel))
@@ -100,6 +108,11 @@ final class ServiceDirectory {
                 .toList();
         return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), upstreams,
                 isExternal(svc), origination.tls());
+    }
+
+    /** Lets destinations the registry does not know be reached by name: ALLOW_ANY enforced on a gateway. */
+    void reachUnregisteredHostsByName() {
+        unregisteredByName = true;
     }
 
     private String ruleNamespace(String fqdn) {

@@ -121,4 +121,41 @@ class EgressRoutingTest {
         Route r = TestSnapshots.route(t, new TestRequest("GET", "/", "", host, Map.of(), 80, "http"));
         return ((RouteAction.Forward) r.action()).pick(0).cluster().endpoints().stream().map(Upstream::port).toList();
     }
+
+    @ParameterizedTest(name = "enforced {0}, mode {1}: unknown.example reachable {2}")
+    @CsvSource({
+            "false, ALLOW_ANY, false",
+            "false, REGISTRY_ONLY, false",
+            "true, ALLOW_ANY, true",
+            "true, REGISTRY_ONLY, false"})
+    void gatewaysFollowTheOutboundPolicyOnlyWhenEnforced(boolean enforced, String mode, boolean reachable) {
+        String gatewayRoute = """
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: egress, namespace: chapter4}
+                spec:
+                  selector: {istio: egressgateway}
+                  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [unknown.example]}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: unknown, namespace: chapter4}
+                spec:
+                  hosts: [unknown.example]
+                  gateways: [egress]
+                  http: [{route: [{destination: {host: unknown.example, port: {number: 80}}}]}]
+                """;
+        NodeIdentity node = NodeIdentity.egress("e");
+        if (enforced) {
+            node = node.withLabel(NodeIdentity.ENFORCE_OUTBOUND_POLICY, "true");
+        }
+        RouteTable t = RouteCompiler.compile(snapshot(apply(gatewayRoute, REGISTRY_ONLY.replace("REGISTRY_ONLY", mode)),
+                HTTPBIN), node);
+        Route r = TestSnapshots.route(t, new TestRequest("GET", "/", "", "unknown.example", Map.of(), 80, "http"));
+        Cluster c = ((RouteAction.Forward) r.action()).pick(0).cluster();
+        assertEquals(reachable, c.hasEndpoints());
+        if (reachable) {
+            assertEquals("unknown.example:80", c.endpoints().getFirst().authority());
+        }
+    }
 }
