@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sluice.gateway.proxy.ProxyFailure;
 import io.sluice.gateway.proxy.ProxyHandler;
+import io.sluice.gateway.proxy.TrafficCounters;
 import io.sluice.gateway.proxy.Upstreams;
 import io.sluice.model.HostNames;
 import io.sluice.routing.Listener;
@@ -28,12 +29,15 @@ final class MeshHttpHandler implements Handler {
     private final Supplier<RouteTable> table;
     private final Upstreams upstreams;
     private final WebClient client;
+    /** Same addresses, own counters: passthrough requests count once, as PassthroughCluster. */
+    private final Upstreams passthroughUpstreams;
     private final Map<Integer, ProxyHandler> byPort = new ConcurrentHashMap<>();
 
     MeshHttpHandler(Supplier<RouteTable> table, Upstreams upstreams, WebClient client) {
         this.table = table;
         this.upstreams = upstreams;
         this.client = client;
+        this.passthroughUpstreams = new Upstreams(upstreams.overrides(), new TrafficCounters());
     }
 
     @Override
@@ -51,7 +55,7 @@ final class MeshHttpHandler implements Handler {
         } else {
             upstreams.counters().count(OutboundPolicy.ALLOW_ANY.clusterName());
             RouteTable passthrough = RouteTable.passthrough(host, port);
-            new ProxyHandler(() -> passthrough, port, "http", client, upstreams).handle(req, res);
+            new ProxyHandler(() -> passthrough, port, "http", client, passthroughUpstreams).handle(req, res);
         }
     }
 
