@@ -73,7 +73,8 @@ class EgressEndToEndTest {
                 httpbin.org:443 127.0.0.1:%d
                 api.example.com:443 127.0.0.1:%d
                 mutual.example.com:443 127.0.0.1:%d
-                """.formatted(httpbin.port(), httpbinTls.port(), apiTls.port(), mutualTls.port()));
+                other.example:80 127.0.0.1:%d
+                """.formatted(httpbin.port(), httpbinTls.port(), apiTls.port(), mutualTls.port(), httpbin.port()));
         System.setProperty(ResolveOverrides.PROPERTY, resolveFile.toString());
         cluster = new SluiceCluster("egress");
         egress = cluster.startNode(NodeIdentity.egress("egress-test"),
@@ -204,6 +205,18 @@ class EgressEndToEndTest {
     }
 
     @Test
+    @Order(9)
+    void tunnelWhoseServerNameDiffersFromItsAuthorityIsClosed() {
+        // even under ALLOW_ANY, where either name alone would pass: the name checked must be the name used
+        Tools.Result same = opensslViaMesh("httpbin.org");
+        assertTrue(same.stdout().contains("Verify return code: 0 (ok)"), same.stdout());
+        Tools.Result openssl = Tools.run(List.of("openssl", "s_client", "-proxy", "127.0.0.1:" + mesh.meshPort(),
+                "-connect", "httpbin.org:443", "-servername", "other.example", "-CAfile", ca.caCert.toString()), "", 20);
+        assertTrue(openssl.exit() != 0, openssl.stdout());
+        assertTrue(!openssl.stdout().contains("CN = httpbin.org"), openssl.stdout());
+    }
+
+    @Test
     @Order(6)
     void egressGatewayOriginatesTlsForPlainHttpClients() {
         cluster.applyOk(origination("api.example.com", """
@@ -243,6 +256,20 @@ class EgressEndToEndTest {
                       credentialName: mutual-client"""));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> http("http://mutual.example.com/get").statusCode() == 200);
         assertEquals("mutual-tls", json(http("http://mutual.example.com/get").body()).path("backend").asText());
+    }
+
+    @Test
+    @Order(8)
+    void backToAllowAnyLetsUnregisteredHostsThroughAgain() {
+        assertEquals(502, http("http://other.example/get").statusCode());
+        cluster.applyOk("""
+                apiVersion: sluice.io/v1
+                kind: MeshConfig
+                metadata: {name: mesh, namespace: istio-system}
+                spec: {outboundTrafficPolicy: {mode: ALLOW_ANY}}
+                """);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> http("http://other.example/get").statusCode() == 200);
+        assertEquals("other.example", json(http("http://other.example/get").body()).path("host").asText());
     }
 
     /** Istio's egress TLS-origination task: mesh → egress gateway (plain) → host:443 with TLS. */
