@@ -259,6 +259,17 @@ class EgressEndToEndTest {
     }
 
     @Test
+    @Order(7)
+    void aCredentialThatCannotBeLoadedFailsRequestsInsteadOfSendingPlainText() {
+        int before = apiTls.requests.get();
+        cluster.applyOk(origination("api.example.com", """
+                      mode: SIMPLE
+                      caCertificates: %s""".formatted(resolveFile)));  // a file, but no certificate in it
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> http("http://api.example.com/get").statusCode() >= 500);
+        assertEquals(before, apiTls.requests.get(), "nothing reached the backend");
+    }
+
+    @Test
     @Order(8)
     void backToAllowAnyLetsUnregisteredHostsThroughAgain() {
         assertEquals(502, http("http://other.example/get").statusCode());

@@ -38,6 +38,7 @@ import javax.net.ssl.X509TrustManager;
  */
 final class OriginationTls {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(OriginationTls.class.getName());
     private static final Pattern PEM_KEY = Pattern.compile(
             "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
@@ -57,9 +58,22 @@ final class OriginationTls {
                     .sslParameters(params)
                     .endpointIdentificationAlgorithm(hostCheck ? "HTTPS" : "NONE")
                     .build();
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            // a credential that cannot be loaded must not mean plain text or no check: every handshake fails
+            LOG.warning("cannot set up TLS origination for " + serverName + " (" + e.getClass().getSimpleName()
+                    + "); requests to it fail");
+            return rejecting();
+        }
+    }
+
+    /** A client TLS whose handshakes all fail: the request gets the proxy's upstream-failure answer. */
+    private static Tls rejecting() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new RejectAll()}, null);
+            return Tls.builder().sslContext(ctx).build();
         } catch (GeneralSecurityException e) {
-            // settings come from validated config; a bad PEM fails this cluster's requests only
-            throw new IllegalStateException("cannot set up TLS origination for " + serverName + ": " + e.getMessage(), e);
+            throw new IllegalStateException("the JDK has no TLS", e);
         }
     }
 
@@ -165,6 +179,24 @@ final class OriginationTls {
         @Override
         public X509Certificate[] getAcceptedIssuers() {
             return base.getAcceptedIssuers();
+        }
+    }
+
+    /** Trusts no server: stands in for a credential that could not be loaded. */
+    private static final class RejectAll implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("TLS origination is misconfigured");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("TLS origination is misconfigured");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
     }
 
