@@ -55,11 +55,19 @@ final class SluiceCluster implements AutoCloseable {
         return n;
     }
 
-    /** Applies YAML and fails unless config-service accepted it. */
+    /**
+     * Applies YAML and fails unless config-service accepted it. A 503 ("nothing was written") is
+     * retried for a while: on a loaded machine config-service may briefly not reach Kafka in time.
+     */
     void applyOk(String yaml) {
-        HttpResponse<String> res = apply(yaml);
-        if (res.statusCode() != 200) {
-            throw new IllegalStateException("apply refused: " + res.statusCode() + " " + res.body());
+        var last = new java.util.concurrent.atomic.AtomicReference<HttpResponse<String>>();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    last.set(apply(yaml));
+                    return last.get().statusCode() != 503;
+                });
+        if (last.get().statusCode() != 200) {
+            throw new IllegalStateException("apply refused: " + last.get().statusCode() + " " + last.get().body());
         }
     }
 
