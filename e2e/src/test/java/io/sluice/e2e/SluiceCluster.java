@@ -83,6 +83,30 @@ final class SluiceCluster implements AutoCloseable {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(registry::ready);
     }
 
+    /** Another gateway node (egress, mesh …) on this cluster's topics, closed with the cluster. */
+    GatewayNode startNode(NodeIdentity node, java.util.function.IntUnaryOperator localPort) {
+        GatewayNode n = GatewayNode.start(kafka, node, GatewayOptions.local().withPorts(localPort, 0));
+        extras.add(n);
+        Awaitility.await(node.id() + " ready").atMost(Duration.ofSeconds(30)).until(n::ready);
+        return n;
+    }
+
+    /**
+     * Applies YAML and fails unless config-service accepted it. A 503 ("nothing was written") is
+     * retried for a while: on a loaded machine config-service may briefly not reach Kafka in time.
+     */
+    void applyOk(String yaml) {
+        var last = new java.util.concurrent.atomic.AtomicReference<HttpResponse<String>>();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    last.set(apply(yaml));
+                    return last.get().statusCode() != 503;
+                });
+        if (last.get().statusCode() != 200) {
+            throw new IllegalStateException("apply refused: " + last.get().statusCode() + " " + last.get().body());
+        }
+    }
+
     void restartGateway() {
         gateway.close();
         gateway = startGateway();

@@ -2,6 +2,11 @@ package io.sluice.gateway;
 
 import io.helidon.webserver.WebServer;
 import io.sluice.gateway.accesslog.AccessLog;
+import io.sluice.gateway.mesh.MeshProxy;
+import io.sluice.gateway.passthrough.PassthroughListeners;
+import io.sluice.gateway.passthrough.SniForwarder;
+import io.sluice.gateway.proxy.TrafficCounters;
+import io.sluice.gateway.proxy.UpstreamConnector;
 import io.sluice.gateway.metrics.IstioMetrics;
 import io.sluice.gateway.metrics.MetricsEndpoint;
 import io.sluice.gateway.proxy.ExchangeObserver;
@@ -22,6 +27,8 @@ import io.sluice.model.Json;
 import io.sluice.model.Resource;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.routing.NodeIdentity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,17 +47,24 @@ public final class GatewayNode implements AutoCloseable {
     private final CompactedTopicStore<ServiceEndpoints> registry;
     private final RouteTableSource routes;
     private final ListenerManager listeners;
+    private final PassthroughListeners passthrough;
+    private final MeshProxy mesh;
+    private final UpstreamConnector connector;
     private final WebServer status;
     private final StatusReporter reporter;
     private final AccessLog accessLog;
 
     private GatewayNode(CompactedTopicStore<Resource> config, CompactedTopicStore<ServiceEndpoints> registry,
-                        RouteTableSource routes, ListenerManager listeners, WebServer status,
+                        RouteTableSource routes, ListenerManager listeners, PassthroughListeners passthrough,
+                        MeshProxy mesh, UpstreamConnector connector, WebServer status,
                         StatusReporter reporter, AccessLog accessLog) {
         this.config = config;
         this.registry = registry;
         this.routes = routes;
         this.listeners = listeners;
+        this.passthrough = passthrough;
+        this.mesh = mesh;
+        this.connector = connector;
         this.status = status;
         this.reporter = reporter;
         this.accessLog = accessLog;
@@ -72,18 +86,36 @@ public final class GatewayNode implements AutoCloseable {
             observers.add(accessLog);
         }
         UpstreamState upstreams = new UpstreamState();
+        UpstreamConnector connector = new UpstreamConnector(options.resolve(), new TrafficCounters());
         ListenerManager[] holder = new ListenerManager[1];
+        PassthroughListeners[] passthrough = new PassthroughListeners[1];
         StatusReporter reporter = new StatusReporter(kafka, node.id(), role(node));
         RouteTableSource[] source = new RouteTableSource[1];
         RouteTableSource routes = new RouteTableSource(config, registry, node, t -> {
             upstreams.retain(t);
-            holder[0].reconcile(t);
+            if (!node.mesh()) { // the mesh proxy serves every port on one socket and opens none per port
+                holder[0].reconcile(t);
+                passthrough[0].reconcile(t);
+            }
             reporter.report(t, source[0].appliedAt());
         });
         source[0] = routes;
         Proxy proxy = new Proxy(routes::current, new UpstreamClients(), upstreams,
-                ExchangeObserver.all(observers), RequestTap.NONE, options.resolve(), new GatewayTls(credentials));
+                ExchangeObserver.all(observers), RequestTap.NONE, connector, new GatewayTls(credentials));
         holder[0] = new ListenerManager(options.host(), options.localPort(), proxy);
+        passthrough[0] = new PassthroughListeners(options.host(), options.localPort(),
+                new SniForwarder(routes::current, connector));
+        MeshProxy mesh = null;
+        if (node.mesh()) {
+            int meshPort = options.localPort().applyAsInt(MESH_PORT);
+            try {
+                mesh = MeshProxy.start(options.host(), meshPort, proxy);
+            } catch (IOException e) {
+                routes.close();
+                throw new UncheckedIOException("cannot listen for the mesh proxy on " + options.host() + ":"
+                        + meshPort, e);
+            }
+        }
         Map<String, LongSupplier> gauges = new LinkedHashMap<>();
         gauges.put("sluice_route_compiles_total", routes::compiles);
         gauges.put("sluice_route_compile_failures_total", routes::compileFailures);
@@ -96,12 +128,15 @@ public final class GatewayNode implements AutoCloseable {
                 .routing(r -> {
                     new StatusEndpoints(node, routes).routing(r);
                     metrics.routing(r);
+                    r.get("/debug/traffic", (req, res) -> res.header("Content-Type", "application/json")
+                            .send(Json.write(connector.counters().snapshot())));
                 })
                 .build().start();
         reporter.statusAddress(options.host() + ":" + status.port());
         config.start();
         registry.start();
-        return new GatewayNode(config, registry, routes, holder[0], status, reporter, accessLog);
+        return new GatewayNode(config, registry, routes, holder[0], passthrough[0], mesh, connector, status,
+                reporter, accessLog);
     }
 
     /** ingress, egress or mesh: how {@code sluice status} names a node's role. */
@@ -121,9 +156,23 @@ public final class GatewayNode implements AutoCloseable {
         return status.port();
     }
 
+    /** The port a workload's HTTP_PROXY/HTTPS_PROXY points at, as in Istio's sidecar outbound capture. */
+    public static final int MESH_PORT = 15001;
+
     /** The local port serving a Gateway server port, or -1 when the table has no such server. */
     public int localPort(int gatewayPort) {
-        return listeners.localPort(gatewayPort);
+        int http = listeners.localPort(gatewayPort);
+        return http >= 0 ? http : passthrough.localPort(gatewayPort);
+    }
+
+    /** The mesh proxy's port, or -1 on a gateway node. */
+    public int meshPort() {
+        return mesh == null ? -1 : mesh.port();
+    }
+
+    /** Requests and streams sent, by cluster name: which traffic went through this node. */
+    public TrafficCounters traffic() {
+        return connector.counters();
     }
 
     public RouteTableSource routes() {
@@ -133,6 +182,10 @@ public final class GatewayNode implements AutoCloseable {
     @Override
     public void close() {
         status.stop();
+        if (mesh != null) {
+            mesh.close();
+        }
+        passthrough.close();
         listeners.close();
         routes.close();
         config.close();

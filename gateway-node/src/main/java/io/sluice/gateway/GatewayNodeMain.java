@@ -12,12 +12,17 @@ import io.sluice.service.Launcher;
 import java.nio.file.Path;
 
 /**
- * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--status-port 15021]
- * [--kafka host:port] [--kafka-config FILE] [--resolve-file FILE]
+ * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--mesh-port 15001]
+ * [--status-port 15021] [--kafka host:port] [--kafka-config FILE] [--resolve-file FILE]
  * [--secret-namespace istio-system] [--secret-key-file FILE]
- * [--access-log stdout|off|FILE] [--access-log-format text|json]}.
- * Ingress serves Gateway port N on N+8000, egress on N+9000. Access logs go to stdout in Istio's text
- * format by default, as with Istio's demo profile.
+ * [--access-log stdout|off|FILE] [--access-log-format text|json] [--enforce-outbound-policy]}.
+ * Ingress serves Gateway port N on N+8000, egress on N+9000; the mesh proxy listens on 15001.
+ * {@code --resolve-file} (or {@code SLUICE_RESOLVE_FILE}) names a file of {@code NAME ADDRESS} /
+ * {@code NAME:PORT ADDRESS:PORT} lines overriding DNS for upstreams, e.g. a local stand-in for httpbin.org.
+ * Access logs go to stdout in Istio's text format by default, as with Istio's demo profile.
+ * {@code --enforce-outbound-policy} (off by default, as in Istio) makes a gateway follow the mesh's
+ * outbound traffic policy for route destinations the registry does not know: ALLOW_ANY reaches them by
+ * name, REGISTRY_ONLY leaves them unreachable (503).
  */
 public final class GatewayNodeMain {
 
@@ -34,20 +39,28 @@ public final class GatewayNodeMain {
             case "mesh" -> NodeIdentity.meshProxy(id);
             default -> throw new IllegalArgumentException("--role: one of ingress, egress, mesh, not " + role);
         };
+        if ("true".equals(flags.get("enforce-outbound-policy", "false"))) {
+            node = node.withLabel(NodeIdentity.ENFORCE_OUTBOUND_POLICY, "true");
+        }
+        NodeIdentity identity = node;
         int offset = flags.getInt("port-offset", role.equals("egress") ? 9000 : 8000);
+        int meshPort = flags.getInt("mesh-port", GatewayNode.MESH_PORT);
         String host = flags.get("host", "127.0.0.1");
         String resolveFile = flags.get(ResolveOverrides.FLAG, null);
-        ResolveOverrides resolve = ResolveOverrides.load(resolveFile == null ? null : Path.of(resolveFile));
+        ResolveOverrides resolve = resolveFile == null ? ResolveOverrides.fromEnvironment()
+                : ResolveOverrides.load(Path.of(resolveFile));
         AccessLogFormat format = AccessLogFormat.parse(flags.get("access-log-format", "text"));
         String accessLog = flags.get("access-log", "stdout");
         Launcher.runUntilStopped(() -> {
-            GatewayNode gateway = GatewayNode.start(flags.kafka(), node, GatewayOptions.local()
+            GatewayNode gateway = GatewayNode.start(flags.kafka(), identity, GatewayOptions.local()
                     .withHost(host)
-                    .withPorts(p -> p + offset, flags.getInt("status-port", 15021))
+                    .withPorts(identity.mesh() ? p -> meshPort : p -> p + offset, flags.getInt("status-port", 15021))
                     .withResolve(resolve)
                     .withSecretNamespace(flags.get("secret-namespace", GatewayOptions.DEFAULT_SECRET_NAMESPACE))
                     .withAccessLog(accessLog(accessLog, format)));
-            System.out.println("gateway-node " + id + " (" + role + "): Gateway port N on " + host + ":N+" + offset
+            String serving = identity.mesh() ? "mesh proxy on " + host + ":" + gateway.meshPort()
+                    + " (HTTP_PROXY/HTTPS_PROXY)" : "Gateway port N on " + host + ":N+" + offset;
+            System.out.println("gateway-node " + id + " (" + role + "): " + serving
                     + ", status on http://" + host + ":" + gateway.statusPort() + "/healthz/ready");
             return gateway;
         });

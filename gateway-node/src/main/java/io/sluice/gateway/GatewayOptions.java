@@ -21,9 +21,10 @@ public record GatewayOptions(String host, IntUnaryOperator localPort, int status
     /** Where Istio's ingress gateway runs, and so where it reads {@code credentialName} Secrets. */
     public static final String DEFAULT_SECRET_NAMESPACE = "istio-system";
 
-    /** Loopback, ports chosen by the system, no overrides, no access log: what tests start with. */
+    /** Loopback, ports chosen by the system, overrides from the environment, no access log. */
     public static GatewayOptions local() {
-        return new GatewayOptions("127.0.0.1", p -> 0, 0, ResolveOverrides.none(), DEFAULT_SECRET_NAMESPACE, null);
+        return new GatewayOptions("127.0.0.1", p -> 0, 0, ResolveOverrides.fromEnvironment(),
+                DEFAULT_SECRET_NAMESPACE, null);
     }
 
     public GatewayOptions withPorts(IntUnaryOperator local, int status) {

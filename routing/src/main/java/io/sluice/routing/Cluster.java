@@ -6,12 +6,14 @@ import java.util.List;
  * A service port, optionally narrowed to a subset, with its endpoints resolved at compile time.
  * The name follows Istio's {@code outbound|<port>|<subset>|<host>} so metrics and dumps read the same.
  *
- * @param version the subset's {@code version} label (Istio's destination_version), or "unknown"
+ * @param version  the subset's {@code version} label (Istio's destination_version), or "unknown"
  * @param external true for MESH_EXTERNAL ServiceEntry hosts
  * @param policy   the DestinationRule's load balancing, connection pool and outlier detection
+ * @param tls      TLS the gateway originates to the endpoints (DestinationRule {@code trafficPolicy.tls}),
+ *                 or null for plain connections
  */
 public record Cluster(String host, int port, String subset, String version, List<Upstream> endpoints,
-                      boolean external, ClusterPolicy policy) {
+                      boolean external, ClusterPolicy policy, UpstreamTls tls) {
 
     public Cluster {
         endpoints = List.copyOf(endpoints);
@@ -19,9 +21,10 @@ public record Cluster(String host, int port, String subset, String version, List
         policy = policy == null ? ClusterPolicy.DEFAULT : policy;
     }
 
+    /** A cluster with Istio's default policy and plain connections. */
     public Cluster(String host, int port, String subset, String version, List<Upstream> endpoints,
                    boolean external) {
-        this(host, port, subset, version, endpoints, external, ClusterPolicy.DEFAULT);
+        this(host, port, subset, version, endpoints, external, ClusterPolicy.DEFAULT, null);
     }
 
     public String name() {

@@ -20,6 +20,14 @@ public record Route(String origin, List<RequestMatch> matches, RouteAction actio
         this(origin, matches, action, RoutePolicy.DEFAULT);
     }
 
+    /** A rule without conditions that forwards everything to one cluster: a service's default route. */
+    public static Route forwardTo(String origin, Cluster cluster) {
+        return new Route(origin, List.of(), new RouteAction.Forward(
+                List.of(new RouteAction.WeightedCluster(cluster, 1, RouteAction.HeaderRules.NONE,
+                        RouteAction.HeaderRules.NONE)),
+                1, RouteAction.HeaderRules.NONE, RouteAction.HeaderRules.NONE, null, List.of()));
+    }
+
     boolean matches(RequestAttributes r) {
         return RequestMatch.any(matches, r);
     }

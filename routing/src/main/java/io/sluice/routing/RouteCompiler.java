@@ -4,6 +4,7 @@ import io.sluice.model.Json;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.istio.GatewaySpec;
+import io.sluice.model.istio.MeshConfigSpec;
 import io.sluice.model.istio.VirtualServiceSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,17 +24,36 @@ public final class RouteCompiler {
 
     public static RouteTable compile(ConfigSnapshot snapshot, NodeIdentity node) {
         ServiceDirectory directory = new ServiceDirectory(snapshot.services(),
-                snapshot.ofKind(ResourceKind.DESTINATION_RULE));
+                snapshot.ofKind(ResourceKind.DESTINATION_RULE), snapshot.ofKind(ResourceKind.SECRET));
+        OutboundPolicy outbound = outboundPolicy(snapshot);
+        if (node.mesh()) {
+            return MeshRouteCompiler.compile(snapshot, directory, outbound);
+        }
+        if (node.enforcesOutboundPolicy() && outbound == OutboundPolicy.ALLOW_ANY) {
+            directory.reachUnregisteredHostsByName();
+        }
         HttpRouteCompiler http = new HttpRouteCompiler(directory);
+        TlsRouteCompiler tls = new TlsRouteCompiler(directory);
         List<ServerBinding> servers = selectedServers(snapshot, node);
         Map<Integer, ListenerBuilder> listeners = new LinkedHashMap<>();
+        Map<Integer, Map<String, TcpRoute>> passthrough = new LinkedHashMap<>();
         for (ServerBinding s : servers) {
+            if (s.passthrough()) {
+                passthrough.computeIfAbsent(s.port(), p -> new LinkedHashMap<>());
+                continue;
+            }
             ListenerBuilder b = listeners.computeIfAbsent(s.port(), p -> new ListenerBuilder(p, s.protocol()));
             if (s.tls() != null) {
                 b.addTls(s.tls());
             }
             if (s.httpsRedirect()) {
                 b.redirectToHttps(s.host());
+            }
+        }
+        for (ServerBinding s : servers) {
+            if (s.autoPassthrough()) {
+                AutoPassthrough.addRoutes(s.host(), s.port(), directory, snapshot.services(),
+                        passthrough.get(s.port()));
             }
         }
         for (Resource vs : snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE)) {
@@ -43,6 +63,11 @@ public final class RouteCompiler {
             for (ServerBinding s : servers) {
                 // a redirecting server answers every request itself (Envoy's require_tls)
                 if (s.httpsRedirect() || !refs.contains(s.gatewayRef()) || !s.admitsNamespace(vs.namespace())) {
+                    continue;
+                }
+                if (s.passthrough()) {
+                    tls.compile(vs.namespace() + "/" + vs.name(), vs.namespace(), spec.hosts(), spec.tls(),
+                            s.gatewayRef(), s.port(), s.host(), passthrough.get(s.port()));
                     continue;
                 }
                 List<Route> routes = null;
@@ -71,7 +96,20 @@ public final class RouteCompiler {
         }
         Map<Integer, Listener> compiled = new LinkedHashMap<>();
         listeners.forEach((port, b) -> compiled.put(port, b.build()));
-        return new RouteTable(snapshot.configRevision(), snapshot.registryRevision(), compiled);
+        Map<Integer, SniRouter> sni = new LinkedHashMap<>();
+        passthrough.forEach((port, routes) -> sni.put(port, SniRouter.of(port, routes)));
+        return new RouteTable(snapshot.configRevision(), snapshot.registryRevision(), compiled, sni, outbound);
+    }
+
+    /** The mesh-wide policy from MeshConfig {@code istio-system/mesh}; ALLOW_ANY without one. */
+    static OutboundPolicy outboundPolicy(ConfigSnapshot snapshot) {
+        for (Resource r : snapshot.ofKind(ResourceKind.MESH_CONFIG)) {
+            if (MeshConfigSpec.NAME.equals(r.name()) && MeshConfigSpec.NAMESPACE.equals(r.namespace())) {
+                return Json.spec(r, MeshConfigSpec.class).registryOnly()
+                        ? OutboundPolicy.REGISTRY_ONLY : OutboundPolicy.ALLOW_ANY;
+            }
+        }
+        return OutboundPolicy.ALLOW_ANY;
     }
 
     /** Every server of every Gateway whose selector picks this node, one binding per server host. */
@@ -88,11 +126,14 @@ public final class RouteCompiler {
                 }
                 String protocol = server.port().protocol() == null ? "HTTP"
                         : server.port().protocol().toUpperCase(Locale.ROOT);
+                String tlsMode = server.tls() == null || server.tls().mode() == null ? null
+                        : server.tls().mode().toUpperCase(Locale.ROOT);
                 List<ServerBinding> bindings = server.hosts().stream()
                         .map(h -> ServerBinding.of(gw.namespace() + "/" + gw.name(), gw.namespace(),
-                                server.port().number(), protocol, h, null, false))
+                                server.port().number(), protocol, tlsMode, h, null, false))
                         .toList();
-                ServerTls tls = protocol.equals("HTTPS")
+                boolean terminates = protocol.equals("HTTPS") && !bindings.getFirst().passthrough();
+                ServerTls tls = terminates
                         ? ServerTls.of(server, bindings.stream().map(ServerBinding::host).toList()) : null;
                 // Istio honours httpsRedirect on plain-text servers only
                 boolean redirect = protocol.equals("HTTP") && server.tls() != null
@@ -107,20 +148,29 @@ public final class RouteCompiler {
      * One host of one Gateway server. A host may carry a namespace filter: {@code ns/host},
      * {@code ./host} (the Gateway's namespace) or {@code *}/host.
      */
-    private record ServerBinding(String gatewayRef, int port, String protocol, String namespaceFilter,
-                                 String host, ServerTls tls, boolean httpsRedirect) {
+    private record ServerBinding(String gatewayRef, int port, String protocol, String tlsMode,
+                                 String namespaceFilter, String host, ServerTls tls, boolean httpsRedirect) {
 
         static ServerBinding of(String gatewayRef, String gatewayNamespace, int port, String protocol,
-                                String hostSpec, ServerTls tls, boolean httpsRedirect) {
+                                String tlsMode, String hostSpec, ServerTls tls, boolean httpsRedirect) {
             int slash = hostSpec.indexOf('/');
             String ns = slash < 0 ? "*" : hostSpec.substring(0, slash);
             String host = (slash < 0 ? hostSpec : hostSpec.substring(slash + 1)).toLowerCase(Locale.ROOT);
-            return new ServerBinding(gatewayRef, port, protocol, ns.equals(".") ? gatewayNamespace : ns, host,
-                    tls, httpsRedirect);
+            return new ServerBinding(gatewayRef, port, protocol, tlsMode, ns.equals(".") ? gatewayNamespace : ns,
+                    host, tls, httpsRedirect);
         }
 
         ServerBinding with(ServerTls t, boolean redirect) {
-            return new ServerBinding(gatewayRef, port, protocol, namespaceFilter, host, t, redirect);
+            return new ServerBinding(gatewayRef, port, protocol, tlsMode, namespaceFilter, host, t, redirect);
+        }
+
+        /** A TLS stream routed by SNI and not terminated here (TLS/HTTPS server, PASSTHROUGH modes). */
+        boolean passthrough() {
+            return "PASSTHROUGH".equals(tlsMode) || autoPassthrough();
+        }
+
+        boolean autoPassthrough() {
+            return "AUTO_PASSTHROUGH".equals(tlsMode);
         }
 
         boolean admitsNamespace(String ns) {
@@ -134,7 +184,7 @@ public final class RouteCompiler {
      * VirtualService does not hide the rules of the next, as Istio merges them. Ingress routes of a host
      * come after all of its VirtualService routes.
      */
-    private static final class ListenerBuilder {
+    static final class ListenerBuilder {
         /** tls.httpsRedirect: 301 to the same host and path over https, whatever the request. */
         private static final Route HTTPS_REDIRECT = new Route("tls.httpsRedirect", List.of(),
                 new RouteAction.Redirect(null, null, null, "https", 301));
@@ -169,6 +219,10 @@ public final class RouteCompiler {
 
         void redirectToHttps(String host) {
             redirectHosts.add(host);
+        }
+
+        boolean hasHost(String host) {
+            return routes.containsKey(host);
         }
 
         void addIngress(Map<String, List<Route>> byHost) {

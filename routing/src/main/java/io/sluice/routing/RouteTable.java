@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -10,15 +11,40 @@ import java.util.TreeMap;
  *
  * @param configRevision   the config-topic offset it was compiled from
  * @param registryRevision the registry-topic offset it was compiled from
+ * @param listeners        HTTP servers by gateway port
+ * @param passthrough      ports whose TLS streams are routed by SNI without termination, by gateway port
+ * @param outbound         the mesh's outbound traffic policy, for traffic no route knows
  */
-public record RouteTable(long configRevision, long registryRevision, Map<Integer, Listener> listeners) {
+public record RouteTable(long configRevision, long registryRevision, Map<Integer, Listener> listeners,
+                         Map<Integer, SniRouter> passthrough, OutboundPolicy outbound) {
 
     public RouteTable {
         listeners = Map.copyOf(listeners);
+        passthrough = Map.copyOf(passthrough);
+    }
+
+    public RouteTable(long configRevision, long registryRevision, Map<Integer, Listener> listeners) {
+        this(configRevision, registryRevision, listeners, Map.of(), OutboundPolicy.ALLOW_ANY);
     }
 
     public static RouteTable empty() {
         return new RouteTable(-1, -1, Map.of());
+    }
+
+    /**
+     * A one-route table sending every request on {@code port} to {@code host:port} as named: where
+     * ALLOW_ANY lets the mesh proxy send HTTP for a host no route knows (Istio's PassthroughCluster).
+     */
+    public static RouteTable passthrough(String host, int port) {
+        Cluster cluster = new Cluster(host, port, "", "unknown", List.of(new Upstream(host, port, Map.of())), true);
+        Route route = Route.forwardTo(OutboundPolicy.ALLOW_ANY.clusterName(), cluster);
+        return new RouteTable(-1, -1, Map.of(port, Listener.of(port, "HTTP", Map.of("*", new VirtualHost("*",
+                List.of(route))))), Map.of(), OutboundPolicy.ALLOW_ANY);
+    }
+
+    /** The SNI router for a passthrough port, or null. */
+    public SniRouter sniRouter(int port) {
+        return passthrough.get(port);
     }
 
     /** The listener for a gateway server port, or null. */
@@ -81,6 +107,17 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
                 }
             }
         });
+        new TreeMap<>(passthrough).forEach((port, r) -> {
+            sb.append("passthrough ").append(port).append('\n');
+            for (String sni : r.routes().patterns()) {
+                TcpRoute route = r.route(sni.startsWith("*.") ? "x" + sni.substring(1) : sni);
+                sb.append("  sni ").append(sni).append(" -> ").append(route.origin()).append(' ')
+                        .append(route.targets().stream().map(t -> t.cluster().name() + " w=" + t.weight()
+                                + " endpoints=" + t.cluster().endpoints().stream().map(Upstream::authority).toList())
+                                .toList()).append('\n');
+            }
+        });
+        sb.append("outbound ").append(outbound).append('\n');
         return sb.toString();
     }
 

@@ -21,15 +21,28 @@ final class ServiceDirectory {
 
     private final Map<String, ServiceEndpoints> services;
     private final Map<String, DestinationRuleSpec> rules = new HashMap<>();
+    private final Map<String, String> ruleNamespaces = new HashMap<>();
     private final Map<String, Cluster> clusters = new HashMap<>();
+    private final UpstreamTlsResolver tls;
+    /** Whether a host the registry does not know is reached by its name (a gateway under ALLOW_ANY, enforced). */
+    private boolean unregisteredByName;
 
     ServiceDirectory(Map<String, ServiceEndpoints> services, List<Resource> destinationRules) {
+        this(services, destinationRules, List.of());
+    }
+
+    /** @param secrets Secrets a DestinationRule's {@code tls.credentialName} may name */
+    ServiceDirectory(Map<String, ServiceEndpoints> services, List<Resource> destinationRules, List<Resource> secrets) {
         this.services = services;
+        this.tls = new UpstreamTlsResolver(secrets);
         // oldest first: the first rule for a host wins, as in Istio
         for (Resource dr : destinationRules) {
             DestinationRuleSpec spec = Json.spec(dr, DestinationRuleSpec.class);
             if (spec.host() != null) {
-                rules.putIfAbsent(resolveHost(spec.host(), dr.namespace()), spec);
+                String host = resolveHost(spec.host(), dr.namespace());
+                if (rules.putIfAbsent(host, spec) == null) {
+                    ruleNamespaces.put(host, dr.namespace());
+                }
             }
         }
     }
@@ -54,8 +67,10 @@ final class ServiceDirectory {
     }
 
     Cluster cluster(Destination d, String namespace) {
-        String fqdn = resolveHost(d.host(), namespace);
-        ServiceEndpoints svc = services.get(fqdn);
+        String resolved = resolveHost(d.host(), namespace);
+        ServiceEndpoints svc = services.get(resolved);
+        // a host the registry does not know, reached by name: as written, as DNS would take it
+        String fqdn = svc == null && unregisteredByName ? HostNames.qualify(d.host(), namespace) : resolved;
         int port = d.portNumber() != null ? d.portNumber()
                 : svc != null && svc.ports().size() == 1 ? svc.ports().getFirst().number() : 80;
         String subset = d.subset() == null ? "" : d.subset();
@@ -66,8 +81,9 @@ final class ServiceDirectory {
         Map<String, String> selector = Map.of();
         DestinationRuleSpec dr = rules.get(fqdn);
         DestinationRuleSpec.TrafficPolicy subsetPolicy = null;
+        DestinationRuleSpec.Subset s = null;
         if (!subset.isEmpty()) {
-            var s = dr == null ? null
+            s = dr == null ? null
                     : dr.subsets().stream().filter(x -> subset.equals(x.name())).findFirst().orElse(null);
             if (s == null) {
                 // a subset nobody defines has no endpoints: requests get 503, as in Istio
@@ -77,14 +93,33 @@ final class ServiceDirectory {
             subsetPolicy = s.trafficPolicy();
         }
         ClusterPolicy policy = ClusterPolicies.compile(dr == null ? null : dr.trafficPolicy(), subsetPolicy);
+        UpstreamTlsResolver.Result origination = tls.resolve(dr, s, port, ruleNamespace(fqdn));
+        if (origination.failed()) {
+            // a TLS setting that cannot be honoured must not fall back to plain text: no endpoints, 503
+            return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), List.of(),
+                    isExternal(svc), policy, null);
+        }
         Map<String, String> sel = selector;
+        if (svc == null && unregisteredByName && subset.isEmpty()) {
+            return new Cluster(fqdn, port, subset, UNKNOWN, List.of(new Upstream(fqdn, port, Map.of())), true,
+                    policy, origination.tls());
+        }
         List<Upstream> upstreams = svc == null ? List.of() : svc.endpoints().stream()
                 .filter(Endpoint::healthy)
                 .filter(e -> e.hasLabels(sel))
                 .map(e -> new Upstream(e.address(), e.portFor(port), e.labels()))
                 .toList();
         return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), upstreams,
-                isExternal(svc), policy);
+                isExternal(svc), policy, origination.tls());
+    }
+
+    /** Lets destinations the registry does not know be reached by name: ALLOW_ANY enforced on a gateway. */
+    void reachUnregisteredHostsByName() {
+        unregisteredByName = true;
+    }
+
+    private String ruleNamespace(String fqdn) {
+        return ruleNamespaces.get(fqdn);
     }
 
     private static boolean isExternal(ServiceEndpoints svc) {

@@ -141,8 +141,9 @@ final class Forwarder {
             Verdict verdict;
             endpoint.begin();
             try {
-                String connectTo = proxy.resolve().resolve(upstream.address(), upstream.port()).authority();
-                UpstreamTry.Outcome outcome = UpstreamTry.send(client, ctx, scheme, f, target, connectTo, tryBudget,
+                proxy.connector().counters().count(cluster.name());
+                UpstreamTry.Outcome outcome = UpstreamTry.send(client, ctx, scheme, f, target,
+                        proxy.connector(), upstream, tryBudget,
                         endpoint.lastOnConnection(cp.pool().maxRequestsPerConnection()));
                 verdict = judge(ctx, res, outcome, state, endpoint, cluster, retries, more, perTryBound, f, target,
                         sent);

@@ -17,10 +17,23 @@ public final class RequestView implements RequestAttributes {
 
     RequestView(ServerRequest request, int port, String scheme) {
         this.request = request;
-        this.path = PathNormalizer.normalize(request.path().rawPath());
+        this.path = PathNormalizer.normalize(originForm(request.path().rawPath()));
         this.host = HostNames.normalizeAuthority(authority(request));
         this.port = port;
         this.scheme = scheme;
+    }
+
+    /**
+     * The path of a request target: a proxy request's absolute form ({@code http://host/get}, what
+     * a client sends to the mesh proxy through HTTP_PROXY) reduced to {@code /get}.
+     */
+    static String originForm(String rawPath) {
+        int scheme = rawPath.indexOf("://");
+        if (scheme <= 0 || rawPath.startsWith("/")) {
+            return rawPath;
+        }
+        int slash = rawPath.indexOf('/', scheme + 3);
+        return slash < 0 ? "/" : rawPath.substring(slash);
     }
 
     static String authority(ServerRequest request) {

@@ -9,6 +9,7 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.sluice.gateway.resilience.Retries.LocalFailure;
 import io.sluice.routing.RouteAction;
+import io.sluice.routing.Upstream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -38,19 +39,21 @@ final class UpstreamTry {
     }
 
     /**
-     * @param upstreamAuthority where to connect, after resolve overrides
+     * @param connector where the endpoint really is, and the TLS to originate to it
      * @param readTimeout the try's budget, or null for the client's default
      * @param lastOnConnection close the connection after this request (maxRequestsPerConnection)
      */
     static Outcome send(WebClient client, RequestContext ctx, String scheme, RouteAction.Forward f,
-                        RouteAction.WeightedCluster target, String upstreamAuthority, Duration readTimeout,
+                        RouteAction.WeightedCluster target, UpstreamConnector connector, Upstream upstream,
+                        Duration readTimeout,
                         boolean lastOnConnection) {
         RequestView view = ctx.view;
         String path = rewrite(f.rewrite(), view.path());
         String query = view.query() == null || view.query().isEmpty() ? "" : "?" + view.query();
         HttpClientRequest out = client.method(Method.create(view.method()))
-                .uri("http://" + upstreamAuthority + path + query)
+                .uri(connector.origin(target.cluster(), upstream) + path + query)
                 .skipUriEncoding(true);
+        connector.applyTls(out, target.cluster());
         if (readTimeout != null) {
             out.readTimeout(readTimeout);
         }

@@ -8,6 +8,8 @@ import io.sluice.gateway.proxy.ExchangeObserver;
 import io.sluice.gateway.proxy.ListenerManager;
 import io.sluice.gateway.GatewayOptions;
 import io.sluice.gateway.proxy.Proxy;
+import io.sluice.gateway.proxy.TrafficCounters;
+import io.sluice.gateway.proxy.UpstreamConnector;
 import io.sluice.gateway.tls.Credentials;
 import io.sluice.gateway.tls.GatewayTls;
 import io.sluice.model.net.ResolveOverrides;
@@ -81,7 +83,8 @@ public final class ProxyOverheadBench {
             observers.add(log);
         }
         Proxy proxy = new Proxy(() -> table, new UpstreamClients(), new UpstreamState(),
-                ExchangeObserver.all(observers), RequestTap.NONE, ResolveOverrides.none(),
+                ExchangeObserver.all(observers), RequestTap.NONE,
+                new UpstreamConnector(ResolveOverrides.none(), new TrafficCounters()),
                 new GatewayTls(new Credentials(GatewayOptions.DEFAULT_SECRET_NAMESPACE)));
         try (ListenerManager listeners = new ListenerManager("127.0.0.1", p -> 0, proxy)) {
             listeners.reconcile(table);

@@ -26,7 +26,7 @@ class LoadBalancerTest {
 
     static Cluster cluster(List<Upstream> endpoints, ClusterPolicy.LoadBalancer lb) {
         return new Cluster("svc.ns.svc.cluster.local", 80, "", "unknown", endpoints, false,
-                new ClusterPolicy(lb, ClusterPolicy.ConnectionPool.UNLIMITED, null));
+                new ClusterPolicy(lb, ClusterPolicy.ConnectionPool.UNLIMITED, null), null);
     }
 
     static final ClusterPolicy.LoadBalancer HASH = new ClusterPolicy.LoadBalancer(Algorithm.CONSISTENT_HASH,

@@ -30,6 +30,8 @@ public final class ResolveOverrides {
 
     /** The flag that names the file; {@code SLUICE_RESOLVE_FILE} in the environment. */
     public static final String FLAG = "resolve-file";
+    public static final String PROPERTY = "sluice.resolve.file";
+    public static final String ENVIRONMENT = "SLUICE_RESOLVE_FILE";
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final ResolveOverrides NONE = new ResolveOverrides(Map.of());
@@ -55,6 +57,18 @@ public final class ResolveOverrides {
 
     public static ResolveOverrides none() {
         return NONE;
+    }
+
+    /**
+     * The overrides a component started without flags uses: the file named by the system property
+     * {@code sluice.resolve.file}, else by {@code SLUICE_RESOLVE_FILE}, else none.
+     */
+    public static ResolveOverrides fromEnvironment() {
+        String file = System.getProperty(PROPERTY);
+        if (file == null || file.isBlank()) {
+            file = System.getenv(ENVIRONMENT);
+        }
+        return file == null || file.isBlank() ? NONE : load(Path.of(file));
     }
 
     /** Reads the file; a null path means no overrides. */

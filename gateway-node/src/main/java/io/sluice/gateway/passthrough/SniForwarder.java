@@ -1,0 +1,99 @@
+package io.sluice.gateway.passthrough;
+
+import io.sluice.gateway.proxy.UpstreamConnector;
+import io.sluice.routing.Cluster;
+import io.sluice.routing.OutboundPolicy;
+import io.sluice.routing.RouteTable;
+import io.sluice.routing.SniRouter;
+import io.sluice.routing.TcpRoute;
+import io.sluice.routing.Upstream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Sends a TLS stream, whose ClientHello has been read, to where its server name routes: a weighted
+ * cluster of the current table's SNI router for the port. What no route claims is closed, or, for the
+ * mesh proxy, left to the outbound policy (ALLOW_ANY: to the host the client asked for; REGISTRY_ONLY:
+ * closed, so the client's handshake fails). One log line per stream, like Envoy's TCP access log.
+ */
+public final class SniForwarder {
+
+    private static final Logger ACCESS = Logger.getLogger("io.sluice.gateway.access.tcp");
+    private static final int CONNECT_TIMEOUT_MS = 5000;
+
+    private final Supplier<RouteTable> table;
+    private final UpstreamConnector upstreams;
+
+    public SniForwarder(Supplier<RouteTable> table, UpstreamConnector upstreams) {
+        this.table = table;
+        this.upstreams = upstreams;
+    }
+
+    /**
+     * @param requested the host:port the client asked the proxy for (CONNECT), or null on a gateway
+     *                  port, where only routes count
+     */
+    public void forward(Socket client, ClientHello hello, int port, InetSocketAddress requested)
+            throws InterruptedException {
+        RouteTable t = table.get();
+        SniRouter router = t.sniRouter(port);
+        String name = hello.serverName() != null ? hello.serverName()
+                : requested != null ? requested.getHostString().toLowerCase(java.util.Locale.ROOT) : null;
+        TcpRoute route = router == null ? null : router.route(name);
+        Socket upstream = null;
+        String cluster;
+        try {
+            if (route != null) {
+                Cluster c = route.pick(ThreadLocalRandom.current().nextInt(route.totalWeight()));
+                cluster = c.name();
+                if (c.hasEndpoints()) {
+                    upstream = connect(upstreams.address(c.pick(ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE))));
+                }
+            } else if (requested != null && t.outbound() == OutboundPolicy.ALLOW_ANY) {
+                cluster = OutboundPolicy.ALLOW_ANY.clusterName();
+                upstream = connect(upstreams.address(new Upstream(requested.getHostString(), requested.getPort(),
+                        java.util.Map.of())));
+            } else {
+                cluster = requested != null ? OutboundPolicy.REGISTRY_ONLY.clusterName() : "-";
+            }
+        } catch (IOException e) {
+            cluster = "connect failed";
+            ACCESS.log(Level.FINE, "upstream connect failed", e);
+        }
+        upstreams.counters().count(cluster);
+        ACCESS.info(() -> "\"- - -\" port " + port + " sni " + (hello.serverName() == null ? "-" : hello.serverName())
+                + " " + (route == null ? "no route" : route.origin()));
+        if (upstream == null) {
+            closeQuietly(client); // no route, blocked or unreachable: the client's handshake fails
+            return;
+        }
+        TcpRelay.relay(client, upstream, hello.bytes());
+    }
+
+    private static Socket connect(InetSocketAddress address) throws IOException {
+        InetSocketAddress a = address.isUnresolved()
+                ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+        Socket s = new Socket();
+        try {
+            s.connect(a, CONNECT_TIMEOUT_MS);
+            s.setTcpNoDelay(true);
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+}
