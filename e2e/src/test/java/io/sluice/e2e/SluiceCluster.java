@@ -65,9 +65,10 @@ final class SluiceCluster implements AutoCloseable {
         config = ConfigService.start(kafka, "127.0.0.1", 0, null);
         registry = RegistryService.start(kafka, "127.0.0.1", 0, null, registryOptions);
         gateway = startGateway();
-        Awaitility.await("config " + config.ready() + ", registry " + registry.ready() + ", gateway "
-                        + gateway.ready()).atMost(Duration.ofSeconds(30))
-                .until(() -> config.ready() && registry.ready() && gateway.ready());
+        // the services read their topics in parallel; one message names the part that is not ready
+        Awaitility.await("config-service ready").atMost(Duration.ofSeconds(60)).until(config::ready);
+        Awaitility.await("registry-service ready").atMost(Duration.ofSeconds(60)).until(registry::ready);
+        Awaitility.await("gateway ready").atMost(Duration.ofSeconds(60)).until(gateway::ready);
     }
 
     GatewayNode startGateway() {

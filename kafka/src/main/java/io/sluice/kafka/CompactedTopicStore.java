@@ -221,6 +221,10 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
                 }
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
                 LOG.fine("waiting for topic " + topic);
+            } catch (WakeupException e) {
+                // a readToEnd made while we look for the topic: it is served once assigned (close
+                // clears running, which ends the loop)
+                continue;
             }
             Thread.sleep(200);
         }
