@@ -1,6 +1,8 @@
 package io.sluice.gateway;
 
 import io.helidon.webserver.WebServer;
+import io.sluice.gateway.mirror.MirrorSettings;
+import io.sluice.gateway.mirror.MirrorTap;
 import io.sluice.gateway.proxy.ListenerManager;
 import io.sluice.gateway.routing.RouteTableSource;
 import io.sluice.gateway.status.StatusEndpoints;
@@ -26,9 +28,11 @@ public final class GatewayNode implements AutoCloseable {
     private final RouteTableSource routes;
     private final ListenerManager listeners;
     private final WebServer status;
+    private final MirrorTap mirror;
 
     private GatewayNode(CompactedTopicStore<Resource> config, CompactedTopicStore<ServiceEndpoints> registry,
-                        RouteTableSource routes, ListenerManager listeners, WebServer status) {
+                        RouteTableSource routes, ListenerManager listeners, WebServer status, MirrorTap mirror) {
+        this.mirror = mirror;
         this.config = config;
         this.registry = registry;
         this.routes = routes;
@@ -42,6 +46,12 @@ public final class GatewayNode implements AutoCloseable {
      */
     public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, String host, IntUnaryOperator localPort,
                                     int statusPort) {
+        return start(kafka, node, host, localPort, statusPort, MirrorSettings.defaults());
+    }
+
+    /** As {@link #start(KafkaSettings, NodeIdentity, String, IntUnaryOperator, int)}, mirroring with {@code mirror}. */
+    public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, String host, IntUnaryOperator localPort,
+                                    int statusPort, MirrorSettings mirrorSettings) {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
         String client = "sluice-gateway-" + node.id();
         CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
@@ -50,13 +60,14 @@ public final class GatewayNode implements AutoCloseable {
                 client + "-registry", (k, v, offset) -> Json.read(v, ServiceEndpoints.class));
         ListenerManager[] holder = new ListenerManager[1];
         RouteTableSource routes = new RouteTableSource(config, registry, node, t -> holder[0].reconcile(t));
-        holder[0] = new ListenerManager(host, localPort, routes::current);
+        MirrorTap mirror = MirrorTap.start(kafka, node.id(), mirrorSettings);
+        holder[0] = new ListenerManager(host, localPort, routes::current, mirror);
         WebServer status = WebServer.builder().host(host).port(statusPort)
                 .routing(r -> new StatusEndpoints(node, routes).routing(r))
                 .build().start();
         config.start();
         registry.start();
-        return new GatewayNode(config, registry, routes, holder[0], status);
+        return new GatewayNode(config, registry, routes, holder[0], status, mirror);
     }
 
     public boolean ready() {
@@ -76,10 +87,15 @@ public final class GatewayNode implements AutoCloseable {
         return routes;
     }
 
+    public MirrorTap mirror() {
+        return mirror;
+    }
+
     @Override
     public void close() {
         status.stop();
         listeners.close();
+        mirror.close();
         routes.close();
         config.close();
         registry.close();

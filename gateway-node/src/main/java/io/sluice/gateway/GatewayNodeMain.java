@@ -1,12 +1,17 @@
 package io.sluice.gateway;
 
+import io.sluice.gateway.mirror.MirrorSettings;
 import io.sluice.routing.NodeIdentity;
+import java.util.Set;
 import io.sluice.service.Flags;
 import io.sluice.service.Launcher;
 
 /**
  * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--status-port 15021]
- * [--kafka host:port] [--kafka-config FILE]}. Ingress serves Gateway port N on N+8000, egress on N+9000.
+ * [--kafka host:port] [--kafka-config FILE] [--mirror-queue 10000] [--mirror-body-cap 65536]
+ * [--mirror-redact authorization,cookie,proxy-authorization,set-cookie]
+ * [--mirror-response-headers content-type,location,cache-control]}. Ingress serves Gateway port N on N+8000,
+ * egress on N+9000.
  */
 public final class GatewayNodeMain {
 
@@ -25,9 +30,17 @@ public final class GatewayNodeMain {
         };
         int offset = flags.getInt("port-offset", role.equals("egress") ? 9000 : 8000);
         String host = flags.get("host", "127.0.0.1");
+        MirrorSettings defaults = MirrorSettings.defaults();
+        MirrorSettings mirror = defaults
+                .withQueueCapacity(flags.getInt("mirror-queue", defaults.queueCapacity()))
+                .withBodyCap(flags.getInt("mirror-body-cap", defaults.bodyCap()))
+                .withRedactedHeaders(Set.copyOf(MirrorSettings.list(flags.get("mirror-redact",
+                        String.join(",", defaults.redactedHeaders())))))
+                .withKeptResponseHeaders(MirrorSettings.list(flags.get("mirror-response-headers",
+                        String.join(",", defaults.keptResponseHeaders()))));
         Launcher.runUntilStopped(() -> {
             GatewayNode gateway = GatewayNode.start(flags.kafka(), node, host, p -> p + offset,
-                    flags.getInt("status-port", 15021));
+                    flags.getInt("status-port", 15021), mirror);
             System.out.println("gateway-node " + id + " (" + role + "): Gateway port N on " + host + ":N+" + offset
                     + ", status on http://" + host + ":" + gateway.statusPort() + "/healthz/ready");
             return gateway;

@@ -2,6 +2,7 @@ package io.sluice.gateway.proxy;
 
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
+import io.sluice.gateway.mirror.MirrorTap;
 import io.sluice.routing.RouteTable;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,11 +28,13 @@ public final class ListenerManager implements AutoCloseable {
     private final Supplier<RouteTable> table;
     private final WebClient client = ProxyHandler.upstreamClient();
     private final Map<Integer, WebServer> servers = new HashMap<>();
+    private final MirrorTap mirror;
 
     /**
      * @param localPort maps a Gateway server port to the local port to listen on
      */
-    public ListenerManager(String host, IntUnaryOperator localPort, Supplier<RouteTable> table) {
+    public ListenerManager(String host, IntUnaryOperator localPort, Supplier<RouteTable> table, MirrorTap mirror) {
+        this.mirror = mirror;
         this.host = host;
         this.localPort = localPort;
         this.table = table;
@@ -56,7 +59,7 @@ public final class ListenerManager implements AutoCloseable {
                 WebServer s = WebServer.builder()
                         .host(host)
                         .port(local)
-                        .routing(r -> r.any(new ProxyHandler(table, port, "http", client)))
+                        .routing(r -> r.any(new ProxyHandler(table, port, "http", client, mirror)))
                         .build()
                         .start();
                 servers.put(port, s);

@@ -11,6 +11,8 @@ import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.sluice.gateway.mirror.MirrorCapture;
+import io.sluice.gateway.mirror.MirrorTap;
 import io.sluice.routing.Cluster;
 import io.sluice.routing.Listener;
 import io.sluice.routing.Route;
@@ -48,12 +50,19 @@ public final class ProxyHandler implements Handler {
     private final int gatewayPort;
     private final String scheme;
     private final WebClient client;
+    private final MirrorTap mirrorTap;
 
     public ProxyHandler(Supplier<RouteTable> table, int gatewayPort, String scheme, WebClient client) {
+        this(table, gatewayPort, scheme, client, MirrorTap.disabled());
+    }
+
+    public ProxyHandler(Supplier<RouteTable> table, int gatewayPort, String scheme, WebClient client,
+                        MirrorTap mirrorTap) {
         this.table = table;
         this.gatewayPort = gatewayPort;
         this.scheme = scheme;
         this.client = client;
+        this.mirrorTap = mirrorTap;
     }
 
     public static WebClient upstreamClient() {
@@ -80,7 +89,7 @@ public final class ProxyHandler implements Handler {
         switch (route.action()) {
             case RouteAction.DirectResponse d -> res.status(Status.create(d.status())).send(d.body());
             case RouteAction.Redirect r -> redirect(res, r, view);
-            case RouteAction.Forward f -> forward(req, res, f, view);
+            case RouteAction.Forward f -> forward(req, res, route.origin(), f, view);
         }
     }
 
@@ -95,7 +104,8 @@ public final class ProxyHandler implements Handler {
                 .send();
     }
 
-    private void forward(ServerRequest req, ServerResponse res, RouteAction.Forward f, RequestView view) {
+    private void forward(ServerRequest req, ServerResponse res, String origin, RouteAction.Forward f,
+                         RequestView view) {
         RouteAction.WeightedCluster target = f.pick(ThreadLocalRandom.current().nextInt(f.totalWeight()));
         Cluster cluster = target.cluster();
         if (!cluster.hasEndpoints()) {
@@ -114,7 +124,10 @@ public final class ProxyHandler implements Handler {
         HeaderEdits.apply(out.headers(), f.requestHeaders());
         HeaderEdits.apply(out.headers(), target.requestHeaders());
         long start = System.nanoTime();
-        try (HttpClientResponse in = send(req, out)) {
+        MirrorCapture mirror = mirrorTap.begin(origin, f.mirrors(), view.method(), path + query, out.headers(),
+                cluster);
+        try (HttpClientResponse in = send(req, out, mirror)) {
+            mirror.primary(in.status().code(), in.headers());
             res.status(in.status());
             for (Header h : in.headers()) {
                 String name = h.name().toLowerCase(java.util.Locale.ROOT);
@@ -125,22 +138,24 @@ public final class ProxyHandler implements Handler {
             res.header(UPSTREAM_TIME, Long.toString((System.nanoTime() - start) / 1_000_000));
             HeaderEdits.apply(res.headers(), f.responseHeaders());
             HeaderEdits.apply(res.headers(), target.responseHeaders());
-            try (InputStream body = in.inputStream(); OutputStream sink = res.outputStream()) {
+            try (InputStream body = in.inputStream(); OutputStream sink = mirror.responseBody(res.outputStream())) {
                 body.transferTo(sink);
             }
         } catch (UncheckedIOException | IOException e) {
             if (!res.isSent()) {
                 fail(res, isConnectFailure(e) ? ProxyFailure.UPSTREAM_CONNECT_FAILURE : ProxyFailure.UPSTREAM_RESET);
             }
+        } finally {
+            mirror.finish();
         }
     }
 
-    private static HttpClientResponse send(ServerRequest req, HttpClientRequest out) {
+    private static HttpClientResponse send(ServerRequest req, HttpClientRequest out, MirrorCapture mirror) {
         if (!req.content().hasEntity()) {
             return out.request();
         }
         return out.outputStream(os -> {
-            try (InputStream in = req.content().inputStream()) {
+            try (InputStream in = mirror.requestBody(req.content().inputStream())) {
                 in.transferTo(os);
             }
             os.close();
