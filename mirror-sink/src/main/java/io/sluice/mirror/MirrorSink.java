@@ -40,6 +40,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -304,7 +305,9 @@ public final class MirrorSink implements AutoCloseable {
         }
         replays.shutdownNow();
         producer.close(Duration.ofSeconds(2));
-        streams.close(Duration.ofSeconds(5));
+        // leave the group so a restarted sink takes the report partition at once, not after the session timeout
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(5))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         directory.close();
         server.stop();
     }
