@@ -4,17 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.mirror.MirrorCommand;
 import io.sluice.mirror.MirrorSink;
 import io.sluice.mirror.Outcome;
 import io.sluice.mirror.Report;
 import io.sluice.mirror.SinkSettings;
 import io.sluice.model.Json;
 import io.sluice.testing.BookFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -201,6 +205,38 @@ class MirrorEndToEndTest {
         long mirrored = copies() - copiesBefore;
         assertTrue(mirrored >= 400 && mirrored <= 600, "mirrored " + mirrored + " of 2000");
         assertEquals(0, cluster.gateway.mirror().dropped());
+    }
+
+    @Test
+    @Order(5)
+    void replaysAStoredWindowAgainstAnyTarget() {
+        assertEquals(200, cluster.apply(BookFiles.read("4b-istio-gateway.yaml")).statusCode());
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> cluster.gateway.routes().current().dump().contains("100.0%"));
+        TestBackend candidate = TestBackend.start(V1);
+        try (candidate) {
+            Instant from = Instant.now();
+            long sentBefore = cluster.gateway.mirror().sent();
+            for (int i = 0; i < 10; i++) {
+                assertEquals(200, cluster.get("mockshop.com", "/window/" + i).statusCode());
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> cluster.gateway.mirror().sent() >= sentBefore + 10);
+            Instant to = Instant.now().plusMillis(1);
+            String mirror = cluster.kafka.topics().mirror();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int exit = MirrorCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8), "replay",
+                    "--kafka", cluster.kafka.bootstrapServers(),
+                    "--topic-prefix", mirror.substring(0, mirror.length() - "mirror".length()),
+                    "--from", from.toString(), "--to", to.toString(),
+                    "--target", "127.0.0.1:" + candidate.port());
+            String printed = out.toString(StandardCharsets.UTF_8);
+            assertEquals(0, exit, printed);
+            assertEquals(10, candidate.requests.get(), printed);
+            assertTrue(candidate.seen.stream().allMatch(s -> s.path().startsWith("/window/")
+                    && s.host().equals("mockshop.com")), candidate.seen.toString());
+            assertTrue(printed.contains("{same=10}"), "the candidate answers as v1 does: " + printed);
+        }
     }
 
     /** Copies the gateway made: acknowledged by Kafka or dropped. */

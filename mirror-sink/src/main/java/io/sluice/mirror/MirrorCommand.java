@@ -38,7 +38,8 @@ public final class MirrorCommand {
         System.exit(run(System.out, args));
     }
 
-    static int run(PrintStream out, String... args) {
+    /** Runs one mirror command, printing to {@code out}; returns the exit code. */
+    public static int run(PrintStream out, String... args) {
         if (args.length == 0) {
             System.err.println(usage());
             return 2;
