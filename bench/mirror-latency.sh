@@ -12,5 +12,5 @@ cd "$ROOT"
 "${MVN[@]}" install -DskipTests
 "${MVN[@]}" -pl e2e test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  -Djava.util.logging.config.file="$ROOT/etc/logging.properties" -Dsluice.compat.dir="$ROOT/compat/book-chapter4" \
+  -Djdk.httpclient.allowRestrictedHeaders=host -Djava.util.logging.config.file="$ROOT/etc/logging.properties" -Dsluice.compat.dir="$ROOT/compat/book-chapter4" \
   -cp "e2e/target/test-classes:$(cat e2e/target/bench.cp)" io.sluice.e2e.MirrorLatencyBenchmark "$@"

@@ -62,9 +62,8 @@ public final class MirrorLatencyBenchmark {
             for (String yaml : List.of(BookFiles.read("01-envoy-proxy.yaml"),
                     BookFiles.read("utilities-nginx.yaml").replace("chapter5", "chapter4"),
                     BookFiles.read("4b-istio-gateway.yaml"), PLAIN)) {
-                if (cluster.apply(yaml).statusCode() != 200) {
-                    throw new IllegalStateException("apply failed");
-                }
+                // a loaded machine can make the first write wait for the config topic's leader
+                Awaitility.await("apply").atMost(Duration.ofSeconds(30)).until(() -> cluster.apply(yaml).statusCode() == 200);
             }
             MirrorSink sink = withSink ? MirrorSink.start(cluster.kafka, "127.0.0.1", 0, SinkSettings.defaults()) : null;
             Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
