@@ -160,6 +160,12 @@ class MirrorEndToEndTest {
         assertTrue(shadow.seen.stream().noneMatch(s -> s.method().equals("POST")),
                 "POST is not replayed without sluice.io/mirror-replay-unsafe");
 
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        assertEquals(0, MirrorCommand.run(new PrintStream(printed, true, StandardCharsets.UTF_8), "report",
+                "--mirror-url", sinkUrl()));
+        String table = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains(API_ROUTE) && table.contains("body /price: 10 -> 12"), table);
+
         String html = SluiceCluster.send(HttpRequest.newBuilder(URI.create(sinkUrl() + "/")).build()).body();
         assertTrue(html.contains(API_ROUTE) && html.contains("/price: 10 -&gt; 12"), html);
     }
