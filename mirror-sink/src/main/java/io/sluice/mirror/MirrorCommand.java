@@ -49,6 +49,10 @@ public final class MirrorCommand {
             return switch (args[0]) {
                 case "report" -> report(out, flags);
                 case "replay" -> replay(out, flags, flags.kafka());
+                case "help", "-h", "--help" -> {
+                    out.println(usage());
+                    yield 0;
+                }
                 default -> {
                     System.err.println("unknown mirror command \"" + args[0] + "\"\n" + usage());
                     yield 2;
@@ -75,7 +79,8 @@ public final class MirrorCommand {
             res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/report?since=" + since))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            System.err.println("error: mirror-sink at " + base + " does not answer: " + e.getMessage());
+            System.err.println("error: mirror-sink at " + base + " does not answer ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
