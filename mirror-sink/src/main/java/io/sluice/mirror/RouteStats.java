@@ -7,7 +7,8 @@ import java.util.List;
  * The report's counts for one route and time window.
  *
  * @param differentStatus  replays whose status differed (a replay can count in several "different" columns)
- * @param samples          up to {@link #MAX_SAMPLES} differences, first seen first
+ * @param samples          up to {@link #MAX_SAMPLES} differences, first seen first, one per distinct list of
+ *                         differences (a thousand copies of one bug are one sample)
  */
 public record RouteStats(long mirrored, long replayed, long skipped, long dropped, long same, long different,
                          long differentStatus, long differentHeaders, long differentBody,
@@ -24,11 +25,7 @@ public record RouteStats(long mirrored, long replayed, long skipped, long droppe
     public RouteStats add(Outcome o) {
         boolean replayed = o.replayed();
         boolean different = replayed && !o.same();
-        List<Outcome.Sample> s = samples;
-        if (o.sample() != null && samples.size() < MAX_SAMPLES) {
-            s = new ArrayList<>(samples);
-            s.add(o.sample());
-        }
+        List<Outcome.Sample> s = o.sample() == null ? samples : withSample(samples, o.sample());
         return new RouteStats(
                 mirrored + (o.mirrored() ? 1 : 0),
                 this.replayed + (replayed ? 1 : 0),
@@ -48,14 +45,26 @@ public record RouteStats(long mirrored, long replayed, long skipped, long droppe
 
     /** Sums two windows, for a route's total over the report period. */
     public RouteStats plus(RouteStats o) {
-        List<Outcome.Sample> s = new ArrayList<>(samples);
-        o.samples.stream().limit(Math.max(0, MAX_SAMPLES - s.size())).forEach(s::add);
+        List<Outcome.Sample> s = samples;
+        for (Outcome.Sample x : o.samples) {
+            s = withSample(s, x);
+        }
         return new RouteStats(mirrored + o.mirrored, replayed + o.replayed, skipped + o.skipped,
                 dropped + o.dropped, same + o.same, different + o.different, differentStatus + o.differentStatus,
                 differentHeaders + o.differentHeaders, differentBody + o.differentBody,
                 primaryLatencyMsSum + o.primaryLatencyMsSum, shadowLatencyMsSum + o.shadowLatencyMsSum,
                 Math.max(primaryLatencyMsMax, o.primaryLatencyMsMax), Math.max(shadowLatencyMsMax, o.shadowLatencyMsMax),
                 s);
+    }
+
+    private static List<Outcome.Sample> withSample(List<Outcome.Sample> samples, Outcome.Sample sample) {
+        if (samples.size() >= MAX_SAMPLES
+                || samples.stream().anyMatch(x -> x.differences().equals(sample.differences()))) {
+            return samples;
+        }
+        List<Outcome.Sample> s = new ArrayList<>(samples);
+        s.add(sample);
+        return s;
     }
 
     public double primaryLatencyMsAvg() {

@@ -83,15 +83,26 @@ class ReportTopologyTest {
     }
 
     @Test
-    void keepsAtMostFiveSamplesPerWindow() {
+    void keepsAtMostFiveDistinctSamplesPerWindow() {
         for (int i = 0; i < 8; i++) {
+            int status = 400 + i % 7;
             pipe(ROUTE, 1, new Outcome(ROUTE, 0, 0, true, null, false, true, true, 1, 1,
-                    new Outcome.Sample("id-" + i, "GET", "a", "/", 200, 404, List.of("status: 200 -> 404"), List.of())));
+                    new Outcome.Sample("id-" + i, "GET", "a", "/", 200, status, List.of("status: 200 -> " + status),
+                            List.of())));
         }
         RouteStats s = stats(ROUTE, 0);
         assertEquals(8, s.differentStatus());
-        assertEquals(RouteStats.MAX_SAMPLES, s.samples().size());
-        assertEquals("id-0", s.samples().getFirst().id());
+        assertEquals(List.of("id-0", "id-1", "id-2", "id-3", "id-4"), s.samples().stream().map(Outcome.Sample::id).toList());
+    }
+
+    @Test
+    void oneSamplePerDistinctDifference() {
+        for (int i = 0; i < 3; i++) {
+            pipe(ROUTE, 1, new Outcome(ROUTE, 0, 0, true, null, true, true, false, 1, 1,
+                    new Outcome.Sample("id-" + i, "GET", "a", "/", 200, 200, List.of("body /price: 10 -> 12"), List.of())));
+        }
+        assertEquals(List.of("id-0"), stats(ROUTE, 0).samples().stream().map(Outcome.Sample::id).toList());
+        assertEquals(3, stats(ROUTE, 0).differentBody());
     }
 
     private void pipe(String route, long second, Outcome o) {
