@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,9 +35,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -194,7 +197,14 @@ public final class MirrorSink implements AutoCloseable {
                 if (records.isEmpty()) {
                     continue;
                 }
-                processBatch(records);
+                try {
+                    processBatch(records);
+                } catch (IllegalStateException e) {
+                    LOG.warning("mirror-sink: " + e.getMessage() + "; replaying the batch again");
+                    rewind();
+                    Thread.sleep(1_000);
+                    continue;
+                }
                 try {
                     consumer.commitSync();
                     consumed.addAndGet(records.count());
@@ -209,6 +219,20 @@ public final class MirrorSink implements AutoCloseable {
             LOG.log(Level.SEVERE, "mirror-sink consumer stopped", e);
         } finally {
             consumer.close();
+        }
+    }
+
+    /** Back to the last commit: the batch's outcomes did not all reach Kafka, so it is done again. */
+    private void rewind() {
+        Set<TopicPartition> assignment = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assignment);
+        for (TopicPartition tp : assignment) {
+            OffsetAndMetadata c = committed.get(tp);
+            if (c != null) {
+                consumer.seek(tp, c.offset());
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
         }
     }
 
