@@ -128,7 +128,11 @@ final class SluiceCluster implements AutoCloseable {
     }
 
     TestBackend backend(String body, String service, String namespace, String... labels) {
-        TestBackend b = TestBackend.start(body);
+        return register(TestBackend.start(body), service, namespace, labels);
+    }
+
+    /** Registers a started backend as an instance of {@code service} and stops it with the cluster. */
+    TestBackend register(TestBackend b, String service, String namespace, String... labels) {
         b.register(registryUrl(), service, namespace, labels);
         extras.add(b);
         return b;

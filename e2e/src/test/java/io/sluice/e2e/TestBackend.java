@@ -1,17 +1,21 @@
 package io.sluice.e2e;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.sluice.model.Json;
 import io.sluice.model.registry.Workload;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A direct-response backend like the book's Envoy dummy, counting the requests it answers. Once
@@ -27,26 +31,38 @@ final class TestBackend implements AutoCloseable {
     /** Heartbeats of registrations made for other servers (FlakyBackend): alive until the JVM ends. */
     private static final ScheduledExecutorService SHARED_HEARTBEATS = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("test-registration-heartbeat").daemon().factory());
+    /** What a request looked like on arrival: method, Host, path, x-forwarded-for. */
+    record Seen(String method, String host, String path, String forwardedFor) {
+    }
 
     private final WebServer server;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("test-backend-heartbeat").daemon().factory());
     final AtomicInteger requests = new AtomicInteger();
     volatile boolean healthy = true;
+    final List<Seen> seen = new CopyOnWriteArrayList<>();
 
-    private TestBackend(String body) {
+    private TestBackend(String contentType, Supplier<String> body) {
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> r.get("/healthz", (req, res) -> res.status(healthy ? 200 : 503).send())
                         .any((req, res) -> {
+                            seen.add(new Seen(req.prologue().method().text(),
+                                    req.headers().first(HeaderNames.HOST).orElse(null), req.path().rawPath(),
+                                    req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null)));
                             requests.incrementAndGet();
-                            res.header("Content-Type", "text/plain").send(body);
+                            res.header("Content-Type", contentType).send(body.get());
                         }))
                 .build().start();
     }
 
     static TestBackend start(String body) {
-        return new TestBackend(body);
+        return new TestBackend("text/plain", () -> body);
+    }
+
+    /** A backend whose body is computed per request, e.g. JSON with a timestamp in it. */
+    static TestBackend start(String contentType, Supplier<String> body) {
+        return new TestBackend(contentType, body);
     }
 
     int port() {

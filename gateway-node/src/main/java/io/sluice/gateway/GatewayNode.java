@@ -10,11 +10,12 @@ import io.sluice.gateway.proxy.UpstreamConnector;
 import io.sluice.gateway.metrics.IstioMetrics;
 import io.sluice.gateway.metrics.MetricsEndpoint;
 import io.sluice.gateway.proxy.ExchangeObserver;
+import io.sluice.gateway.mirror.MirrorSettings;
+import io.sluice.gateway.mirror.MirrorTap;
 import io.sluice.gateway.proxy.ListenerManager;
 import io.sluice.gateway.proxy.Proxy;
 import io.sluice.gateway.tls.Credentials;
 import io.sluice.gateway.tls.GatewayTls;
-import io.sluice.gateway.proxy.RequestTap;
 import io.sluice.gateway.proxy.UpstreamClients;
 import io.sluice.gateway.resilience.UpstreamState;
 import io.sluice.gateway.routing.RouteTableSource;
@@ -53,11 +54,13 @@ public final class GatewayNode implements AutoCloseable {
     private final WebServer status;
     private final StatusReporter reporter;
     private final AccessLog accessLog;
+    private final MirrorTap mirror;
 
     private GatewayNode(CompactedTopicStore<Resource> config, CompactedTopicStore<ServiceEndpoints> registry,
                         RouteTableSource routes, ListenerManager listeners, PassthroughListeners passthrough,
                         MeshProxy mesh, UpstreamConnector connector, WebServer status,
-                        StatusReporter reporter, AccessLog accessLog) {
+                        StatusReporter reporter, AccessLog accessLog, MirrorTap mirror) {
+        this.mirror = mirror;
         this.config = config;
         this.registry = registry;
         this.routes = routes;
@@ -100,8 +103,9 @@ public final class GatewayNode implements AutoCloseable {
             reporter.report(t, source[0].appliedAt());
         });
         source[0] = routes;
+        MirrorTap mirror = MirrorTap.start(kafka, node.id(), options.mirror());
         Proxy proxy = new Proxy(routes::current, new UpstreamClients(), upstreams,
-                ExchangeObserver.all(observers), RequestTap.NONE, connector, new GatewayTls(credentials));
+                ExchangeObserver.all(observers), mirror, connector, new GatewayTls(credentials));
         holder[0] = new ListenerManager(options.host(), options.localPort(), proxy);
         passthrough[0] = new PassthroughListeners(options.host(), options.localPort(),
                 new SniForwarder(routes::current, connector));
@@ -136,7 +140,7 @@ public final class GatewayNode implements AutoCloseable {
         config.start();
         registry.start();
         return new GatewayNode(config, registry, routes, holder[0], passthrough[0], mesh, connector, status,
-                reporter, accessLog);
+                reporter, accessLog, mirror);
     }
 
     /** ingress, egress or mesh: how {@code sluice status} names a node's role. */
@@ -179,6 +183,11 @@ public final class GatewayNode implements AutoCloseable {
         return routes;
     }
 
+    /** The mirror tap: copies sent and dropped. */
+    public MirrorTap mirror() {
+        return mirror;
+    }
+
     @Override
     public void close() {
         status.stop();
@@ -187,6 +196,7 @@ public final class GatewayNode implements AutoCloseable {
         }
         passthrough.close();
         listeners.close();
+        mirror.close();
         routes.close();
         config.close();
         registry.close();

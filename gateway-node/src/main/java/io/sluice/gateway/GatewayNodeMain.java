@@ -3,10 +3,12 @@ package io.sluice.gateway;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.gateway.accesslog.AccessLog;
 import io.sluice.gateway.accesslog.AccessLogFormat;
+import io.sluice.gateway.mirror.MirrorSettings;
 import io.sluice.routing.NodeIdentity;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Set;
 import io.sluice.service.Flags;
 import io.sluice.service.Launcher;
 import java.nio.file.Path;
@@ -15,7 +17,10 @@ import java.nio.file.Path;
  * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--mesh-port 15001]
  * [--status-port 15021] [--kafka host:port] [--kafka-config FILE] [--resolve-file FILE]
  * [--secret-namespace istio-system] [--secret-key-file FILE]
- * [--access-log stdout|off|FILE] [--access-log-format text|json] [--enforce-outbound-policy]}.
+ * [--access-log stdout|off|FILE] [--access-log-format text|json] [--enforce-outbound-policy]
+ * [--mirror-queue 10000] [--mirror-body-cap 65536]
+ * [--mirror-redact authorization,cookie,proxy-authorization,set-cookie]
+ * [--mirror-response-headers content-type,location,cache-control]}.
  * Ingress serves Gateway port N on N+8000, egress on N+9000; the mesh proxy listens on 15001.
  * {@code --resolve-file} (or {@code SLUICE_RESOLVE_FILE}) names a file of {@code NAME ADDRESS} /
  * {@code NAME:PORT ADDRESS:PORT} lines overriding DNS for upstreams, e.g. a local stand-in for httpbin.org.
@@ -51,13 +56,22 @@ public final class GatewayNodeMain {
                 : ResolveOverrides.load(Path.of(resolveFile));
         AccessLogFormat format = AccessLogFormat.parse(flags.get("access-log-format", "text"));
         String accessLog = flags.get("access-log", "stdout");
+        MirrorSettings defaults = MirrorSettings.defaults();
+        MirrorSettings mirror = defaults
+                .withQueueCapacity(flags.getInt("mirror-queue", defaults.queueCapacity()))
+                .withBodyCap(flags.getInt("mirror-body-cap", defaults.bodyCap()))
+                .withRedactedHeaders(Set.copyOf(MirrorSettings.list(flags.get("mirror-redact",
+                        String.join(",", defaults.redactedHeaders())))))
+                .withKeptResponseHeaders(MirrorSettings.list(flags.get("mirror-response-headers",
+                        String.join(",", defaults.keptResponseHeaders()))));
         Launcher.runUntilStopped(() -> {
             GatewayNode gateway = GatewayNode.start(flags.kafka(), identity, GatewayOptions.local()
                     .withHost(host)
                     .withPorts(identity.mesh() ? p -> meshPort : p -> p + offset, flags.getInt("status-port", 15021))
                     .withResolve(resolve)
                     .withSecretNamespace(flags.get("secret-namespace", GatewayOptions.DEFAULT_SECRET_NAMESPACE))
-                    .withAccessLog(accessLog(accessLog, format)));
+                    .withAccessLog(accessLog(accessLog, format))
+                    .withMirror(mirror));
             String serving = identity.mesh() ? "mesh proxy on " + host + ":" + gateway.meshPort()
                     + " (HTTP_PROXY/HTTPS_PROXY)" : "Gateway port N on " + host + ":N+" + offset;
             System.out.println("gateway-node " + id + " (" + role + "): " + serving

@@ -1,6 +1,7 @@
 package io.sluice.gateway;
 
 import io.sluice.gateway.accesslog.AccessLog;
+import io.sluice.gateway.mirror.MirrorSettings;
 import io.sluice.model.net.ResolveOverrides;
 import java.util.function.IntUnaryOperator;
 
@@ -14,9 +15,10 @@ import java.util.function.IntUnaryOperator;
  * @param secretNamespace the namespace the node runs in as far as Istio is concerned: TLS
  *                        {@code credentialName}s name Secrets there
  * @param accessLog       where each request's line goes, or null for none
+ * @param mirror          the mirror queue, body cap and redaction
  */
 public record GatewayOptions(String host, IntUnaryOperator localPort, int statusPort, ResolveOverrides resolve,
-                             String secretNamespace, AccessLog accessLog) {
+                             String secretNamespace, AccessLog accessLog, MirrorSettings mirror) {
 
     /** Where Istio's ingress gateway runs, and so where it reads {@code credentialName} Secrets. */
     public static final String DEFAULT_SECRET_NAMESPACE = "istio-system";
@@ -24,26 +26,30 @@ public record GatewayOptions(String host, IntUnaryOperator localPort, int status
     /** Loopback, ports chosen by the system, overrides from the environment, no access log. */
     public static GatewayOptions local() {
         return new GatewayOptions("127.0.0.1", p -> 0, 0, ResolveOverrides.fromEnvironment(),
-                DEFAULT_SECRET_NAMESPACE, null);
+                DEFAULT_SECRET_NAMESPACE, null, MirrorSettings.defaults());
     }
 
     public GatewayOptions withPorts(IntUnaryOperator local, int status) {
-        return new GatewayOptions(host, local, status, resolve, secretNamespace, accessLog);
+        return new GatewayOptions(host, local, status, resolve, secretNamespace, accessLog, mirror);
     }
 
     public GatewayOptions withHost(String h) {
-        return new GatewayOptions(h, localPort, statusPort, resolve, secretNamespace, accessLog);
+        return new GatewayOptions(h, localPort, statusPort, resolve, secretNamespace, accessLog, mirror);
     }
 
     public GatewayOptions withResolve(ResolveOverrides r) {
-        return new GatewayOptions(host, localPort, statusPort, r, secretNamespace, accessLog);
+        return new GatewayOptions(host, localPort, statusPort, r, secretNamespace, accessLog, mirror);
     }
 
     public GatewayOptions withSecretNamespace(String ns) {
-        return new GatewayOptions(host, localPort, statusPort, resolve, ns, accessLog);
+        return new GatewayOptions(host, localPort, statusPort, resolve, ns, accessLog, mirror);
     }
 
     public GatewayOptions withAccessLog(AccessLog log) {
-        return new GatewayOptions(host, localPort, statusPort, resolve, secretNamespace, log);
+        return new GatewayOptions(host, localPort, statusPort, resolve, secretNamespace, log, mirror);
+    }
+
+    public GatewayOptions withMirror(MirrorSettings m) {
+        return new GatewayOptions(host, localPort, statusPort, resolve, secretNamespace, accessLog, m);
     }
 }

@@ -60,14 +60,21 @@ final class Forwarder {
             LocalReplies.fail(res, ctx, ProxyFailure.NO_HEALTHY_UPSTREAM);
             return;
         }
-        try {
-            ctx.body = RequestBody.read(ctx.view.request(), RequestBody.REPLAY_LIMIT);
-        } catch (IOException | UncheckedIOException e) {
-            return; // the client went away while sending its body; nobody is left to answer
-        }
         ctx.requestId = ctx.view.request().headers().first(REQUEST_ID).orElseGet(() -> UUID.randomUUID().toString());
-        proxy.tap().forwarding(ctx.view, f, ctx.body);
-        tries(ctx, res, policy, f, target, random);
+        String query = ctx.view.query() == null || ctx.view.query().isEmpty() ? "" : "?" + ctx.view.query();
+        // the copy is taken as the primary streams: the body as it is read, the answer as it is relayed
+        ctx.mirror = proxy.tap().begin(ctx.route, f.mirrors(), ctx.view.method(), ctx.view.path() + query,
+                ctx.view.request().headers(), cluster);
+        try {
+            try {
+                ctx.body = RequestBody.read(ctx.view.request(), RequestBody.REPLAY_LIMIT, ctx.mirror::requestBody);
+            } catch (IOException | UncheckedIOException e) {
+                return; // the client went away while sending its body; nobody is left to answer
+            }
+            tries(ctx, res, policy, f, target, random);
+        } finally {
+            ctx.mirror.finish();
+        }
     }
 
     /** Injects the configured delay and abort; returns true when the request was aborted. */
@@ -210,6 +217,7 @@ final class Forwarder {
     private static void relay(RequestContext ctx, ServerResponse res, HttpClientResponse in, RouteAction.Forward f,
                               RouteAction.WeightedCluster target, long started) {
         try (in) {
+            ctx.mirror.primary(in.status().code(), in.headers());
             res.status(in.status());
             for (Header h : in.headers()) {
                 String name = h.name().toLowerCase(Locale.ROOT);
@@ -221,7 +229,7 @@ final class Forwarder {
             res.header(UPSTREAM_TIME, Long.toString(ctx.upstreamServiceTime));
             HeaderEdits.apply(res.headers(), f.responseHeaders());
             HeaderEdits.apply(res.headers(), target.responseHeaders());
-            try (InputStream body = in.inputStream(); OutputStream sink = res.outputStream()) {
+            try (InputStream body = in.inputStream(); OutputStream sink = ctx.mirror.responseBody(res.outputStream())) {
                 byte[] chunk = new byte[16 * 1024];
                 for (int n; (n = body.read(chunk)) >= 0; ) {
                     sink.write(chunk, 0, n);

@@ -2,6 +2,7 @@ package io.sluice.gateway.proxy;
 
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.sluice.gateway.mirror.MirrorTap;
 import io.sluice.gateway.resilience.UpstreamState;
 import io.sluice.gateway.tls.GatewayTls;
 import io.sluice.routing.RouteTable;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  * (resolve overrides, TLS origination, traffic counters), and the node's TLS termination.
  */
 public record Proxy(Supplier<RouteTable> table, UpstreamClients clients, UpstreamState upstreams,
-                    ExchangeObserver observer, RequestTap tap, UpstreamConnector connector, GatewayTls tls) {
+                    ExchangeObserver observer, MirrorTap tap, UpstreamConnector connector, GatewayTls tls) {
 
     public ProxyHandler handler(int gatewayPort, String scheme) {
         return new ProxyHandler(this, gatewayPort, scheme);

@@ -4,6 +4,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.UnaryOperator;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 
@@ -30,12 +31,13 @@ public final class RequestBody {
         this.bytes = buffered == null ? 0 : buffered.length;
     }
 
-    static RequestBody read(ServerRequest req, int limit) throws IOException {
+    /** @param tee sees the body as it is read (the mirror's copy); identity when nothing watches */
+    static RequestBody read(ServerRequest req, int limit, UnaryOperator<InputStream> tee) throws IOException {
         if (!req.content().hasEntity()) {
             return NONE;
         }
         long declared = req.headers().contentLength().orElse(-1L);
-        InputStream in = req.content().inputStream();
+        InputStream in = tee.apply(req.content().inputStream());
         if (declared > limit) {
             return new RequestBody(true, null, in);
         }

@@ -1,5 +1,6 @@
 package io.sluice.gateway.proxy;
 
+import io.sluice.gateway.mirror.MirrorCapture;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -22,6 +23,8 @@ final class RequestContext {
     long upstreamServiceTime = -1;
     long bytesSent;
     RequestBody body;
+    /** The mirror copy being taken of this request, if a rule mirrors it. */
+    MirrorCapture mirror = MirrorCapture.NONE;
     /** The x-request-id sent upstream: the client's, or one made up for it. */
     String requestId;
     private String flags;

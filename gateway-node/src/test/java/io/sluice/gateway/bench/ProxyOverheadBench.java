@@ -13,7 +13,7 @@ import io.sluice.gateway.proxy.UpstreamConnector;
 import io.sluice.gateway.tls.Credentials;
 import io.sluice.gateway.tls.GatewayTls;
 import io.sluice.model.net.ResolveOverrides;
-import io.sluice.gateway.proxy.RequestTap;
+import io.sluice.gateway.mirror.MirrorTap;
 import io.sluice.gateway.proxy.UpstreamClients;
 import io.sluice.gateway.resilience.UpstreamState;
 import io.sluice.model.Manifests;
@@ -83,7 +83,7 @@ public final class ProxyOverheadBench {
             observers.add(log);
         }
         Proxy proxy = new Proxy(() -> table, new UpstreamClients(), new UpstreamState(),
-                ExchangeObserver.all(observers), RequestTap.NONE,
+                ExchangeObserver.all(observers), MirrorTap.disabled(),
                 new UpstreamConnector(ResolveOverrides.none(), new TrafficCounters()),
                 new GatewayTls(new Credentials(GatewayOptions.DEFAULT_SECRET_NAMESPACE)));
         try (ListenerManager listeners = new ListenerManager("127.0.0.1", p -> 0, proxy)) {
