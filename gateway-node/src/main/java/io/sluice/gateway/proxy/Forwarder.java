@@ -1,5 +1,6 @@
 package io.sluice.gateway.proxy;
 
+import io.sluice.gateway.mirror.MirrorCapture;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -63,8 +64,11 @@ final class Forwarder {
         ctx.requestId = ctx.view.request().headers().first(REQUEST_ID).orElseGet(() -> UUID.randomUUID().toString());
         String query = ctx.view.query() == null || ctx.view.query().isEmpty() ? "" : "?" + ctx.view.query();
         // the copy is taken as the primary streams: the body as it is read, the answer as it is relayed
-        ctx.mirror = proxy.tap().begin(ctx.route, f.mirrors(), ctx.view.method(), ctx.view.path() + query,
-                ctx.view.request().headers(), cluster);
+        String authority = f.rewrite() != null && f.rewrite().authority() != null
+                ? f.rewrite().authority() : RequestView.authority(ctx.view.request());
+        ctx.mirror = f.mirrors().isEmpty() ? MirrorCapture.NONE
+                : proxy.tap().begin(ctx.route, f.mirrors(), ctx.view.method(), ctx.view.path() + query,
+                UpstreamTry.forwardedHeaders(ctx, authority, scheme), cluster);
         try {
             try {
                 ctx.body = RequestBody.read(ctx.view.request(), RequestBody.REPLAY_LIMIT, ctx.mirror::requestBody);

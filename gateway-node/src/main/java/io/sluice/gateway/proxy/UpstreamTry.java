@@ -3,6 +3,7 @@ package io.sluice.gateway.proxy;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.WritableHeaders;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -89,18 +90,30 @@ final class UpstreamTry {
 
     private static void copyRequestHeaders(RequestContext ctx, HttpClientRequest out, String authority,
                                            String scheme) {
+        for (Header h : forwardedHeaders(ctx, authority, scheme)) {
+            out.header(h);
+        }
+    }
+
+    /**
+     * The request's headers as they go upstream: hop-by-hop ones dropped, Host set to the authority,
+     * x-forwarded-for/-proto and x-request-id added. The mirror copy carries the same.
+     */
+    static WritableHeaders<?> forwardedHeaders(RequestContext ctx, String authority, String scheme) {
         var req = ctx.view.request();
+        WritableHeaders<?> out = WritableHeaders.create();
         for (Header h : req.headers()) {
             if (!HOP_BY_HOP.contains(h.name().toLowerCase(Locale.ROOT))) {
-                out.header(h);
+                out.add(h);
             }
         }
-        out.header(HeaderNames.HOST, authority);
+        out.set(HeaderNames.HOST, authority);
         String client = req.remotePeer().host();
         String prior = req.headers().first(FORWARDED_FOR).orElse(null);
-        out.header(FORWARDED_FOR, prior == null ? client : prior + ", " + client);
-        out.header(FORWARDED_PROTO, scheme);
-        out.header(Forwarder.REQUEST_ID, ctx.requestId);
+        out.set(FORWARDED_FOR, prior == null ? client : prior + ", " + client);
+        out.set(FORWARDED_PROTO, scheme);
+        out.set(Forwarder.REQUEST_ID, ctx.requestId);
+        return out;
     }
 
     static String rewrite(RouteAction.Rewrite r, String path) {
