@@ -1,0 +1,130 @@
+package io.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.testing.BookFiles;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The HTTP routing surface through the real gateway with real backends: the book's Ingresses,
+ * redirect, rewrite, direct responses, forwarded headers, and path normalisation against a real
+ * client that sends paths as-is (curl --path-as-is).
+ */
+class HttpRoutingEndToEndTest {
+
+    static SluiceCluster cluster;
+    static TestBackend mockshop;
+    static TestBackend sockshop;
+    static TestBackend api;
+
+    @BeforeAll
+    static void start() {
+        cluster = new SluiceCluster("routing");
+        mockshop = cluster.backend(CanaryEndToEndTest.V1, "envoydummy", "chapter4", "version", "v1");
+        sockshop = cluster.backend("<html>sock shop</html>", "front-end", "sock-shop", "name", "front-end");
+        api = cluster.backend("api", "api", "routing");
+        for (String f : List.of("01-envoy-proxy.yaml", "ClusterIp-front-end-svc.yaml", "1-istio-ingress.yaml",
+                "2-istio-ingress.yaml")) {
+            cluster.applyOk(BookFiles.read(f));
+        }
+        cluster.applyOk("""
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: routing-gw, namespace: routing}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers:
+                  - port: {number: 80, name: http, protocol: HTTP}
+                    hosts: ["routing.example.com"]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: routing, namespace: routing}
+                spec:
+                  hosts: ["routing.example.com"]
+                  gateways: [routing-gw]
+                  http:
+                  - match: [{uri: {prefix: /old}}]
+                    redirect: {uri: /new, redirectCode: 301}
+                  - match: [{uri: {exact: /static}}]
+                    directResponse: {status: 200, body: {string: "static answer"}}
+                  - match: [{uri: {prefix: /api/}}]
+                    rewrite: {uri: /v2/}
+                    headers: {request: {set: {x-route: api}}, response: {add: {x-served-by: sluice}}}
+                    route: [{destination: {host: api}}]
+                  - match: [{uri: {prefix: /public}}]
+                    route: [{destination: {host: api}}]
+                  - directResponse: {status: 403, body: {string: denied}}
+                """);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> cluster.get("routing.example.com", "/static").statusCode() == 200
+                        && cluster.get("mockshop.com", "/").statusCode() == 200);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+    }
+
+    @Test
+    void bookIngressesRouteByHostAndUnknownHostsGet404() {
+        HttpResponse<String> mock = cluster.get("mockshop.com", "/any/path");
+        assertEquals(200, mock.statusCode());
+        assertEquals(CanaryEndToEndTest.V1, mock.body());
+        HttpResponse<String> sock = cluster.get("sockshop.com", "/");
+        assertEquals(200, sock.statusCode());
+        assertEquals("<html>sock shop</html>", sock.body());
+        HttpResponse<String> unknown = cluster.get("unknown.com", "/");
+        assertEquals(404, unknown.statusCode());
+        assertEquals("", unknown.body());
+    }
+
+    @Test
+    void redirectDirectResponseAndRewriteAnswerAsIstioDoes() {
+        HttpResponse<String> redirect = cluster.get("routing.example.com", "/old/page?q=1");
+        assertEquals(301, redirect.statusCode());
+        assertEquals("http://routing.example.com/new?q=1", redirect.headers().firstValue("location").orElse(""));
+
+        HttpResponse<String> direct = cluster.get("routing.example.com", "/static");
+        assertEquals("static answer", direct.body());
+
+        int before = api.seen.size();
+        HttpResponse<String> rewritten = cluster.get("ROUTING.example.com:80", "/api/items");
+        assertEquals(200, rewritten.statusCode());
+        assertEquals("sluice", rewritten.headers().firstValue("x-served-by").orElse(""));
+        TestBackend.Seen seen = api.seen.get(before);
+        assertEquals("/v2/items", seen.path());
+        assertEquals("127.0.0.1", seen.forwardedFor());
+    }
+
+    /** Bypasses of Envoy's CVE-2019-9901 / CVE-2021-31920 kind: every one must land on the 403 rule. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/public/../admin", "/public/%2e%2e/admin", "/public/./../admin", "//admin",
+            "/public/..%2fadmin", "/admin#/public"})
+    void pathTricksCannotReachBeyondThePublicPrefix(String path) throws Exception {
+        Process curl = new ProcessBuilder("curl", "-s", "--path-as-is", "-o", "/dev/null", "-w", "%{http_code}",
+                "-H", "Host: routing.example.com", "http://127.0.0.1:" + cluster.gateway.localPort(80) + path)
+                .redirectErrorStream(true).start();
+        assertTrue(curl.waitFor(20, TimeUnit.SECONDS), "curl did not finish");
+        String status = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        String expected = path.equals("/public/..%2fadmin") ? "200" : "403";
+        assertEquals(expected, status, path);
+    }
+
+    @Test
+    void publicPrefixStillReachesTheBackend() throws IOException {
+        assertEquals(200, cluster.get("routing.example.com", "/public/index.html").statusCode());
+    }
+}
