@@ -218,7 +218,8 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    /** A port nobody listens on now (the usual race applies: take it soon). */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
