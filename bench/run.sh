@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shared by bench/*.sh: builds what is missing or stale, then runs one benchmark main of the
 # benchmarks module with the repository as its working directory. Markdown goes to stdout and to
-# bench/results/ (not committed); paste it into BENCHMARKS.md.
+# bench/results/ (not committed); paste it into BENCHMARKS.md. SLUICE_JVM_OPTS sets the JVM options of
+# every Sluice process started (default -Xmx256m, as ./sluice up), e.g. to compare collectors.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -27,5 +28,5 @@ exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-
   -Djdk.httpclient.allowRestrictedHeaders=host \
   -Djava.util.logging.config.file="$ROOT/etc/logging.properties" \
   -Dsluice.root="$ROOT" -Dsluice.compat.dir="${SLUICE_COMPAT_DIR:-$ROOT/compat/book-chapter4}" \
-  -Dbench.results="$ROOT/bench/results" -Dbench.command="${BENCH_COMMAND:-$0 $*}" \
+  -Dbench.jvm="${SLUICE_JVM_OPTS:--Xmx256m}" -Dbench.results="$ROOT/bench/results" -Dbench.command="${BENCH_COMMAND:-$0 $*}" \
   -cp "benchmarks/target/*:benchmarks/target/lib/*" "io.sluice.bench.$main" "$@"

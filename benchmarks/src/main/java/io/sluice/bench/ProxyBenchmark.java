@@ -48,7 +48,7 @@ public final class ProxyBenchmark {
         Path work = Files.createTempDirectory("sluice-proxy");
         List<Process> daemons = new ArrayList<>();
         List<Result> results = new ArrayList<>();
-        try (ProcessCluster sluice = ProcessCluster.start(work.resolve("sluice"), 1, false, List.of("-Xmx256m"))) {
+        try (ProcessCluster sluice = ProcessCluster.start(work.resolve("sluice"), 1, false, Report.jvmOptions())) {
             daemons.add(daemon(work, "backends", List.of("nginx", "-p", work.toString(), "-c", config(root, work, "nginx-backends.conf", 0))));
             int nginxPort = ProcessCluster.freePort();
             daemons.add(daemon(work, "nginx", List.of("nginx", "-p", work.toString(), "-c", config(root, work, "nginx-proxy.conf", nginxPort))));
@@ -56,15 +56,21 @@ public final class ProxyBenchmark {
             daemons.add(daemon(work, "haproxy", List.of("haproxy", "-db", "-f",
                     config(root, work, "haproxy.cfg", haproxyPort))));
             for (String f : List.of("01-envoy-proxy.yaml", "02-envoy-proxy.yaml", "4a-istio-gateway.yaml")) {
-                apply(sluice, BookFiles.read(f));
+                sluice.apply(BookFiles.read(f));
             }
-            apply(sluice, Files.readString(root.resolve("bench/sluice-workloads.yaml")));
+            sluice.apply(Files.readString(root.resolve("bench/sluice-workloads.yaml")));
 
             String direct = "http://" + V2 + "/";
             String nginx = "http://127.0.0.1:" + nginxPort + "/";
             String haproxy = "http://127.0.0.1:" + haproxyPort + "/";
             String gateway = sluice.gatewayUri(1, "/").toString();
             awaitSplit(gateway);
+            for (String proxy : List.of(nginx, haproxy)) {
+                double share = v1Share(proxy);
+                if (share <= 0 || share >= 1) {
+                    throw new IllegalStateException(proxy + " does not split over both backends: v1 share " + share);
+                }
+            }
             results.add(run("(a) backend directly", direct, seconds, connections, warmup));
             results.add(run("(b) nginx " + version("nginx", "-v"), nginx, seconds, connections, warmup));
             results.add(run("(c) HAProxy " + version("haproxy", "-v"), haproxy, seconds, connections, warmup));
@@ -90,7 +96,7 @@ public final class ProxyBenchmark {
         }
         report.line(String.format(Locale.ROOT, "`wrk -t1 -c%d -d%ds --latency` after a %d s warm-up of the same; "
                 + "`Host: mockshop.com`. nginx: 1 worker; HAProxy: 1 thread; both keep-alive to the backends "
-                + "(configs in bench/). Sluice: one gateway node process (`-Xmx256m`, not pinned: the JVM may use "
+                + "(configs in bench/). Sluice: one gateway node process (not pinned: the JVM may use "
                 + "both cores), routes from the book's 4a applied through config-service, the backends as "
                 + "WorkloadEntries (bench/sluice-workloads.yaml). Backends: one nginx worker, fixed bodies. "
                 + "wrk, proxies and backends share the machine's cores.%n", connections, seconds, warmup));
@@ -112,18 +118,14 @@ public final class ProxyBenchmark {
         return file.toString();
     }
 
-    private static Process daemon(Path work, String name, List<String> command) throws IOException {
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".log").toFile()).start();
-    }
-
-    private static void apply(ProcessCluster sluice, String yaml) throws IOException, InterruptedException {
-        HttpResponse<String> res = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(sluice.configUrl() + "/apply"))
-                        .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
-        if (res.statusCode() != 200) {
-            throw new IllegalStateException("apply answered " + res.statusCode() + ": " + res.body());
+    /** Starts a proxy or the backends; fails at once if it exits within its first second (bad config, no FDs). */
+    private static Process daemon(Path work, String name, List<String> command) throws Exception {
+        Path log = work.resolve(name + ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (p.waitFor(1, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " exited with " + p.exitValue() + ":\n" + Files.readString(log));
         }
+        return p;
     }
 
     /** Waits until the gateway routes to both subsets (the registry joined the WorkloadEntries). */
@@ -131,7 +133,11 @@ public final class ProxyBenchmark {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         double share = 0;
         while (System.nanoTime() < deadline) {
-            share = v1Share(url);
+            try {
+                share = v1Share(url);
+            } catch (IOException e) {
+                share = -1; // the listener for the Gateway's port opens once the table has it
+            }
             if (share > 0 && share < 1) {
                 return;
             }

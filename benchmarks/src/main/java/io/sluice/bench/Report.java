@@ -23,7 +23,16 @@ final class Report {
         md.append("- machine: ").append(machine()).append('\n');
         md.append("- date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
         md.append("- command: `").append(System.getProperty("bench.command", "(see bench/)")).append("`\n");
+        md.append("- Sluice JVM options: `").append(String.join(" ", jvmOptions())).append("`\n");
         md.append("- load average at start: ").append(loadAverage()).append("\n\n");
+    }
+
+    /**
+     * JVM options of every Sluice process a benchmark starts: {@code -Dbench.jvm} ({@code SLUICE_JVM_OPTS}
+     * in bench/run.sh), by default the {@code -Xmx256m} that {@code ./sluice up} gives each service.
+     */
+    static List<String> jvmOptions() {
+        return List.of(System.getProperty("bench.jvm", "-Xmx256m").trim().split("\\s+"));
     }
 
     Report line(String text) {

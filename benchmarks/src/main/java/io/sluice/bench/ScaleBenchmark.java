@@ -32,8 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class ScaleBenchmark {
 
-    /** The heap every Sluice process gets from {@code ./sluice up}. */
-    private static final List<String> JVM = List.of("-Xmx256m");
+    private static final List<String> JVM = Report.jvmOptions();
 
     private ScaleBenchmark() {
     }
@@ -65,7 +64,7 @@ public final class ScaleBenchmark {
         } finally {
             broker.stop();
         }
-        report.line("A new gateway node process (`-Xmx256m`, as `./sluice up` starts it) against a broker that already "
+        report.line("A new gateway node process against a broker that already "
                 + "holds the records; ready = `GET /healthz/ready` answers 200 (both topics read to the end, table "
                 + "compiled, listeners open). Time counts from the process start, JVM start-up included. RSS from "
                 + "/proc at ready and 5 s later.\n");

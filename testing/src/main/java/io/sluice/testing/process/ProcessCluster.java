@@ -198,6 +198,23 @@ public final class ProcessCluster implements AutoCloseable {
                 });
     }
 
+    /**
+     * POSTs YAML to config-service's {@code /apply} and returns the reply's body. config-service refuses
+     * a write with 503 while it cannot reach Kafka in time (a restarted broker, a starved machine); such
+     * a write is tried again for up to a minute.
+     */
+    public String apply(String yaml) {
+        HttpRequest post = HttpRequest.newBuilder(URI.create(configUrl() + "/apply")).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(yaml)).build();
+        HttpResponse<String> res = Awaitility.await("config-service accepts the write").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> HTTP.send(post, HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() != 503);
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException("apply answered " + res.statusCode() + ": " + res.body());
+        }
+        return res.body();
+    }
+
     public static HttpResponse<String> get(String url) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
