@@ -19,7 +19,7 @@ record CliArgs(List<String> positional, Map<String, List<String>> flags) {
     }
 
     /** Flags that take no value. */
-    private static final List<String> SWITCHES = List.of("A", "all-namespaces");
+    private static final List<String> SWITCHES = List.of("A", "all-namespaces", "y", "skip-confirmation");
 
     static CliArgs parse(String... args) {
         List<String> positional = new ArrayList<>();

@@ -38,33 +38,48 @@ final class ConfigCommands {
                     + (args.flag("field-validation", null, null) == null ? ""
                     : "&fieldValidation=" + enc(args.flag("field-validation", null, null)))
                     + (args.flag("dry-run", null, null) == null ? "" : "&dryRun=All");
-            HttpResponse<String> res = send(HttpRequest.newBuilder(configUri(path))
-                    .header("Content-Type", "application/yaml")
-                    .POST(HttpRequest.BodyPublishers.ofString(text)));
-            if (res == null) {
+            int s = post(path, text);
+            if (s < 0) {
                 return 1;
             }
-            JsonNode body = parse(res.body());
-            if (res.statusCode() >= 300) {
-                printError(body, res);
-                status = 1;
-                continue;
-            }
-            for (JsonNode o : body.path("results")) {
-                String line = o.path("object").asText() + " " + o.path("action").asText();
-                if (o.hasNonNull("message")) {
-                    line += " (" + o.path("message").asText() + ")";
-                }
-                System.out.println(line);
-            }
-            body.path("warnings").forEach(w -> System.err.println("Warning: " + w.asText()));
+            status = Math.max(status, s);
         }
         return status;
+    }
+
+    /**
+     * POSTs YAML to an apply-style path and prints each result as kubectl does; returns 0, 1 when the
+     * server refused, or -1 when nobody answered.
+     */
+    static int post(String path, String text) {
+        HttpResponse<String> res = send(HttpRequest.newBuilder(configUri(path))
+                .header("Content-Type", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(text)));
+        if (res == null) {
+            return -1;
+        }
+        JsonNode body = parse(res.body());
+        if (res.statusCode() >= 300) {
+            printError(body, res);
+            return 1;
+        }
+        for (JsonNode o : body.path("results")) {
+            String line = o.path("object").asText() + " " + o.path("action").asText();
+            if (o.hasNonNull("message")) {
+                line += " (" + o.path("message").asText() + ")";
+            }
+            System.out.println(line);
+        }
+        body.path("warnings").forEach(w -> System.err.println("Warning: " + w.asText()));
+        return 0;
     }
 
     static int get(CliArgs args) {
         if (args.positional().isEmpty()) {
             throw new CliArgs.UsageException("get needs a kind, e.g. sluice get virtualservices");
+        }
+        if (List.of("endpoints", "ep").contains(args.positional().getFirst())) {
+            return getEndpoints(args);
         }
         ResourceKind kind = ResourceKind.byName(args.positional().getFirst())
                 .orElseThrow(() -> new CliArgs.UsageException("the server doesn't have a resource type \""
@@ -93,6 +108,49 @@ final class ConfigCommands {
         return 0;
     }
 
+    /** The registry's published services: one row per service host with its endpoints. */
+    private static int getEndpoints(CliArgs args) {
+        HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(
+                CliArgs.env("SLUICE_REGISTRY_URL", "http://127.0.0.1:15081") + "/v1/services")).GET());
+        if (res == null) {
+            return 1;
+        }
+        JsonNode body = parse(res.body());
+        if (res.statusCode() >= 300) {
+            printError(body, res);
+            return 1;
+        }
+        boolean all = args.flag("A", "all-namespaces", null) != null;
+        String ns = args.flag("n", "namespace", "default");
+        List<JsonNode> services = new ArrayList<>();
+        body.forEach(s -> {
+            if (all || ns.equals(s.path("namespace").asText())) {
+                services.add(s);
+            }
+        });
+        switch (args.flag("o", "output", "")) {
+            case "yaml" -> System.out.print(Json.writeYaml(services));
+            case "json" -> System.out.println(Json.MAPPER.valueToTree(services).toPrettyString());
+            default -> {
+                List<String[]> rows = new ArrayList<>();
+                rows.add(new String[] {"NAMESPACE", "HOST", "RESOLUTION", "ENDPOINTS"});
+                for (JsonNode s : services) {
+                    List<String> eps = new ArrayList<>();
+                    for (JsonNode e : s.path("endpoints")) {
+                        String ports = String.join(",", e.path("ports").properties().stream()
+                                .map(p -> p.getValue().asText()).toList());
+                        eps.add(e.path("address").asText() + ":" + ports
+                                + (e.path("healthy").asBoolean(true) ? "" : "(unhealthy)"));
+                    }
+                    rows.add(new String[] {s.path("namespace").asText(), s.path("host").asText(),
+                            s.path("resolution").asText(), eps.isEmpty() ? "<none>" : String.join(" ", eps)});
+                }
+                printRows(rows);
+            }
+        }
+        return 0;
+    }
+
     private static void printTable(ResourceKind kind, Iterable<JsonNode> items) {
         List<String[]> rows = new ArrayList<>();
         rows.add(kind.namespaced() ? new String[] {"NAMESPACE", "NAME", "REVISION", "CREATED"}
@@ -105,6 +163,10 @@ final class ConfigCommands {
                     : new String[] {m.path("name").asText(), m.path("resourceVersion").asText(),
                     m.path("creationTimestamp").asText()});
         }
+        printRows(rows);
+    }
+
+    private static void printRows(List<String[]> rows) {
         if (rows.size() == 1) {
             System.err.println("No resources found.");
             return;
@@ -124,7 +186,7 @@ final class ConfigCommands {
         }
     }
 
-    private static List<String> read(String file) {
+    static List<String> read(String file) {
         try {
             if (file.equals("-")) {
                 return List.of(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
@@ -176,7 +238,7 @@ final class ConfigCommands {
         }
     }
 
-    private static void printError(JsonNode body, HttpResponse<String> res) {
+    static void printError(JsonNode body, HttpResponse<String> res) {
         String message = body.path("message").asText(res.body());
         System.err.println("Error from server (" + body.path("reason").asText("HTTP " + res.statusCode()) + "): "
                 + message);
@@ -185,7 +247,7 @@ final class ConfigCommands {
         }
     }
 
-    private static JsonNode parse(String s) {
+    static JsonNode parse(String s) {
         try {
             return Json.MAPPER.readTree(s);
         } catch (IOException e) {
@@ -193,7 +255,7 @@ final class ConfigCommands {
         }
     }
 
-    private static String enc(String s) {
+    static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

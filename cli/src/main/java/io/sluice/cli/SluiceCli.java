@@ -3,8 +3,8 @@ package io.sluice.cli;
 import java.util.Arrays;
 
 /**
- * The Java side of the {@code ./sluice} script: {@code apply}, {@code delete}, {@code get} and
- * {@code backend}. Exit codes: 0 done, 1 the server refused, 2 bad usage.
+ * The Java side of the {@code ./sluice} script: {@code apply}, {@code delete}, {@code get},
+ * {@code analyze}, {@code install} and {@code backend}. Exit codes: 0 done, 1 the server refused, 2 bad usage.
  */
 public final class SluiceCli {
 
@@ -27,6 +27,8 @@ public final class SluiceCli {
                 case "delete" -> ConfigCommands.apply(CliArgs.parse(rest), true);
                 case "get" -> ConfigCommands.get(CliArgs.parse(rest));
                 case "backend" -> Backend.run(CliArgs.parse(rest));
+                case "analyze" -> AnalyzeCommand.run(CliArgs.parse(rest));
+                case "install" -> InstallCommand.run(CliArgs.parse(rest));
                 default -> {
                     System.err.println("unknown command \"" + args[0] + "\"\n" + usage());
                     yield 2;
@@ -43,6 +45,9 @@ public final class SluiceCli {
                 usage: sluice apply -f FILE|DIR|- [-n NS]
                        sluice delete -f FILE|DIR|- [-n NS]
                        sluice get KIND [NAME] [-n NS | -A] [-o yaml|json]
+                       sluice get endpoints [-n NS | -A] [-o yaml|json]
+                       sluice analyze [-f FILE|DIR|-] [-n NS]
+                       sluice install --set meshConfig.outboundTrafficPolicy.mode=ALLOW_ANY|REGISTRY_ONLY
                        sluice backend --port P --body TEXT [--register SERVICE.NAMESPACE] [--service-port N] [--label k=v]...
                                       [--host ADDR] [--advertise ADDR]""";
     }

@@ -9,6 +9,7 @@ import io.sluice.model.validation.Analyzer;
 import io.sluice.model.validation.FieldValidation;
 import io.sluice.model.validation.ValidationResult;
 import io.sluice.model.validation.Validation;
+import io.sluice.model.validation.Warning;
 import io.sluice.service.ApiException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,7 +28,20 @@ import java.util.function.Supplier;
  */
 final class Admission {
 
-    record Admitted(List<Resource> resources, List<Outcome> skipped, List<Violation> warnings) {
+    /**
+     * @param fieldWarnings what field validation let through with a warning ({@code fieldValidation=Warn})
+     * @param analysis      references between objects that nothing resolves
+     */
+    record Admitted(List<Resource> resources, List<Outcome> skipped, List<Violation> fieldWarnings,
+                    List<Warning> analysis) {
+
+        /** Every warning, as an apply reply lists them. */
+        List<Violation> warnings() {
+            List<Violation> all = new ArrayList<>(fieldWarnings);
+            analysis.forEach(w -> all.add(
+                    new Violation(w.objectDisplayName() + (w.field() == null ? "" : " " + w.field()), w.message())));
+            return all;
+        }
     }
 
     private final Supplier<Collection<Resource>> stored;
@@ -79,19 +93,20 @@ final class Admission {
             throw ApiException.invalid(errors.size() == 1 ? "invalid document: " + errors.getFirst()
                     : errors.size() + " errors, first: " + errors.getFirst(), errors);
         }
-        warnings.addAll(analyze(resources));
-        return new Admitted(resources, skipped, warnings);
+        return new Admitted(resources, skipped, warnings, analyze(resources));
     }
 
-    /** Warnings about references between objects, as {@code istioctl analyze} gives them. */
-    List<Violation> analyze(List<Resource> changed) {
+    /**
+     * Warnings about references between objects, as {@code istioctl analyze} gives them: those of the
+     * {@code changed} objects resolved against the stored config, or of the whole stored config when
+     * nothing is given.
+     */
+    List<Warning> analyze(List<Resource> changed) {
         Map<ResourceKey, Resource> all = new HashMap<>();
         stored.get().forEach(r -> all.put(r.key(), r));
         changed.forEach(r -> all.put(r.key(), r));
         Collection<Resource> targets = changed.isEmpty() ? all.values() : changed;
-        return Analyzer.analyze(all.values(), targets, registeredHosts.get()).stream()
-                .map(w -> new Violation(w.objectDisplayName() + (w.field() == null ? "" : " " + w.field()), w.message()))
-                .toList();
+        return Analyzer.analyze(all.values(), targets, registeredHosts.get());
     }
 
     /** kubectl's name for an object of a kind Sluice does not store: {@code deployment.apps/envoydummy}. */

@@ -14,12 +14,12 @@ import io.sluice.model.Resource;
 import io.sluice.model.ResourceKey;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.Violation;
+import io.sluice.model.validation.Warning;
 import io.sluice.service.ApiException;
 import io.sluice.service.Http;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,7 +61,7 @@ final class ConfigApi {
                 .sorted(Comparator.comparing(Resource::kind))
                 .map(ConfigWriter.Change::put).toList();
         List<Outcome> outcomes = new ArrayList<>(admitted.skipped());
-        outcomes.addAll(dryRun(req) ? dryRunOutcomes(admitted.resources()) : writer.write(changes, Map.of()));
+        outcomes.addAll(dryRun(req) ? dryRunOutcomes(admitted.resources()) : writer.write(changes));
         reply(res, outcomes, admitted.warnings());
     }
 
@@ -79,7 +79,7 @@ final class ConfigApi {
             }
         }
         if (!changes.isEmpty()) {
-            outcomes.addAll(writer.write(changes, Map.of()));
+            outcomes.addAll(writer.write(changes));
         }
         reply(res, outcomes, List.of());
     }
@@ -88,7 +88,16 @@ final class ConfigApi {
         String namespace = req.query().first("namespace").orElse("default");
         String body = req.content().hasEntity() ? req.content().as(String.class) : "";
         Admission.Admitted admitted = admission.admit(body, namespace, "Warn");
-        reply(res, List.of(), admission.analyze(admitted.resources()));
+        ObjectNode reply = Json.MAPPER.createObjectNode();
+        ArrayNode messages = reply.putArray("messages");
+        // istioctl's SchemaValidationError, a warning here because fieldValidation=Warn let it through
+        admitted.fieldWarnings().forEach(v -> messages.addObject().put("level", "Warning").put("code", "IST0106")
+                .put("origin", v.field()).put("message", v.reason()));
+        for (Warning w : admitted.resources().isEmpty() ? admission.analyze(List.of()) : admitted.analysis()) {
+            messages.addObject().put("level", "Warning").put("code", w.code()).put("origin", w.objectDisplayName())
+                    .put("field", w.field()).put("message", w.message());
+        }
+        Http.sendJson(res, 200, reply);
     }
 
     private static boolean dryRun(ServerRequest req) {
@@ -131,8 +140,7 @@ final class ConfigApi {
                 throw ApiException.badRequest("DELETE needs an object name");
             }
             String expected = req.query().first("resourceVersion").orElse(null);
-            Map<ResourceKey, String> pre = expected == null ? Map.of() : Map.of(p.key(), expected);
-            List<Outcome> out = writer.write(List.of(ConfigWriter.Change.delete(p.key(), expected)), pre);
+            List<Outcome> out = writer.write(List.of(ConfigWriter.Change.delete(p.key(), expected)));
             Http.sendJson(res, 200, out.getFirst());
             return;
         }
@@ -149,10 +157,8 @@ final class ConfigApi {
                 throw ApiException.badRequest("the object in the body (" + r.key().displayName() + " in "
                         + r.namespace() + ") does not match the path " + req.path().path());
             }
-            if (method == Method.POST && store.get(r.key().topicKey()) != null) {
-                throw ApiException.conflict(r.key().displayName() + " already exists");
-            }
-            Outcome o = writer.write(List.of(ConfigWriter.Change.put(r)), Map.of()).getFirst();
+            ConfigWriter.Change change = method == Method.POST ? ConfigWriter.Change.create(r) : ConfigWriter.Change.put(r);
+            Outcome o = writer.write(List.of(change)).getFirst();
             Resource stored = store.get(r.key().topicKey());
             ObjectNode body = stored == null ? Json.MAPPER.createObjectNode()
                     : Json.toObject(Redaction.forRead(stored));

@@ -18,6 +18,9 @@ public final class ConfigService implements AutoCloseable {
     /** Shared by every replica: Kafka's fencing of this id is what serialises their writes. */
     public static final String TRANSACTIONAL_ID = "sluice-config-writer";
 
+    /** fetch.max.wait.ms of the config view: bounds how long a write waits to see itself. */
+    static final Duration OWN_WRITE_FETCH_WAIT = Duration.ofMillis(5);
+
     private final CompactedTopicStore<Resource> store;
     private final CompactedTopicStore<ServiceEndpoints> registry;
     private final ConfigWriter writer;
@@ -37,8 +40,11 @@ public final class ConfigService implements AutoCloseable {
      */
     public static ConfigService start(KafkaSettings kafka, String host, int port, String token) {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
+        // a write is answered once this view holds it (see ConfigWriter), so the view must not wait out
+        // Kafka's 500 ms fetch hold after each commit marker
         CompactedTopicStore<Resource> store = new CompactedTopicStore<>(kafka, kafka.topics().config(),
-                "sluice-config-service", (key, value, offset) -> Json.fromRecord(value, offset)).start();
+                "sluice-config-service", OWN_WRITE_FETCH_WAIT, (key, value, offset) -> Json.fromRecord(value, offset))
+                .start();
         String txId = TRANSACTIONAL_ID + "-" + kafka.topics().config();
         ConfigWriter writer = new ConfigWriter(kafka, txId, store);
         // the registry's view, read only to warn about destinations nobody serves

@@ -31,13 +31,28 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 /**
  * The single writer of the config topic, with optimistic concurrency across replicas.
  *
- * <p>Every config-service replica uses the same transactional id. Kafka lets only the producer that
- * initialised last commit (the others are fenced), and initialising completes whatever the previous
- * holder left open. So a write that (1) holds the id, (2) reads the topic to its end, (3) checks
- * resourceVersions against what it read and (4) commits, commits only if no other replica wrote in
- * between: had one done so, it would have fenced us first and our commit fails, and we retry from (1)
- * and then see its write. That is a compare-and-set over the whole topic without another database and
- * without a Streams hop; a multi-document apply is one transaction, so readers never see half of it.
+ * <p>Every config-service replica uses the same transactional id, so Kafka lets only the producer that
+ * initialised last commit: {@code initTransactions} bumps the epoch, which fences every earlier holder,
+ * and it returns only after the previous holder's transaction is finished (an open one is aborted; one
+ * whose commit is prepared gets its markers written first). A write (1) holds the id, (2) plans against
+ * this replica's view of the topic, (3) commits, and (4) replies only once its own view contains the
+ * records. The commit succeeds only if no other replica initialised since our own initialisation; any
+ * write by another replica needs such an initialisation, so a successful commit proves the plan was made
+ * against every write there is, and the check-then-write is a compare-and-set over the whole topic.
+ *
+ * <p>Two facts about read_committed readers make steps (2) and (4) necessary, not cosmetic. A commit
+ * returns once the coordinator has logged its decision; the markers that make the records visible to
+ * read_committed consumers (the last stable offset) are written a little later. So a writer that
+ * planned its next write right after a commit could miss its own previous one; step (4) closes that
+ * gap. And the view must be complete when a replica takes over: after {@code initTransactions} the
+ * previous holder's markers are written, so reading to the end then sees everything.
+ *
+ * <p>Hence the fast path: while this replica holds the id and has read to the end since it took it,
+ * its view is the whole truth unless another replica took the id, in which case our commit fails and we
+ * retry from (1). A plan that writes nothing (unchanged, conflict, not found) is not proven by a commit,
+ * so it is re-made after a read to the end before it is answered.
+ *
+ * <p>A multi-document apply is one transaction, so readers never see half of it.
  */
 final class ConfigWriter implements AutoCloseable {
 
@@ -45,15 +60,29 @@ final class ConfigWriter implements AutoCloseable {
     private static final int ATTEMPTS = 5;
     private static final long WRITE_TIMEOUT_MS = 10_000;
 
-    /** One object to write: the resource, or a delete when {@code delete} is true. */
-    record Change(Resource resource, ResourceKey key, boolean delete, boolean checkVersion) {
+    /**
+     * One object to write: the resource, or a delete when {@code resource} is null.
+     *
+     * @param expectedVersion the resourceVersion the object must have now, or null for no check
+     * @param mustNotExist    a create (POST): the object must not exist yet
+     */
+    record Change(ResourceKey key, Resource resource, String expectedVersion, boolean mustNotExist) {
 
+        /** An apply or PUT; a resourceVersion in the object is the version it must replace. */
         static Change put(Resource r) {
-            return new Change(r, r.key(), false, r.metadata().resourceVersion() != null);
+            return new Change(r.key(), r, r.metadata().resourceVersion(), false);
+        }
+
+        static Change create(Resource r) {
+            return new Change(r.key(), r, null, true);
         }
 
         static Change delete(ResourceKey key, String expectedVersion) {
-            return new Change(null, key, true, expectedVersion != null);
+            return new Change(key, null, expectedVersion, false);
+        }
+
+        boolean delete() {
+            return resource == null;
         }
     }
 
@@ -62,6 +91,8 @@ final class ConfigWriter implements AutoCloseable {
     private final String transactionalId;
     private final CompactedTopicStore<Resource> store;
     private KafkaProducer<String, byte[]> producer;
+    /** True while the view holds every write: read to the end since our producer took the id. */
+    private boolean viewComplete;
 
     ConfigWriter(KafkaSettings settings, String transactionalId, CompactedTopicStore<Resource> store) {
         this.settings = settings;
@@ -72,38 +103,94 @@ final class ConfigWriter implements AutoCloseable {
 
     /**
      * Writes all changes in one transaction, or none. Synchronized: a producer runs one transaction at
-     * a time, and writes from one replica are ordered anyway.
-     *
-     * @param expectedVersions for deletes with a precondition: the resourceVersion the client saw
+     * a time, and the fast path relies on this replica's writes being ordered.
      */
-    synchronized List<Outcome> write(List<Change> changes, Map<ResourceKey, String> expectedVersions) {
-        KafkaException last = null;
+    synchronized List<Outcome> write(List<Change> changes) {
+        RuntimeException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
-                return attempt(changes, expectedVersions);
-            } catch (ProducerFencedException | InvalidProducerEpochException e) {
-                // another replica took the writer role since we checked: re-read and check again
+                return attempt(changes);
+            } catch (KafkaException | IllegalStateException e) {
+                // IllegalStateException: the producer refuses a transaction call after an earlier failure
+                reset();
+                if (!fenced(e)) {
+                    throw ApiException.unavailable("Kafka did not accept the write: " + e.getMessage());
+                }
+                // another replica took the writer role since we last held it: take it back, read, re-plan
                 last = e;
-                reset();
-            } catch (KafkaException e) {
-                reset();
-                throw ApiException.unavailable("Kafka did not accept the write: " + e.getMessage());
             }
         }
         throw ApiException.unavailable("could not become the config writer after " + ATTEMPTS + " tries: "
                 + (last == null ? "" : last.getMessage()));
     }
 
-    private List<Outcome> attempt(List<Change> changes, Map<ResourceKey, String> expectedVersions) {
+    private List<Outcome> attempt(List<Change> changes) {
         KafkaProducer<String, byte[]> p = producer();
-        awaitStoreAtEnd();
+        boolean fresh = false;
+        if (!viewComplete) {
+            awaitStoreAtEnd();
+            viewComplete = true;
+            fresh = true;
+        }
+        Plan plan;
+        try {
+            plan = plan(changes);
+        } catch (ApiException e) {
+            if (fresh) {
+                throw e;
+            }
+            awaitStoreAtEnd();
+            plan = plan(changes);
+        }
+        if (plan.writes().isEmpty() && !fresh) {
+            // "unchanged" is an answer about the latest state, which only a read to the end proves
+            awaitStoreAtEnd();
+            plan = plan(changes);
+        }
+        if (plan.writes().isEmpty()) {
+            return plan.outcomes();
+        }
+        List<Outcome> outcomes = new ArrayList<>(plan.outcomes());
+        p.beginTransaction();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try {
+            for (Planned w : plan.writes()) {
+                byte[] value = w.resource() == null ? null : Json.toRecord(w.resource());
+                sent.add(p.send(new ProducerRecord<>(topic, w.key().topicKey(), value)));
+            }
+            p.commitTransaction();
+        } catch (KafkaException e) {
+            if (!fenced(e)) {
+                abortQuietly(p);
+            }
+            throw e;
+        }
+        long last = -1;
+        for (int i = 0; i < plan.writes().size(); i++) {
+            Planned w = plan.writes().get(i);
+            long offset = offset(sent.get(i));
+            last = Math.max(last, offset);
+            outcomes.add(new Outcome(w.key().displayName(), w.key().namespace(), w.action(),
+                    Long.toString(offset), null));
+        }
+        awaitOwnWrite(last);
+        return outcomes;
+    }
+
+    private record Plan(List<Outcome> outcomes, List<Planned> writes) {
+    }
+
+    /** Decides each change against the current view; throws on a failed precondition. */
+    private Plan plan(List<Change> changes) {
         List<Outcome> outcomes = new ArrayList<>();
         List<Planned> planned = new ArrayList<>();
         Map<ResourceKey, Resource> pending = new HashMap<>();
         for (Change c : changes) {
             Resource current = pending.containsKey(c.key()) ? pending.get(c.key()) : store.get(c.key().topicKey());
-            String expected = c.delete() ? expectedVersions.get(c.key())
-                    : c.checkVersion() ? c.resource().metadata().resourceVersion() : null;
+            if (c.mustNotExist() && current != null) {
+                throw new ApiException(409, "AlreadyExists", c.key().displayName() + " already exists");
+            }
+            String expected = c.expectedVersion();
             if (expected != null && (current == null || !expected.equals(current.metadata().resourceVersion()))) {
                 throw ApiException.conflict("Operation cannot be fulfilled on " + c.key().displayName()
                         + ": the object has been modified; please apply your changes to the latest version"
@@ -126,29 +213,7 @@ final class ConfigWriter implements AutoCloseable {
             planned.add(new Planned(c.key(), next, current == null ? "created" : "configured"));
             pending.put(c.key(), next);
         }
-        if (planned.isEmpty()) {
-            return outcomes;
-        }
-        p.beginTransaction();
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try {
-            for (Planned w : planned) {
-                byte[] value = w.resource() == null ? null : Json.toRecord(w.resource());
-                sent.add(p.send(new ProducerRecord<>(topic, w.key().topicKey(), value)));
-            }
-            p.commitTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            throw e;
-        } catch (KafkaException e) {
-            abortQuietly(p);
-            throw e;
-        }
-        for (int i = 0; i < planned.size(); i++) {
-            Planned w = planned.get(i);
-            outcomes.add(new Outcome(w.key().displayName(), w.key().namespace(), w.action(),
-                    Long.toString(offset(sent.get(i))), null));
-        }
-        return outcomes;
+        return new Plan(outcomes, planned);
     }
 
     private record Planned(ResourceKey key, Resource resource, String action) {
@@ -182,6 +247,38 @@ final class ConfigWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until this replica's view holds the write just committed, so the next plan (and a read
+     * right after the reply) sees it. If that takes too long the view may lag: give up the id, so the
+     * next write takes it again and reads to the end first.
+     */
+    private void awaitOwnWrite(long offset) {
+        if (offset < 0) {
+            reset();
+            return;
+        }
+        try {
+            store.awaitRevision(offset).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warning("committed at offset " + offset + " but the config view did not show it within "
+                    + WRITE_TIMEOUT_MS + " ms; the next write reads the topic to its end first");
+            reset();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reset();
+        }
+    }
+
+    /** Another producer took the transactional id: our epoch is stale, the transaction cannot commit. */
+    private static boolean fenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static long offset(Future<RecordMetadata> f) {
         try {
             return f.get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS).offset();
@@ -212,6 +309,7 @@ final class ConfigWriter implements AutoCloseable {
     }
 
     private void reset() {
+        viewComplete = false;
         if (producer != null) {
             try {
                 producer.close(java.time.Duration.ofMillis(500));
@@ -225,7 +323,7 @@ final class ConfigWriter implements AutoCloseable {
     private static void abortQuietly(KafkaProducer<String, byte[]> p) {
         try {
             p.abortTransaction();
-        } catch (KafkaException e) {
+        } catch (KafkaException | IllegalStateException e) {
             LOG.fine("abort: " + e.getMessage());
         }
     }

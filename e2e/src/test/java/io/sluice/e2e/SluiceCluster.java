@@ -4,6 +4,8 @@ import io.sluice.config.ConfigService;
 import io.sluice.gateway.GatewayNode;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.Topics;
+import io.sluice.model.net.ResolveOverrides;
+import io.sluice.registry.RegistryOptions;
 import io.sluice.registry.RegistryService;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.testing.KafkaFixture;
@@ -28,15 +30,24 @@ final class SluiceCluster implements AutoCloseable {
 
     final KafkaSettings kafka;
     final ConfigService config;
-    final RegistryService registry;
+    RegistryService registry;
     GatewayNode gateway;
     private final List<AutoCloseable> extras = new ArrayList<>();
+    private final RegistryOptions registryOptions;
+    private final ResolveOverrides resolve;
 
     SluiceCluster(String name) {
+        this(name, RegistryOptions.defaults(), ResolveOverrides.none());
+    }
+
+    /** @param resolve the gateway's name-resolution overrides (the registry reads its own file) */
+    SluiceCluster(String name, RegistryOptions registryOptions, ResolveOverrides resolve) {
+        this.registryOptions = registryOptions;
+        this.resolve = resolve;
         kafka = KafkaSettings.of(KafkaFixture.bootstrapServers())
                 .withTopics(Topics.withPrefix(KafkaFixture.uniquePrefix(name)));
         config = ConfigService.start(kafka, "127.0.0.1", 0, null);
-        registry = RegistryService.start(kafka, "127.0.0.1", 0, null);
+        registry = RegistryService.start(kafka, "127.0.0.1", 0, null, registryOptions);
         gateway = startGateway();
         Awaitility.await("config " + config.ready() + ", registry " + registry.ready() + ", gateway "
                         + gateway.ready()).atMost(Duration.ofSeconds(30))
@@ -44,7 +55,15 @@ final class SluiceCluster implements AutoCloseable {
     }
 
     GatewayNode startGateway() {
-        return GatewayNode.start(kafka, NodeIdentity.ingress("ingress-test"), "127.0.0.1", p -> 0, 0);
+        return GatewayNode.start(kafka, NodeIdentity.ingress("ingress-test"), "127.0.0.1", p -> 0, 0, resolve);
+    }
+
+    /** Stops registry-service and starts a new one on the same port, with nothing but Kafka to go on. */
+    void restartRegistry() {
+        int port = registry.port();
+        registry.close();
+        registry = RegistryService.start(kafka, "127.0.0.1", port, null, registryOptions);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(registry::ready);
     }
 
     void restartGateway() {

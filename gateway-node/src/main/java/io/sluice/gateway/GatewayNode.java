@@ -9,6 +9,7 @@ import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.TopicAdmin;
 import io.sluice.model.Json;
 import io.sluice.model.Resource;
+import io.sluice.model.net.ResolveOverrides;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.routing.NodeIdentity;
 import java.time.Duration;
@@ -42,6 +43,12 @@ public final class GatewayNode implements AutoCloseable {
      */
     public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, String host, IntUnaryOperator localPort,
                                     int statusPort) {
+        return start(kafka, node, host, localPort, statusPort, ResolveOverrides.none());
+    }
+
+    /** @param resolve name-resolution overrides ({@code --resolve-file}) used when connecting upstream */
+    public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, String host, IntUnaryOperator localPort,
+                                    int statusPort, ResolveOverrides resolve) {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
         String client = "sluice-gateway-" + node.id();
         CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
@@ -50,7 +57,7 @@ public final class GatewayNode implements AutoCloseable {
                 client + "-registry", (k, v, offset) -> Json.read(v, ServiceEndpoints.class));
         ListenerManager[] holder = new ListenerManager[1];
         RouteTableSource routes = new RouteTableSource(config, registry, node, t -> holder[0].reconcile(t));
-        holder[0] = new ListenerManager(host, localPort, routes::current);
+        holder[0] = new ListenerManager(host, localPort, routes::current, resolve);
         WebServer status = WebServer.builder().host(host).port(statusPort)
                 .routing(r -> new StatusEndpoints(node, routes).routing(r))
                 .build().start();

@@ -1,12 +1,14 @@
 package io.sluice.gateway;
 
+import io.sluice.model.net.ResolveOverrides;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.service.Flags;
 import io.sluice.service.Launcher;
+import java.nio.file.Path;
 
 /**
  * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--status-port 15021]
- * [--kafka host:port] [--kafka-config FILE]}. Ingress serves Gateway port N on N+8000, egress on N+9000.
+ * [--kafka host:port] [--kafka-config FILE] [--resolve-file FILE]}. Ingress serves Gateway port N on N+8000, egress on N+9000.
  */
 public final class GatewayNodeMain {
 
@@ -25,9 +27,11 @@ public final class GatewayNodeMain {
         };
         int offset = flags.getInt("port-offset", role.equals("egress") ? 9000 : 8000);
         String host = flags.get("host", "127.0.0.1");
+        String resolveFile = flags.get(ResolveOverrides.FLAG, null);
+        ResolveOverrides resolve = ResolveOverrides.load(resolveFile == null ? null : Path.of(resolveFile));
         Launcher.runUntilStopped(() -> {
             GatewayNode gateway = GatewayNode.start(flags.kafka(), node, host, p -> p + offset,
-                    flags.getInt("status-port", 15021));
+                    flags.getInt("status-port", 15021), resolve);
             System.out.println("gateway-node " + id + " (" + role + "): Gateway port N on " + host + ":N+" + offset
                     + ", status on http://" + host + ":" + gateway.statusPort() + "/healthz/ready");
             return gateway;

@@ -62,6 +62,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     private final Decoder<V> decoder;
     private final List<Listener<V>> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Long>> endRequests = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<RevisionWait> revisionWaits = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> initialLoad = new CompletableFuture<>();
     private final AtomicLong decodeFailures = new AtomicLong();
     private final Thread thread;
@@ -73,8 +74,24 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     private volatile KafkaConsumer<String, byte[]> consumer;
 
     public CompactedTopicStore(KafkaSettings settings, String topic, String clientId, Decoder<V> decoder) {
+        this(settings, topic, clientId, null, decoder);
+    }
+
+    /**
+     * @param fetchMaxWait how long the broker may hold an empty fetch (Kafka's {@code fetch.max.wait.ms},
+     *                     500 ms by default), or null for Kafka's default. A read_committed fetch is not
+     *                     answered early when a transaction's commit marker makes records visible, so
+     *                     a reader that must see a transactional write promptly (config-service's own
+     *                     writes) sets it short, at the cost of more idle fetches.
+     */
+    public CompactedTopicStore(KafkaSettings settings, String topic, String clientId, Duration fetchMaxWait,
+                               Decoder<V> decoder) {
         this.topic = topic;
         this.consumerProps = settings.groupless(clientId);
+        if (fetchMaxWait != null) {
+            consumerProps.put(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                    (int) fetchMaxWait.toMillis());
+        }
         this.decoder = decoder;
         this.thread = Thread.ofPlatform().name("sluice-store-" + topic).daemon().unstarted(this::run);
     }
@@ -133,6 +150,25 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Completes once the store has applied the record at {@code offset} (or a later one), without asking
+     * the broker for the end offsets: a writer that knows where its record landed waits exactly until
+     * its own view contains it. Waits as long as Kafka is away; callers bound it with a timeout.
+     */
+    public CompletableFuture<Long> awaitRevision(long offset) {
+        RevisionWait w = new RevisionWait(offset, new CompletableFuture<>());
+        revisionWaits.add(w);
+        // the store thread publishes the snapshot before it checks the waits: one of us sees the other
+        long now = snapshot.revision();
+        if (now >= offset) {
+            w.future().complete(now);
+        }
+        return w.future();
+    }
+
+    private record RevisionWait(long offset, CompletableFuture<Long> future) {
+    }
+
     @Override
     public void close() {
         running = false;
@@ -168,6 +204,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
             LOG.log(Level.SEVERE, "store " + topic + " stopped", e);
         } finally {
             endRequests.forEach(f -> f.completeExceptionally(new IllegalStateException("store closed")));
+            revisionWaits.forEach(w -> w.future().completeExceptionally(new IllegalStateException("store closed")));
         }
     }
 
@@ -198,6 +235,12 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         apply(records);
         Snapshot<V> s = new Snapshot<>(Map.copyOf(state), revision);
         snapshot = s;
+        for (RevisionWait w : revisionWaits) {
+            if (w.offset() <= s.revision()) {
+                w.future().complete(s.revision());
+            }
+        }
+        revisionWaits.removeIf(w -> w.future().isDone());
         notifyListeners(s);
     }
 
@@ -237,17 +280,19 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         Map<TopicPartition, Long> ends;
         try {
             ends = c.endOffsets(parts, Duration.ofSeconds(2));
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (org.apache.kafka.common.errors.TimeoutException | WakeupException e) {
+            // a wakeup is sticky: one that arrived while we were not polling lands here, and the
+            // requests taken must not be lost with it
             endRequests.addAll(waiting);
             return;
         }
         // poll until every partition's position reached the end seen now
         while (running) {
-            boolean caughtUp = ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
-            if (caughtUp) {
-                break;
-            }
             try {
+                boolean caughtUp = ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
+                if (caughtUp) {
+                    break;
+                }
                 pollOnce(c);
             } catch (WakeupException e) {
                 // another readToEnd arrived while catching up: it is served on the next round

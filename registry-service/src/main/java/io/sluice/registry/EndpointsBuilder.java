@@ -7,6 +7,7 @@ import io.sluice.model.ResourceKind;
 import io.sluice.model.istio.ServiceEntrySpec;
 import io.sluice.model.istio.WorkloadEntrySpec;
 import io.sluice.model.kubernetes.ServiceSpec;
+import io.sluice.model.net.ResolveOverrides;
 import io.sluice.model.registry.Endpoint;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.ServicePort;
@@ -30,18 +31,34 @@ import java.util.TreeMap;
  *     to the workload's own port when the workload serves that port, else to the targetPort.</li>
  * <li>Workloads that name a service no Service object describes still form a service, so
  *     {@code ./sluice backend --register} works without YAML.</li>
- * <li>A ServiceEntry's hosts are services as written, with its endpoints (or, for DNS and NONE
- *     resolution without endpoints, the host itself).</li>
+ * <li>A ServiceEntry's hosts are services as written, with its endpoints and the WorkloadEntries its
+ *     workloadSelector picks (or, for DNS and NONE resolution without endpoints, the host itself).
+ *     Resolution DNS publishes every address a name resolves to (Envoy's STRICT_DNS), DNS_ROUND_ROBIN
+ *     the first (LOGICAL_DNS), so gateways never resolve on the request path; NONE and STATIC publish
+ *     addresses as written. A name that does not resolve is published as the name, for the gateway to
+ *     resolve when connecting.</li>
+ * <li>Service port → workload port: a registered workload's own port; else a WorkloadEntry's
+ *     {@code ports[<service port name>]}; else the targetPort.</li>
  * </ul>
  */
 public final class EndpointsBuilder {
 
     private static final String INTERNAL = "MESH_INTERNAL";
 
+    /** The annotation, on a Service or ServiceEntry, that turns on active HTTP health checks. */
+    public static final String HEALTH_PATH_ANNOTATION = "sluice.io/health-path";
+
+    /** Resolves a name for one port; empty when it does not resolve. */
+    @FunctionalInterface
+    public interface Resolver {
+        List<ResolveOverrides.Target> resolve(String name, int port);
+    }
+
     private EndpointsBuilder() {
     }
 
-    public static Map<String, ServiceEndpoints> build(Collection<Resource> config, Collection<Workload> workloads) {
+    public static Map<String, ServiceEndpoints> build(Collection<Resource> config, Collection<Workload> workloads,
+                                                      Resolver resolver) {
         List<Instance> instances = new ArrayList<>();
         workloads.forEach(w -> instances.add(Instance.of(w)));
         for (Resource r : config) {
@@ -59,7 +76,7 @@ public final class EndpointsBuilder {
         fromRegistrationsAlone(workloads, out);
         for (Resource r : config) {
             if (r.kind() == ResourceKind.SERVICE_ENTRY) {
-                fromServiceEntry(r, instances).forEach(s -> out.put(s.host(), s));
+                fromServiceEntry(r, instances, resolver).forEach(s -> out.put(s.host(), s));
             }
         }
         return out;
@@ -82,6 +99,9 @@ public final class EndpointsBuilder {
             Map<Integer, Integer> portMap = new LinkedHashMap<>();
             for (ServiceSpec.ServicePort p : spec.ports()) {
                 Integer own = i.ports().get(p.port());
+                if (own == null && p.name() != null) {
+                    own = i.portsByName().get(p.name());
+                }
                 portMap.put(p.port(), own != null ? own : p.targetPortNumber());
             }
             endpoints.add(new Endpoint(i.address(), portMap, i.labels(), true, i.id()));
@@ -110,7 +130,7 @@ public final class EndpointsBuilder {
         });
     }
 
-    private static List<ServiceEndpoints> fromServiceEntry(Resource r, List<Instance> instances) {
+    private static List<ServiceEndpoints> fromServiceEntry(Resource r, List<Instance> instances, Resolver resolver) {
         ServiceEntrySpec spec = Json.spec(r, ServiceEntrySpec.class);
         List<ServicePort> ports = spec.ports().stream()
                 .map(p -> new ServicePort(p.number(), p.name(), p.protocol() == null ? "TCP"
@@ -141,8 +161,51 @@ public final class EndpointsBuilder {
                         p.targetPort() != null ? p.targetPort() : p.number()));
                 endpoints.add(new Endpoint(host, identity, Map.of(), true, null));
             }
+            if (resolution.startsWith("DNS")) {
+                boolean firstOnly = resolution.equals("DNS_ROUND_ROBIN");
+                endpoints = endpoints.stream().flatMap(e -> resolve(e, firstOnly, resolver).stream()).toList();
+            }
             out.add(new ServiceEndpoints(Json.SCHEMA_VERSION, host, r.namespace(), "ServiceEntry", ports, location,
                     resolution, endpoints));
+        }
+        return out;
+    }
+
+    /**
+     * The endpoint once per address its name resolves to, each service port mapped to the resolved port
+     * (an override may map ports). If any port does not resolve, the name stays as it is.
+     */
+    private static List<Endpoint> resolve(Endpoint e, boolean firstOnly, Resolver resolver) {
+        Map<String, Map<Integer, Integer>> byAddress = new LinkedHashMap<>();
+        for (Map.Entry<Integer, Integer> p : e.ports().entrySet()) {
+            List<ResolveOverrides.Target> targets = resolver.resolve(e.address(), p.getValue());
+            if (targets.isEmpty()) {
+                return List.of(e);
+            }
+            for (ResolveOverrides.Target t : firstOnly ? targets.subList(0, 1) : targets) {
+                byAddress.computeIfAbsent(t.address(), a -> new LinkedHashMap<>()).put(p.getKey(), t.port());
+            }
+        }
+        List<Endpoint> out = new ArrayList<>();
+        byAddress.forEach((address, ports) -> out.add(new Endpoint(address, ports, e.labels(), e.healthy(),
+                e.workload())));
+        return out;
+    }
+
+    /** Service host → health-check path, for the Services and ServiceEntries that ask for one. */
+    public static Map<String, String> healthPaths(Collection<Resource> config) {
+        Map<String, String> out = new TreeMap<>();
+        for (Resource r : config) {
+            String path = r.metadata().annotations().get(HEALTH_PATH_ANNOTATION);
+            if (path == null || path.isBlank()) {
+                continue;
+            }
+            String p = path.startsWith("/") ? path : "/" + path;
+            if (r.kind() == ResourceKind.SERVICE) {
+                out.put(HostNames.serviceFqdn(r.name(), r.namespace()), p);
+            } else if (r.kind() == ResourceKind.SERVICE_ENTRY) {
+                Json.spec(r, ServiceEntrySpec.class).hosts().forEach(h -> out.put(h.toLowerCase(Locale.ROOT), p));
+            }
         }
         return out;
     }

@@ -14,10 +14,12 @@ import io.sluice.model.registry.Workload;
 import io.sluice.service.ApiException;
 import io.sluice.service.Http;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,7 +32,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * registry-service: takes workload registrations (REST) into the workloads topic, joins them with the
  * Services, ServiceEntries and WorkloadEntries of the config topic, and publishes one record per
- * service to the registry topic. All of its state is in those topics.
+ * service to the registry topic. All of its state is in those topics; heartbeats and TTL expiry are
+ * {@link Expiry}'s, DNS names {@link NameCache}'s, active health checks {@link HealthChecker}'s.
  */
 public final class RegistryService implements AutoCloseable {
 
@@ -38,6 +41,11 @@ public final class RegistryService implements AutoCloseable {
 
     private final KafkaSettings kafka;
     private final String token;
+    private final Expiry expiry;
+    private final NameCache names;
+    private final HealthChecker health;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("sluice-registry-timers").daemon().factory());
     private final CompactedTopicStore<Resource> config;
     private final CompactedTopicStore<Registration> workloads;
     private final CompactedTopicStore<ServiceEndpoints> published;
@@ -47,9 +55,12 @@ public final class RegistryService implements AutoCloseable {
     private final AtomicBoolean recomputeQueued = new AtomicBoolean();
     private WebServer server;
 
-    private RegistryService(KafkaSettings kafka, String token) {
+    private RegistryService(KafkaSettings kafka, String token, RegistryOptions options) {
         this.kafka = kafka;
         this.token = token;
+        this.expiry = new Expiry(options.ttl());
+        this.names = new NameCache(options.resolveFile());
+        this.health = new HealthChecker(options.healthInterval(), this::scheduleRecompute);
         this.config = new CompactedTopicStore<>(kafka, kafka.topics().config(), "sluice-registry-config",
                 (k, v, offset) -> Json.fromRecord(v, offset));
         this.workloads = new CompactedTopicStore<>(kafka, kafka.topics().workloads(), "sluice-registry-workloads",
@@ -60,14 +71,36 @@ public final class RegistryService implements AutoCloseable {
     }
 
     public static RegistryService start(KafkaSettings kafka, String host, int port, String token) {
+        return start(kafka, host, port, token, RegistryOptions.defaults());
+    }
+
+    public static RegistryService start(KafkaSettings kafka, String host, int port, String token,
+                                        RegistryOptions options) {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
-        RegistryService s = new RegistryService(kafka, token);
+        RegistryService s = new RegistryService(kafka, token, options);
         s.config.addListener(x -> s.scheduleRecompute()).start();
         s.workloads.addListener(x -> s.scheduleRecompute()).start();
         s.published.start();
         s.server = WebServer.builder().host(host).port(port).routing(s::routing).build().start();
         s.scheduleRecompute();
+        s.every(s.expiry.sweepPeriod(), s::expire);
+        s.every(options.dnsRefresh(), () -> {
+            if (s.names.refresh()) {
+                s.scheduleRecompute();
+            }
+        });
+        s.every(options.healthInterval(), s.health::probeAll);
         return s;
+    }
+
+    private void every(Duration period, Runnable task) {
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "registry timer task failed; it runs again next period", e);
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public int port() {
@@ -89,13 +122,17 @@ public final class RegistryService implements AutoCloseable {
     private void register(ServerRequest req, ServerResponse res) {
         Http.requireToken(req, token);
         Workload w = parse(req);
-        write(w.id(), Json.write(new Registration(Json.SCHEMA_VERSION, w, System.currentTimeMillis())));
-        Http.sendJson(res, 200, Map.of("registered", w.id()));
+        long now = System.currentTimeMillis();
+        if (expiry.heartbeat(workloads.get(w.id()), w, now)) {
+            write(w.id(), Json.write(new Registration(Json.SCHEMA_VERSION, w, now)));
+        }
+        Http.sendJson(res, 200, Map.of("registered", w.id(), "ttlSeconds", expiry.ttl().toSeconds()));
     }
 
     private void deregister(ServerRequest req, ServerResponse res) {
         Http.requireToken(req, token);
         Workload w = parse(req);
+        expiry.forget(w.id());
         write(w.id(), null);
         Http.sendJson(res, 200, Map.of("deregistered", w.id()));
     }
@@ -133,6 +170,23 @@ public final class RegistryService implements AutoCloseable {
         }
     }
 
+    /** Tombstones the registrations whose TTL ran out; the tombstones then trigger a recompute. */
+    private void expire() {
+        if (!workloads.ready()) {
+            return;
+        }
+        List<String> gone = expiry.expired(workloads.snapshot().entries(), System.currentTimeMillis());
+        for (String id : gone) {
+            LOG.info("workload " + id + " stopped heartbeating for " + expiry.ttl() + "; removing it");
+            producer.send(new ProducerRecord<>(kafka.topics().workloads(), id, null));
+        }
+        if (!gone.isEmpty()) {
+            producer.flush();
+            // the next sweep must not see them again before the store has
+            workloads.readToEnd().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+    }
+
     /** Coalesces bursts of changes into one recomputation on one thread. */
     private void scheduleRecompute() {
         if (recomputeQueued.compareAndSet(false, true)) {
@@ -155,8 +209,10 @@ public final class RegistryService implements AutoCloseable {
                     .thenRun(this::scheduleRecompute);
             return;
         }
-        Map<String, ServiceEndpoints> wanted = EndpointsBuilder.build(config.snapshot().entries().values(),
-                workloads.snapshot().entries().values().stream().map(Registration::workload).toList());
+        var resources = config.snapshot().entries().values();
+        Map<String, ServiceEndpoints> wanted = health.apply(EndpointsBuilder.build(resources,
+                        workloads.snapshot().entries().values().stream().map(Registration::workload).toList(), names),
+                EndpointsBuilder.healthPaths(resources));
         Map<String, ServiceEndpoints> current = published.snapshot().entries();
         wanted.forEach((host, s) -> {
             if (!Objects.equals(current.get(host), s)) {
@@ -175,6 +231,7 @@ public final class RegistryService implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
+        timers.shutdownNow();
         recompute.shutdownNow();
         config.close();
         workloads.close();

@@ -3,6 +3,9 @@ package io.sluice.service;
 import io.sluice.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +55,22 @@ public final class Flags {
             return v == null ? defaultValue : Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + ": not a number: " + v);
+        }
+    }
+
+    /** A duration as seconds ({@code 10}, {@code 0.5}) or ISO-8601 ({@code PT10S}, {@code PT0.5S}). */
+    public Duration getDuration(String name, Duration defaultValue) {
+        String v = get(name, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return v.matches("\\d+(\\.\\d+)?")
+                    ? Duration.ofNanos(new BigDecimal(v).movePointRight(9).longValueExact())
+                    : Duration.parse(v);
+        } catch (ArithmeticException | DateTimeParseException e) {
+            throw new IllegalArgumentException("--" + name + ": want seconds (10) or an ISO-8601 duration (PT10S), not "
+                    + v);
         }
     }
 

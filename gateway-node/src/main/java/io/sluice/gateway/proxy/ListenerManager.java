@@ -2,6 +2,7 @@ package io.sluice.gateway.proxy;
 
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
+import io.sluice.model.net.ResolveOverrides;
 import io.sluice.routing.RouteTable;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,14 +28,18 @@ public final class ListenerManager implements AutoCloseable {
     private final Supplier<RouteTable> table;
     private final WebClient client = ProxyHandler.upstreamClient();
     private final Map<Integer, WebServer> servers = new HashMap<>();
+    private final ResolveOverrides resolve;
 
     /**
      * @param localPort maps a Gateway server port to the local port to listen on
+     * @param resolve   name-resolution overrides used when connecting upstream
      */
-    public ListenerManager(String host, IntUnaryOperator localPort, Supplier<RouteTable> table) {
+    public ListenerManager(String host, IntUnaryOperator localPort, Supplier<RouteTable> table,
+                           ResolveOverrides resolve) {
         this.host = host;
         this.localPort = localPort;
         this.table = table;
+        this.resolve = resolve;
     }
 
     public synchronized void reconcile(RouteTable t) {
@@ -56,7 +61,7 @@ public final class ListenerManager implements AutoCloseable {
                 WebServer s = WebServer.builder()
                         .host(host)
                         .port(local)
-                        .routing(r -> r.any(new ProxyHandler(table, port, "http", client)))
+                        .routing(r -> r.any(new ProxyHandler(table, port, "http", client, resolve)))
                         .build()
                         .start();
                 servers.put(port, s);

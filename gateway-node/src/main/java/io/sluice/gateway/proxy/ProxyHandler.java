@@ -11,6 +11,7 @@ import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.sluice.model.net.ResolveOverrides;
 import io.sluice.routing.Cluster;
 import io.sluice.routing.Listener;
 import io.sluice.routing.Route;
@@ -48,12 +49,16 @@ public final class ProxyHandler implements Handler {
     private final int gatewayPort;
     private final String scheme;
     private final WebClient client;
+    private final ResolveOverrides resolve;
 
-    public ProxyHandler(Supplier<RouteTable> table, int gatewayPort, String scheme, WebClient client) {
+    /** @param resolve consulted before DNS for upstreams published as names (resolution NONE) */
+    public ProxyHandler(Supplier<RouteTable> table, int gatewayPort, String scheme, WebClient client,
+                        ResolveOverrides resolve) {
         this.table = table;
         this.gatewayPort = gatewayPort;
         this.scheme = scheme;
         this.client = client;
+        this.resolve = resolve;
     }
 
     public static WebClient upstreamClient() {
@@ -106,7 +111,7 @@ public final class ProxyHandler implements Handler {
         String path = rewrite(f.rewrite(), view.path());
         String query = view.query() == null || view.query().isEmpty() ? "" : "?" + view.query();
         HttpClientRequest out = client.method(Method.create(view.method()))
-                .uri("http://" + upstream.authority() + path + query)
+                .uri("http://" + resolve.resolve(upstream.address(), upstream.port()).authority() + path + query)
                 .skipUriEncoding(true);
         String authority = f.rewrite() != null && f.rewrite().authority() != null
                 ? f.rewrite().authority() : RequestView.authority(req);

@@ -103,14 +103,15 @@ public final class Analyzer {
             String key = gatewayKey(name, r.namespace());
             GatewaySpec gateway = index.gateways.get(key);
             if (gateway == null) {
-                out.add(new Warning(who, at("spec.gateways", i), "Referenced gateway not found: \"" + name + "\""));
+                out.add(new Warning(Warning.REFERENCED_RESOURCE_NOT_FOUND, who, at("spec.gateways", i),
+                        "Referenced gateway not found: \"" + name + "\""));
                 continue;
             }
             String gatewayNamespace = key.substring(0, key.indexOf('/'));
             for (int h = 0; h < spec.hosts().size(); h++) {
                 String host = spec.hosts().get(h);
                 if (!covered(gateway, gatewayNamespace, r.namespace(), host)) {
-                    out.add(new Warning(who, at("spec.hosts", h), "host \"" + host
+                    out.add(new Warning(Warning.HOST_NOT_FOUND_IN_GATEWAY, who, at("spec.hosts", h), "host \"" + host
                             + "\" is not covered by any server of gateway \"" + key + "\""));
                 }
             }
@@ -123,7 +124,7 @@ public final class Analyzer {
                 for (int k = 0; k < gateways.size(); k++) {
                     String name = gateways.get(k);
                     if (!name.equals(MESH) && !index.gateways.containsKey(gatewayKey(name, r.namespace()))) {
-                        out.add(new Warning(who, at(at(at(path, "match"), j) + ".gateways", k),
+                        out.add(new Warning(Warning.REFERENCED_RESOURCE_NOT_FOUND, who, at(at(at(path, "match"), j) + ".gateways", k),
                                 "Referenced gateway not found: \"" + name + "\""));
                     }
                 }
@@ -154,11 +155,13 @@ public final class Analyzer {
         }
         List<String> candidates = HostNames.candidates(d.host(), r.namespace());
         if (index.hosts.stream().noneMatch(known -> candidates.stream().anyMatch(c -> covers(known, c)))) {
-            out.add(new Warning(who, path + ".host", "Referenced host not found: \"" + d.host() + "\""));
+            out.add(new Warning(Warning.REFERENCED_RESOURCE_NOT_FOUND, who, path + ".host",
+                    "Referenced host not found: \"" + d.host() + "\""));
         }
         if (d.subset() != null && index.subsets.stream().noneMatch(s -> s.names().contains(d.subset())
                 && s.hosts().stream().anyMatch(h -> candidates.stream().anyMatch(c -> covers(h, c))))) {
-            out.add(new Warning(who, path + ".subset", "Referenced host+subset in destinationrule not found: \""
+            out.add(new Warning(Warning.REFERENCED_RESOURCE_NOT_FOUND, who, path + ".subset",
+                    "Referenced host+subset in destinationrule not found: \""
                     + d.host() + "+" + d.subset() + "\""));
         }
     }

@@ -57,21 +57,21 @@ class AnalyzerTest {
 
     @Test
     void aSubsetNoDestinationRuleDefinesIsReported() throws Exception {
-        assertEquals(List.of(new Warning("VirtualService shop/vs", "spec.http[0].route[0].destination.subset",
+        assertEquals(List.of(new Warning(Warning.REFERENCED_RESOURCE_NOT_FOUND, "VirtualService shop/vs", "spec.http[0].route[0].destination.subset",
                         "Referenced host+subset in destinationrule not found: \"web+v2\"")),
                 analyze(vs("[www.shop.com]", "[gw]", "{host: web, subset: v2}"), Set.of()));
     }
 
     @Test
     void aMissingGatewayIsReportedButMeshIsNot() throws Exception {
-        assertEquals(List.of(new Warning("VirtualService shop/vs", "spec.gateways[1]",
+        assertEquals(List.of(new Warning(Warning.REFERENCED_RESOURCE_NOT_FOUND, "VirtualService shop/vs", "spec.gateways[1]",
                         "Referenced gateway not found: \"other/gw\"")),
                 analyze(vs("[www.shop.com]", "[mesh, other/gw]", "{host: web}"), Set.of()));
     }
 
     @Test
     void aHostTheGatewayDoesNotServeIsReported() throws Exception {
-        assertEquals(List.of(new Warning("VirtualService shop/vs", "spec.hosts[1]",
+        assertEquals(List.of(new Warning(Warning.HOST_NOT_FOUND_IN_GATEWAY, "VirtualService shop/vs", "spec.hosts[1]",
                         "host \"shop.com\" is not covered by any server of gateway \"shop/gw\"")),
                 analyze(vs("[www.shop.com, shop.com]", "[gw]", "{host: web}"), Set.of()));
     }
@@ -85,7 +85,7 @@ class AnalyzerTest {
     @Test
     void unknownDestinationHostsAreReportedUnlessTheRegistryKnowsThem() throws Exception {
         String vs = vs("[www.shop.com]", "[gw]", "{host: ratings}");
-        assertEquals(List.of(new Warning("VirtualService shop/vs", "spec.http[0].route[0].destination.host",
+        assertEquals(List.of(new Warning(Warning.REFERENCED_RESOURCE_NOT_FOUND, "VirtualService shop/vs", "spec.http[0].route[0].destination.host",
                 "Referenced host not found: \"ratings\"")), analyze(vs, Set.of()));
         assertEquals(List.of(), analyze(vs, Set.of("ratings.shop.svc.cluster.local")));
     }

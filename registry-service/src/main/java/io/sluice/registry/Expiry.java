@@ -1,0 +1,78 @@
+package io.sluice.registry;
+
+import io.sluice.model.registry.Workload;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Heartbeats and the TTL of registered workloads.
+ *
+ * <p>A plain design rather than Kafka Streams: the registrations already live in the compacted
+ * workloads topic, which registry-service reads whole into a {@code CompactedTopicStore}. A periodic
+ * sweep over that view tombstones the registrations whose last heartbeat is older than the TTL; the
+ * tombstone is what removes the workload from the published endpoints, on every replica alike. A
+ * Streams punctuator would need a second copy of the same state (a RocksDB store and its changelog
+ * topic) and a consumer group, and would buy only single ownership of the sweep, which a tombstone
+ * does not need: two replicas writing the same tombstone is harmless.
+ *
+ * <p>Heartbeats do not each cost a Kafka record: a heartbeat is written only when the workload is new
+ * or changed, or the stored record is half a TTL old. Between writes, the last heartbeat is kept in
+ * memory. After a restart only the stored time is known, which lags the true one by at most half a
+ * TTL plus one heartbeat interval; so expiry survives a restart as long as workloads heartbeat more
+ * often than every half TTL ({@code ./sluice backend} sends one every 3 s; the default TTL is 10 s).
+ */
+final class Expiry {
+
+    private final long ttlMillis;
+    /** Last heartbeat this replica took per workload id, newer than the stored one between writes. */
+    private final Map<String, Long> heardAt = new ConcurrentHashMap<>();
+
+    Expiry(Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("--ttl: must be positive, not " + ttl);
+        }
+        this.ttlMillis = ttl.toMillis();
+    }
+
+    Duration ttl() {
+        return Duration.ofMillis(ttlMillis);
+    }
+
+    /**
+     * Notes a heartbeat at {@code now}.
+     *
+     * @param stored the workload's record in the workloads topic, or null
+     * @return true when a record must be written: a new or changed workload, or a stored time half a
+     *         TTL old
+     */
+    boolean heartbeat(Registration stored, Workload w, long now) {
+        heardAt.put(w.id(), now);
+        return stored == null || !stored.workload().equals(w) || now - stored.heartbeatMillis() >= ttlMillis / 2;
+    }
+
+    void forget(String id) {
+        heardAt.remove(id);
+    }
+
+    /** The ids whose last heartbeat, stored or heard here, is a TTL or more before {@code now}. */
+    List<String> expired(Map<String, Registration> stored, long now) {
+        List<String> out = new ArrayList<>();
+        stored.forEach((id, r) -> {
+            long last = Math.max(r.heartbeatMillis(), heardAt.getOrDefault(id, Long.MIN_VALUE));
+            if (now - last >= ttlMillis) {
+                out.add(id);
+            }
+        });
+        // ids no longer stored (deregistered, or expired by another replica) need no memory here
+        heardAt.keySet().retainAll(stored.keySet());
+        return out;
+    }
+
+    /** How often to sweep: often enough that a workload leaves at most a twentieth of a TTL late. */
+    Duration sweepPeriod() {
+        return Duration.ofMillis(Math.clamp(ttlMillis / 20, 50, 1000));
+    }
+}
