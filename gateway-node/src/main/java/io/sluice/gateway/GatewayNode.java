@@ -14,6 +14,7 @@ import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.routing.NodeIdentity;
 import java.time.Duration;
 import java.util.function.IntUnaryOperator;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * One gateway node: reads the config and registry topics into a route table and serves it. The same
@@ -21,6 +22,8 @@ import java.util.function.IntUnaryOperator;
  * {@link NodeIdentity}.
  */
 public final class GatewayNode implements AutoCloseable {
+
+    static final int CONFIG_FETCH_WAIT_MS = 5;
 
     private final CompactedTopicStore<Resource> config;
     private final CompactedTopicStore<ServiceEndpoints> registry;
@@ -52,7 +55,7 @@ public final class GatewayNode implements AutoCloseable {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
         String client = "sluice-gateway-" + node.id();
         CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
-                client + "-config", (k, v, offset) -> Json.fromRecord(v, offset));
+                client + "-config", configFetchWait(kafka), (k, v, offset) -> Json.fromRecord(v, offset));
         CompactedTopicStore<ServiceEndpoints> registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(),
                 client + "-registry", (k, v, offset) -> Json.read(v, ServiceEndpoints.class));
         ListenerManager[] holder = new ListenerManager[1];
@@ -64,6 +67,18 @@ public final class GatewayNode implements AutoCloseable {
         config.start();
         registry.start();
         return new GatewayNode(config, registry, routes, holder[0], status);
+    }
+
+    /**
+     * How long the broker may hold the config view's empty fetch. Config is written in transactions,
+     * and a read_committed fetch waiting on the broker is not answered when the commit marker makes the
+     * records visible, only when fetch.max.wait.ms runs out (500 ms by default): that wait would be the
+     * propagation time of every apply. A node fetches at most every {@value #CONFIG_FETCH_WAIT_MS} ms
+     * while idle instead; a {@code fetch.max.wait.ms} in the Kafka properties file wins.
+     */
+    static Duration configFetchWait(KafkaSettings kafka) {
+        return kafka.clientProperties().containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)
+                ? null : Duration.ofMillis(CONFIG_FETCH_WAIT_MS);
     }
 
     public boolean ready() {
