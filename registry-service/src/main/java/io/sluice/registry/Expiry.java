@@ -23,18 +23,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * memory. After a restart only the stored time is known, which lags the true one by at most half a
  * TTL plus one heartbeat interval; so expiry survives a restart as long as workloads heartbeat more
  * often than every half TTL ({@code ./sluice backend} sends one every 3 s; the default TTL is 10 s).
+ *
+ * <p>A registry that was down longer than a TTL finds every stored heartbeat too old, though the
+ * workloads kept running and only could not reach it. So a replica counts no heartbeat as older than
+ * its own start: each stored workload gets one TTL after the start to be heard again, and a registry
+ * outage never empties the endpoints gateways serve.
  */
 final class Expiry {
 
     private final long ttlMillis;
+    /** When this replica started taking heartbeats; no workload expires within a TTL of it. */
+    private final long startedMillis;
     /** Last heartbeat this replica took per workload id, newer than the stored one between writes. */
     private final Map<String, Long> heardAt = new ConcurrentHashMap<>();
 
-    Expiry(Duration ttl) {
+    /** @param startedMillis when this replica started taking heartbeats (epoch millis) */
+    Expiry(Duration ttl, long startedMillis) {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("--ttl: must be positive, not " + ttl);
         }
         this.ttlMillis = ttl.toMillis();
+        this.startedMillis = startedMillis;
     }
 
     Duration ttl() {
@@ -57,11 +66,11 @@ final class Expiry {
         heardAt.remove(id);
     }
 
-    /** The ids whose last heartbeat, stored or heard here, is a TTL or more before {@code now}. */
+    /** The ids whose last heartbeat, stored or heard here (or this replica's start), is a TTL or more before {@code now}. */
     List<String> expired(Map<String, Registration> stored, long now) {
         List<String> out = new ArrayList<>();
         stored.forEach((id, r) -> {
-            long last = Math.max(r.heartbeatMillis(), heardAt.getOrDefault(id, Long.MIN_VALUE));
+            long last = Math.max(Math.max(r.heartbeatMillis(), heardAt.getOrDefault(id, Long.MIN_VALUE)), startedMillis);
             if (now - last >= ttlMillis) {
                 out.add(id);
             }

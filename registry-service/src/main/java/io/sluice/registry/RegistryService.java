@@ -58,7 +58,7 @@ public final class RegistryService implements AutoCloseable {
     private RegistryService(KafkaSettings kafka, String token, RegistryOptions options) {
         this.kafka = kafka;
         this.token = token;
-        this.expiry = new Expiry(options.ttl());
+        this.expiry = new Expiry(options.ttl(), System.currentTimeMillis());
         this.names = new NameCache(options.resolveFile());
         this.health = new HealthChecker(options.healthInterval(), this::scheduleRecompute);
         this.config = new CompactedTopicStore<>(kafka, kafka.topics().config(), "sluice-registry-config",

@@ -32,14 +32,14 @@ class ExpiryTest {
             "0, 1000, false, true", // labels changed: written at once
     })
     void writesAHeartbeatOnlyWhenNewChangedOrHalfATtlOld(long storedAt, long now, boolean same, boolean write) {
-        Expiry e = new Expiry(Duration.ofSeconds(10));
+        Expiry e = new Expiry(Duration.ofSeconds(10), 0);
         Registration r = storedAt < 0 ? null : stored(W, storedAt);
         assertEquals(write, e.heartbeat(r, same ? W : W_RELABELLED, now));
     }
 
     @Test
     void expiresATtlAfterTheLastHeartbeatStoredOrHeard() {
-        Expiry e = new Expiry(Duration.ofSeconds(10));
+        Expiry e = new Expiry(Duration.ofSeconds(10), 0);
         Map<String, Registration> stored = Map.of(W.id(), stored(W, 0));
         assertEquals(List.of(), e.expired(stored, 9_999));
         assertEquals(List.of(W.id()), e.expired(stored, 10_000));
@@ -50,16 +50,27 @@ class ExpiryTest {
 
     @Test
     void aRestartedServiceCountsFromTheStoredHeartbeat() {
-        Expiry before = new Expiry(Duration.ofSeconds(10));
+        Expiry before = new Expiry(Duration.ofSeconds(10), 0);
         before.heartbeat(null, W, 0);
         Map<String, Registration> stored = Map.of(W.id(), stored(W, 0));
-        Expiry restarted = new Expiry(Duration.ofSeconds(10));
+        Expiry restarted = new Expiry(Duration.ofSeconds(10), 0);
         assertEquals(List.of(W.id()), restarted.expired(stored, 10_000));
     }
 
     @Test
+    void aServiceRestartedAfterALongOutageGivesStoredWorkloadsATtlFromItsStart() {
+        Map<String, Registration> stored = Map.of(W.id(), stored(W, 0));
+        Expiry restarted = new Expiry(Duration.ofSeconds(10), 60_000); // down for a minute
+        assertEquals(List.of(), restarted.expired(stored, 60_001));
+        assertEquals(List.of(), restarted.expired(stored, 69_999));
+        assertEquals(List.of(W.id()), restarted.expired(stored, 70_000)); // still not heard: gone
+        restarted.heartbeat(stored.get(W.id()), W, 65_000);
+        assertEquals(List.of(), restarted.expired(stored, 74_999));
+    }
+
+    @Test
     void forgetsWhatIsNoLongerStored() {
-        Expiry e = new Expiry(Duration.ofSeconds(10));
+        Expiry e = new Expiry(Duration.ofSeconds(10), 0);
         e.heartbeat(null, W, 50_000);
         e.expired(Map.of(), 50_000);
         // a re-registration stored long ago is not kept alive by the forgotten heartbeat
@@ -69,11 +80,11 @@ class ExpiryTest {
     @ParameterizedTest(name = "TTL {0} ms sweeps every {1} ms")
     @CsvSource({"10000, 500", "200, 50", "60000, 1000"})
     void sweepsATwentiethOfTheTtlBetween50msAnd1s(long ttl, long period) {
-        assertEquals(Duration.ofMillis(period), new Expiry(Duration.ofMillis(ttl)).sweepPeriod());
+        assertEquals(Duration.ofMillis(period), new Expiry(Duration.ofMillis(ttl), 0).sweepPeriod());
     }
 
     @Test
     void refusesANonPositiveTtl() {
-        assertThrows(IllegalArgumentException.class, () -> new Expiry(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new Expiry(Duration.ZERO, 0));
     }
 }
