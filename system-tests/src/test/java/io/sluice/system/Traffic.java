@@ -87,6 +87,20 @@ final class Traffic implements AutoCloseable {
         }
     }
 
+    /** Starts counting afresh, so a test sees only the failures that happened during it. */
+    void resetCounts() {
+        for (Node n : nodes) {
+            n.lock.lock();
+            try {
+                n.ok.set(0);
+                n.failed.set(0);
+                n.failures.clear();
+            } finally {
+                n.lock.unlock();
+            }
+        }
+    }
+
     /** Stops sending to node {@code i} (counted from 1); returns once its request in flight has ended. */
     void pause(int i) {
         Node n = nodes.get(i - 1);
