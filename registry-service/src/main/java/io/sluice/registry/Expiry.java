@@ -26,14 +26,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A registry that was down longer than a TTL finds every stored heartbeat too old, though the
  * workloads kept running and only could not reach it. So a replica counts no heartbeat as older than
- * its own start: each stored workload gets one TTL after the start to be heard again, and a registry
- * outage never empties the endpoints gateways serve.
+ * half a TTL before its own start: each stored workload gets at least half a TTL after the start, in
+ * which it heartbeats at least once, and a registry outage never empties the endpoints gateways serve.
+ * A workload that fell silent shortly before the restart still leaves a TTL after its last heartbeat.
  */
 final class Expiry {
 
     private final long ttlMillis;
-    /** When this replica started taking heartbeats; no workload expires within a TTL of it. */
-    private final long startedMillis;
+    /** Half a TTL before this replica started taking heartbeats: no heartbeat counts as older. */
+    private final long heardNoEarlierThan;
     /** Last heartbeat this replica took per workload id, newer than the stored one between writes. */
     private final Map<String, Long> heardAt = new ConcurrentHashMap<>();
 
@@ -43,7 +44,7 @@ final class Expiry {
             throw new IllegalArgumentException("--ttl: must be positive, not " + ttl);
         }
         this.ttlMillis = ttl.toMillis();
-        this.startedMillis = startedMillis;
+        this.heardNoEarlierThan = startedMillis - ttlMillis / 2;
     }
 
     Duration ttl() {
@@ -66,11 +67,12 @@ final class Expiry {
         heardAt.remove(id);
     }
 
-    /** The ids whose last heartbeat, stored or heard here (or this replica's start), is a TTL or more before {@code now}. */
+    /** The ids whose last heartbeat, stored or heard here (at the earliest half a TTL before this replica's start), is a TTL or more before {@code now}. */
     List<String> expired(Map<String, Registration> stored, long now) {
         List<String> out = new ArrayList<>();
         stored.forEach((id, r) -> {
-            long last = Math.max(Math.max(r.heartbeatMillis(), heardAt.getOrDefault(id, Long.MIN_VALUE)), startedMillis);
+            long last = Math.max(Math.max(r.heartbeatMillis(), heardAt.getOrDefault(id, Long.MIN_VALUE)),
+                    heardNoEarlierThan);
             if (now - last >= ttlMillis) {
                 out.add(id);
             }

@@ -58,14 +58,14 @@ class ExpiryTest {
     }
 
     @Test
-    void aServiceRestartedAfterALongOutageGivesStoredWorkloadsATtlFromItsStart() {
+    void aServiceRestartedAfterALongOutageGivesStoredWorkloadsHalfATtlToBeHeard() {
         Map<String, Registration> stored = Map.of(W.id(), stored(W, 0));
         Expiry restarted = new Expiry(Duration.ofSeconds(10), 60_000); // down for a minute
         assertEquals(List.of(), restarted.expired(stored, 60_001));
-        assertEquals(List.of(), restarted.expired(stored, 69_999));
-        assertEquals(List.of(W.id()), restarted.expired(stored, 70_000)); // still not heard: gone
-        restarted.heartbeat(stored.get(W.id()), W, 65_000);
-        assertEquals(List.of(), restarted.expired(stored, 74_999));
+        assertEquals(List.of(), restarted.expired(stored, 64_999));
+        assertEquals(List.of(W.id()), restarted.expired(stored, 65_000)); // not heard since: gone
+        restarted.heartbeat(stored.get(W.id()), W, 63_000);
+        assertEquals(List.of(), restarted.expired(stored, 72_999));
     }
 
     @Test

@@ -98,7 +98,7 @@ class SystemTopologyIT {
         // The outage outlasted the workloads' TTL (10 s) on this loaded machine more often than not; the
         // restarted registry must not expire them before they could heartbeat again. Traffic for longer
         // than a TTL after the restart shows it.
-        awaitRequests(REQUESTS_OVER_A_TTL, 1, 2, 3);
+        awaitMoreRequests(REQUESTS_OVER_A_TTL, 1, 2, 3);
         assertNoFailures(1, 2, 3);
     }
 
@@ -148,10 +148,10 @@ class SystemTopologyIT {
 
     /** Waits until each of the nodes answered {@link #REQUESTS_PER_PHASE} more requests. */
     static void awaitRequests(int... nodes) {
-        awaitRequests(REQUESTS_PER_PHASE, nodes);
+        awaitMoreRequests(REQUESTS_PER_PHASE, nodes);
     }
 
-    static void awaitRequests(int requests, int... nodes) {
+    static void awaitMoreRequests(int requests, int... nodes) {
         long[] target = IntStream.of(nodes).mapToLong(n -> traffic.ok(n) + requests).toArray();
         for (int k = 0; k < nodes.length; k++) {
             int n = nodes[k];
