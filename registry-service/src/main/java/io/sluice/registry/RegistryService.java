@@ -58,7 +58,7 @@ public final class RegistryService implements AutoCloseable {
     private RegistryService(KafkaSettings kafka, String token, RegistryOptions options) {
         this.kafka = kafka;
         this.token = token;
-        this.expiry = new Expiry(options.ttl(), System.currentTimeMillis());
+        this.expiry = new Expiry(options.ttl());
         this.names = new NameCache(options.resolveFile());
         this.health = new HealthChecker(options.healthInterval(), this::scheduleRecompute);
         this.config = new CompactedTopicStore<>(kafka, kafka.topics().config(), "sluice-registry-config",
@@ -80,6 +80,7 @@ public final class RegistryService implements AutoCloseable {
         RegistryService s = new RegistryService(kafka, token, options);
         s.config.addListener(x -> s.scheduleRecompute()).start();
         s.workloads.addListener(x -> s.scheduleRecompute()).start();
+        s.workloads.initialLoad().thenRun(() -> s.expiry.hearingSince(System.currentTimeMillis()));
         s.published.start();
         s.server = WebServer.builder().host(host).port(port).routing(s::routing).build().start();
         s.scheduleRecompute();

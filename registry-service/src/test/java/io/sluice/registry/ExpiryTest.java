@@ -32,14 +32,14 @@ class ExpiryTest {
             "0, 1000, false, true", // labels changed: written at once
     })
     void writesAHeartbeatOnlyWhenNewChangedOrHalfATtlOld(long storedAt, long now, boolean same, boolean write) {
-        Expiry e = new Expiry(Duration.ofSeconds(10), 0);
+        Expiry e = new Expiry(Duration.ofSeconds(10));
         Registration r = storedAt < 0 ? null : stored(W, storedAt);
         assertEquals(write, e.heartbeat(r, same ? W : W_RELABELLED, now));
     }
 
     @Test
     void expiresATtlAfterTheLastHeartbeatStoredOrHeard() {
-        Expiry e = new Expiry(Duration.ofSeconds(10), 0);
+        Expiry e = new Expiry(Duration.ofSeconds(10));
         Map<String, Registration> stored = Map.of(W.id(), stored(W, 0));
         assertEquals(List.of(), e.expired(stored, 9_999));
         assertEquals(List.of(W.id()), e.expired(stored, 10_000));
@@ -50,17 +50,18 @@ class ExpiryTest {
 
     @Test
     void aRestartedServiceCountsFromTheStoredHeartbeat() {
-        Expiry before = new Expiry(Duration.ofSeconds(10), 0);
+        Expiry before = new Expiry(Duration.ofSeconds(10));
         before.heartbeat(null, W, 0);
         Map<String, Registration> stored = Map.of(W.id(), stored(W, 0));
-        Expiry restarted = new Expiry(Duration.ofSeconds(10), 0);
+        Expiry restarted = new Expiry(Duration.ofSeconds(10));
         assertEquals(List.of(W.id()), restarted.expired(stored, 10_000));
     }
 
     @Test
     void aServiceRestartedAfterALongOutageGivesStoredWorkloadsHalfATtlToBeHeard() {
         Map<String, Registration> stored = Map.of(W.id(), stored(W, 0));
-        Expiry restarted = new Expiry(Duration.ofSeconds(10), 60_000); // down for a minute
+        Expiry restarted = new Expiry(Duration.ofSeconds(10));
+        restarted.hearingSince(60_000); // was down for a minute
         assertEquals(List.of(), restarted.expired(stored, 60_001));
         assertEquals(List.of(), restarted.expired(stored, 64_999));
         assertEquals(List.of(W.id()), restarted.expired(stored, 65_000)); // not heard since: gone
@@ -70,7 +71,7 @@ class ExpiryTest {
 
     @Test
     void forgetsWhatIsNoLongerStored() {
-        Expiry e = new Expiry(Duration.ofSeconds(10), 0);
+        Expiry e = new Expiry(Duration.ofSeconds(10));
         e.heartbeat(null, W, 50_000);
         e.expired(Map.of(), 50_000);
         // a re-registration stored long ago is not kept alive by the forgotten heartbeat
@@ -80,11 +81,11 @@ class ExpiryTest {
     @ParameterizedTest(name = "TTL {0} ms sweeps every {1} ms")
     @CsvSource({"10000, 500", "200, 50", "60000, 1000"})
     void sweepsATwentiethOfTheTtlBetween50msAnd1s(long ttl, long period) {
-        assertEquals(Duration.ofMillis(period), new Expiry(Duration.ofMillis(ttl), 0).sweepPeriod());
+        assertEquals(Duration.ofMillis(period), new Expiry(Duration.ofMillis(ttl)).sweepPeriod());
     }
 
     @Test
     void refusesANonPositiveTtl() {
-        assertThrows(IllegalArgumentException.class, () -> new Expiry(Duration.ZERO, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Expiry(Duration.ZERO));
     }
 }
