@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /**
@@ -65,13 +67,15 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     /**
-     * Starts the topology and waits until every service is ready; a start that fails half way ends
-     * what it started.
+     * Starts the topology on an empty broker and waits until every service is ready; a start that fails
+     * half way ends what it started.
      *
-     * @param workDir    the broker's data and every process's log ({@code logs/NAME.log})
+     * @param workDir    the broker's data and every process's log ({@code logs/NAME.log}); whatever a
+     *                   previous run left there is deleted first
      * @param jvmOptions for every process, e.g. {@code -Xmx256m}
      */
     public static ProcessCluster start(Path workDir, int gateways, boolean mirrorSink, List<String> jvmOptions) {
+        deleteRecursively(workDir);
         ProcessCluster c = new ProcessCluster(workDir, jvmOptions);
         try {
             c.startAll(gateways, mirrorSink);
@@ -232,6 +236,19 @@ public final class ProcessCluster implements AutoCloseable {
     public void close() {
         for (int i = started.size() - 1; i >= 0; i--) {
             started.get(i).stop();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("clearing " + dir, e);
         }
     }
 
