@@ -24,7 +24,11 @@ if [ ! -d "$stamp" ] || [ -n "$(find . -path '*/src/main/*' -newer "$stamp" -pri
   mvn -q -B package -DskipTests ${BENCH_MAVEN_ARGS:-} >&2
   touch "$stamp"
 fi
+# broker data and process logs of the last run stay in bench/results/work for a look, and go with the next run
+work="$ROOT/bench/results/work"
+rm -rf "$work" && mkdir -p "$work"
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+  -Djava.io.tmpdir="$work" \
   -Djdk.httpclient.allowRestrictedHeaders=host \
   -Djava.util.logging.config.file="$ROOT/etc/logging.properties" \
   -Dsluice.root="$ROOT" -Dsluice.compat.dir="${SLUICE_COMPAT_DIR:-$ROOT/compat/book-chapter4}" \
