@@ -20,6 +20,6 @@ COPY --from=build /src/mirror-sink/target/mirror-sink-0.1.0-SNAPSHOT.jar mirror-
 COPY --from=build /src/mirror-sink/target/lib mirror-sink/lib
 COPY --from=build /src/cli/target/sluice-cli-0.1.0-SNAPSHOT.jar cli/
 COPY --from=build /src/cli/target/lib cli/lib
-COPY deploy/entrypoint.sh /opt/sluice/entrypoint.sh
+COPY deploy/entrypoint.sh deploy/healthcheck.sh /opt/sluice/
 USER sluice
 ENTRYPOINT ["/opt/sluice/entrypoint.sh"]

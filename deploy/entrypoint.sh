@@ -10,6 +10,6 @@ case "$service" in
   cli)              main=io.sluice.cli.SluiceCli; service=cli ;;
   *) echo "unknown service: $service (config-service, registry-service, gateway-node, mirror-sink, cli)" >&2; exit 2 ;;
 esac
-exec java --enable-native-access=ALL-UNNAMED -XX:MaxRAMPercentage=75 \
+exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:MaxRAMPercentage=75 \
   -Djava.util.logging.config.file=/opt/sluice/etc/logging.properties \
   -cp "/opt/sluice/$service/*:/opt/sluice/$service/lib/*" "$main" "$@"

@@ -19,9 +19,6 @@ public final class ConfigService implements AutoCloseable {
     /** Shared by every replica: Kafka's fencing of this id is what serialises their writes. */
     public static final String TRANSACTIONAL_ID = "sluice-config-writer";
 
-    /** fetch.max.wait.ms of the config view: bounds how long a write waits to see itself. */
-    static final Duration OWN_WRITE_FETCH_WAIT = Duration.ofMillis(5);
-
     private final CompactedTopicStore<Resource> store;
     private final CompactedTopicStore<ServiceEndpoints> registry;
     private final CompactedTopicStore<NodeStatus> nodes;
@@ -46,7 +43,7 @@ public final class ConfigService implements AutoCloseable {
         // a write is answered once this view holds it (see ConfigWriter), so the view must not wait out
         // Kafka's 500 ms fetch hold after each commit marker
         CompactedTopicStore<Resource> store = new CompactedTopicStore<>(kafka, kafka.topics().config(),
-                "sluice-config-service", OWN_WRITE_FETCH_WAIT,
+                "sluice-config-service", kafka.configFetchWait(),
                 (key, value, offset) -> kafka.secretKeys().open(Json.fromRecord(value, offset)))
                 .start();
         String txId = TRANSACTIONAL_ID + "-" + kafka.topics().config();

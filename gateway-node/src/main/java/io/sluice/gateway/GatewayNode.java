@@ -77,7 +77,8 @@ public final class GatewayNode implements AutoCloseable {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
         String client = "sluice-gateway-" + node.id();
         CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
-                client + "-config", (k, v, offset) -> kafka.secretKeys().open(Json.fromRecord(v, offset)));
+                client + "-config", kafka.configFetchWait(),
+                (k, v, offset) -> kafka.secretKeys().open(Json.fromRecord(v, offset)));
         Credentials credentials = new Credentials(options.secretNamespace());
         config.addListener(s -> credentials.update(s.entries().values()));
         CompactedTopicStore<ServiceEndpoints> registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(),

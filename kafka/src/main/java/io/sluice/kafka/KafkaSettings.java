@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -95,6 +96,18 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         m.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
         m.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000);
         return m;
+    }
+
+    /**
+     * How long the broker may hold an empty fetch of the config topic. Config is written in
+     * transactions, and a read_committed fetch waiting on the broker is not answered when the commit
+     * marker makes the records visible, only when {@code fetch.max.wait.ms} runs out (500 ms by
+     * default): that wait would be the propagation time of every apply. Readers of the config topic
+     * fetch every 5 ms while idle instead; a {@code fetch.max.wait.ms} in the properties file wins
+     * (null: use it).
+     */
+    public Duration configFetchWait() {
+        return clientProperties.containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG) ? null : Duration.ofMillis(5);
     }
 
     /** A consumer that reads a topic without a group (assign + seek), keys as strings. */

@@ -23,10 +23,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * memory. After a restart only the stored time is known, which lags the true one by at most half a
  * TTL plus one heartbeat interval; so expiry survives a restart as long as workloads heartbeat more
  * often than every half TTL ({@code ./sluice backend} sends one every 3 s; the default TTL is 10 s).
+ *
+ * <p>A registry that was down longer than a TTL finds every stored heartbeat too old, though the
+ * workloads kept running and only could not reach it. So a replica counts no heartbeat as older than
+ * half a TTL before it began to hear heartbeats (its workloads view was read to the end): each stored
+ * workload gets at least half a TTL after that, in which it heartbeats at least once, and a registry
+ * outage never empties the endpoints gateways serve. A workload that fell silent shortly before the
+ * restart still leaves a TTL after its last heartbeat.
  */
 final class Expiry {
 
     private final long ttlMillis;
+    /** Half a TTL before this replica began to hear heartbeats: no heartbeat counts as older. */
+    private volatile long heardNoEarlierThan = Long.MIN_VALUE;
     /** Last heartbeat this replica took per workload id, newer than the stored one between writes. */
     private final Map<String, Long> heardAt = new ConcurrentHashMap<>();
 
@@ -35,6 +44,11 @@ final class Expiry {
             throw new IllegalArgumentException("--ttl: must be positive, not " + ttl);
         }
         this.ttlMillis = ttl.toMillis();
+    }
+
+    /** This replica hears heartbeats from {@code millis} on (its workloads view is read to the end). */
+    void hearingSince(long millis) {
+        heardNoEarlierThan = millis - ttlMillis / 2;
     }
 
     Duration ttl() {
@@ -57,11 +71,12 @@ final class Expiry {
         heardAt.remove(id);
     }
 
-    /** The ids whose last heartbeat, stored or heard here, is a TTL or more before {@code now}. */
+    /** The ids whose last heartbeat, stored or heard here (at the earliest half a TTL before this replica began to hear them), is a TTL or more before {@code now}. */
     List<String> expired(Map<String, Registration> stored, long now) {
         List<String> out = new ArrayList<>();
         stored.forEach((id, r) -> {
-            long last = Math.max(r.heartbeatMillis(), heardAt.getOrDefault(id, Long.MIN_VALUE));
+            long last = Math.max(Math.max(r.heartbeatMillis(), heardAt.getOrDefault(id, Long.MIN_VALUE)),
+                    heardNoEarlierThan);
             if (now - last >= ttlMillis) {
                 out.add(id);
             }

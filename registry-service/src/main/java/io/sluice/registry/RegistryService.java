@@ -62,6 +62,7 @@ public final class RegistryService implements AutoCloseable {
         this.names = new NameCache(options.resolveFile());
         this.health = new HealthChecker(options.healthInterval(), this::scheduleRecompute);
         this.config = new CompactedTopicStore<>(kafka, kafka.topics().config(), "sluice-registry-config",
+                kafka.configFetchWait(),
                 (k, v, offset) -> Json.fromRecord(v, offset));
         this.workloads = new CompactedTopicStore<>(kafka, kafka.topics().workloads(), "sluice-registry-workloads",
                 (k, v, offset) -> Json.read(v, Registration.class));
@@ -80,6 +81,7 @@ public final class RegistryService implements AutoCloseable {
         RegistryService s = new RegistryService(kafka, token, options);
         s.config.addListener(x -> s.scheduleRecompute()).start();
         s.workloads.addListener(x -> s.scheduleRecompute()).start();
+        s.workloads.initialLoad().thenRun(() -> s.expiry.hearingSince(System.currentTimeMillis()));
         s.published.start();
         s.server = WebServer.builder().host(host).port(port).routing(s::routing).build().start();
         s.scheduleRecompute();

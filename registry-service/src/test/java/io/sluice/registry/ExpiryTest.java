@@ -58,6 +58,18 @@ class ExpiryTest {
     }
 
     @Test
+    void aServiceRestartedAfterALongOutageGivesStoredWorkloadsHalfATtlToBeHeard() {
+        Map<String, Registration> stored = Map.of(W.id(), stored(W, 0));
+        Expiry restarted = new Expiry(Duration.ofSeconds(10));
+        restarted.hearingSince(60_000); // was down for a minute
+        assertEquals(List.of(), restarted.expired(stored, 60_001));
+        assertEquals(List.of(), restarted.expired(stored, 64_999));
+        assertEquals(List.of(W.id()), restarted.expired(stored, 65_000)); // not heard since: gone
+        restarted.heartbeat(stored.get(W.id()), W, 63_000);
+        assertEquals(List.of(), restarted.expired(stored, 72_999));
+    }
+
+    @Test
     void forgetsWhatIsNoLongerStored() {
         Expiry e = new Expiry(Duration.ofSeconds(10));
         e.heartbeat(null, W, 50_000);

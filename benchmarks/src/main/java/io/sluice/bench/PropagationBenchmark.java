@@ -1,0 +1,143 @@
+package io.sluice.bench;
+
+import io.sluice.testing.process.ProcessCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Propagation: how long after config-service acknowledged a write does every gateway node answer the
+ * new route. Starts the topology as processes (broker, config-service, registry-service, three ingress
+ * nodes), then applies a new VirtualService (a direct response for a new host) once per sample while
+ * one prober per node asks that node for the host until it answers 200. A sample is the time from
+ * the apply's response to the last node's first 200.
+ *
+ * <p>{@code PropagationBenchmark [samples=200] [warmup=20]}
+ */
+public final class PropagationBenchmark {
+
+    private static final String GATEWAY = """
+            apiVersion: networking.istio.io/v1beta1
+            kind: Gateway
+            metadata: {name: bench-gateway, namespace: bench}
+            spec:
+              selector: {istio: ingressgateway}
+              servers:
+              - port: {number: 80, name: http, protocol: HTTP}
+                hosts: ["*"]
+            """;
+    /** Between two probes of one node: fine enough for half-millisecond resolution, coarse enough not to starve the nodes. */
+    private static final long PROBE_PAUSE_NANOS = 500_000;
+
+    private PropagationBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int samples = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        Report report = new Report("Propagation: apply → new route answered by all three gateway nodes");
+        Path work = Files.createTempDirectory("sluice-propagation");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<String> jvm = Report.jvmOptions();
+        try (ProcessCluster cluster = ProcessCluster.start(work, 3, false, jvm);
+             ExecutorService probers = Executors.newFixedThreadPool(3)) {
+            cluster.apply(GATEWAY); // retried while config-service warms up
+            double[] all = new double[samples];
+            double[] first = new double[samples];
+            for (int i = -warmup; i < samples; i++) {
+                double[] perNode = sample(http, cluster, probers, "p" + (i + warmup) + ".bench.example");
+                if (i >= 0) {
+                    all[i] = Arrays.stream(perNode).max().orElseThrow();
+                    first[i] = Arrays.stream(perNode).min().orElseThrow();
+                }
+            }
+            Arrays.sort(all);
+            Arrays.sort(first);
+            report.line("Each sample applies one new VirtualService (`POST /apply`, one Kafka transaction) and times "
+                    + "from config-service's response until each node answers the new host with 200 (probing every "
+                    + "0.5 ms). " + samples + " samples after " + warmup + " warm-up ones.\n");
+            report.table(List.of("", "p50", "p90", "p99", "max"), List.of(
+                    row("all three nodes answer", all),
+                    row("first node answers", first)));
+        }
+        report.publish("propagation");
+    }
+
+    private static List<String> row(String what, double[] sorted) {
+        return List.of(what, Report.ms(Report.percentile(sorted, 50)), Report.ms(Report.percentile(sorted, 90)),
+                Report.ms(Report.percentile(sorted, 99)), Report.ms(sorted[sorted.length - 1]));
+    }
+
+    /** Applies a route for {@code host} and returns, per node, the milliseconds from the acknowledgement to its first 200. */
+    private static double[] sample(HttpClient http, ProcessCluster cluster, ExecutorService probers, String host)
+            throws Exception {
+        long[] answered = new long[cluster.gatewayCount()];
+        List<Future<?>> probes = new ArrayList<>();
+        for (int n = 1; n <= cluster.gatewayCount(); n++) {
+            int node = n;
+            HttpRequest probe = HttpRequest.newBuilder(cluster.gatewayUri(node, "/")).header("Host", host)
+                    .timeout(Duration.ofSeconds(5)).build();
+            probes.add(probers.submit(() -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                IOException last = null;
+                while (System.nanoTime() < deadline) {
+                    try {
+                        if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                            answered[node - 1] = System.nanoTime();
+                            return null;
+                        }
+                    } catch (IOException e) {
+                        last = e; // a refused or reset probe connection: the node is up, ask again
+                    }
+                    LockSupport.parkNanos(PROBE_PAUSE_NANOS);
+                }
+                if (last != null) {
+                    throw new IllegalStateException("ingress-" + node + " never answered " + host, last);
+                }
+                throw new IllegalStateException("ingress-" + node + " never answered " + host);
+            }));
+        }
+        String name = host.substring(0, host.indexOf('.'));
+        long acked = apply(http, cluster, """
+                apiVersion: networking.istio.io/v1beta1
+                kind: VirtualService
+                metadata: {name: %s, namespace: bench}
+                spec:
+                  hosts: ["%s"]
+                  gateways: [bench-gateway]
+                  http:
+                  - directResponse: {status: 200, body: {string: "%s"}}
+                """.formatted(name, host, name));
+        for (Future<?> f : probes) {
+            f.get();
+        }
+        return Arrays.stream(answered).mapToDouble(t -> Math.max(0, t - acked) / 1e6).toArray();
+    }
+
+    /**
+     * POSTs YAML to /apply directly (no retry layer between the reply and the clock) and returns
+     * {@link System#nanoTime()} when the acknowledgement arrived.
+     */
+    private static long apply(HttpClient http, ProcessCluster cluster, String yaml)
+            throws IOException, InterruptedException {
+        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(cluster.configUrl() + "/apply"))
+                .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
+        long acked = System.nanoTime();
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException("apply answered " + res.statusCode() + ": " + res.body());
+        }
+        return acked;
+    }
+}

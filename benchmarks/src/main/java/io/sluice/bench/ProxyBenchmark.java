@@ -1,0 +1,219 @@
+package io.sluice.bench;
+
+import io.sluice.testing.BookFiles;
+import io.sluice.testing.process.ProcessCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Proxy throughput and latency, side by side in one run: {@code wrk} on loopback against (a) a
+ * backend directly, (b) nginx, (c) HAProxy and (d) a Sluice ingress gateway node serving the book's
+ * 4a, all with the same 10/90 canary split over the same two nginx backends. Every target gets the
+ * same warm-up and the same measured run.
+ *
+ * <p>{@code ProxyBenchmark [seconds=15] [connections=64] [warmupSeconds=8]}; the configs are in bench/.
+ */
+public final class ProxyBenchmark {
+
+    /** The backends' sockets; port 10000 is the targetPort of the book's envoydummy Service. */
+    static final String V1 = "127.0.10.1:10000";
+    static final String V2 = "127.0.10.2:10000";
+    static final String V1_BODY = "Bootstrap Service Mesh Implementation with Istio";
+
+    private ProxyBenchmark() {
+    }
+
+    record Result(String target, double rps, double p50Ms, double p99Ms, double v1Share) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        Path root = ProcessCluster.repositoryRoot();
+        Report report = new Report("Proxy: wrk through each proxy, canary 10/90 over two nginx backends");
+        Path work = Files.createTempDirectory("sluice-proxy");
+        List<Process> daemons = new ArrayList<>();
+        List<Result> results = new ArrayList<>();
+        try (ProcessCluster sluice = ProcessCluster.start(work.resolve("sluice"), 1, false, Report.jvmOptions())) {
+            daemons.add(daemon(work, "backends", List.of("nginx", "-p", work.toString(), "-c", config(root, work, "nginx-backends.conf", 0))));
+            int nginxPort = ProcessCluster.freePort();
+            daemons.add(daemon(work, "nginx", List.of("nginx", "-p", work.toString(), "-c", config(root, work, "nginx-proxy.conf", nginxPort))));
+            int haproxyPort = ProcessCluster.freePort();
+            daemons.add(daemon(work, "haproxy", List.of("haproxy", "-db", "-f",
+                    config(root, work, "haproxy.cfg", haproxyPort))));
+            for (String f : List.of("01-envoy-proxy.yaml", "02-envoy-proxy.yaml", "4a-istio-gateway.yaml")) {
+                sluice.apply(BookFiles.read(f));
+            }
+            sluice.apply(Files.readString(root.resolve("bench/sluice-workloads.yaml")));
+
+            String direct = "http://" + V2 + "/";
+            String nginx = "http://127.0.0.1:" + nginxPort + "/";
+            String haproxy = "http://127.0.0.1:" + haproxyPort + "/";
+            String gateway = sluice.gatewayUri(1, "/").toString();
+            awaitSplit(gateway);
+            for (String proxy : List.of(nginx, haproxy)) {
+                double share = v1Share(proxy);
+                if (share <= 0 || share >= 1) {
+                    throw new IllegalStateException(proxy + " does not split over both backends: v1 share " + share);
+                }
+            }
+            results.add(run("(a) backend directly", direct, seconds, connections, warmup));
+            results.add(run("(b) nginx " + version("nginx", "-v"), nginx, seconds, connections, warmup));
+            results.add(run("(c) HAProxy " + version("haproxy", "-v"), haproxy, seconds, connections, warmup));
+            results.add(run("(d) Sluice ingress gateway (book 4a)", gateway, seconds, connections, warmup));
+        } finally {
+            daemons.forEach(p -> {
+                p.destroy();
+                try {
+                    p.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                p.destroyForcibly();
+            });
+        }
+        Result ng = results.get(1);
+        Result ha = results.get(2);
+        List<List<String>> rows = new ArrayList<>();
+        for (Result r : results) {
+            rows.add(List.of(r.target(), String.format(Locale.ROOT, "%,.0f", r.rps()), Report.ms(r.p50Ms()),
+                    Report.ms(r.p99Ms()), ratio(r.rps(), ng.rps()), ratio(r.rps(), ha.rps()),
+                    String.format(Locale.ROOT, "%.0f %%", r.v1Share() * 100)));
+        }
+        report.line(String.format(Locale.ROOT, "`wrk -t1 -c%d -d%ds --latency` after a %d s warm-up of the same; "
+                + "`Host: mockshop.com`. nginx: 1 worker; HAProxy: 1 thread; both keep-alive to the backends "
+                + "(configs in bench/). Sluice: one gateway node process (not pinned: the JVM may use "
+                + "both cores), routes from the book's 4a applied through config-service, the backends as "
+                + "WorkloadEntries (bench/sluice-workloads.yaml). Backends: one nginx worker, fixed bodies. "
+                + "wrk, proxies and backends share the machine's cores.%n", connections, seconds, warmup));
+        report.table(List.of("target", "req/s", "p50", "p99", "× nginx", "× HAProxy", "v1 share (of 400)"), rows);
+        report.publish("proxy");
+    }
+
+    private static String ratio(double a, double b) {
+        return String.format(Locale.ROOT, "%.2f", a / b);
+    }
+
+    /** Writes bench/NAME with its placeholders filled into the work folder; returns the file. */
+    private static String config(Path root, Path work, String name, int port) throws IOException {
+        String text = Files.readString(root.resolve("bench").resolve(name))
+                .replace("@PREFIX@", work.toString()).replace("@PORT@", Integer.toString(port))
+                .replace("@V1@", V1).replace("@V2@", V2);
+        Path file = work.resolve(name);
+        Files.writeString(file, text);
+        return file.toString();
+    }
+
+    /** Starts a proxy or the backends; fails at once if it exits within its first second (bad config, no FDs). */
+    private static Process daemon(Path work, String name, List<String> command) throws Exception {
+        Path log = work.resolve(name + ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (p.waitFor(1, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " exited with " + p.exitValue() + ":\n" + Files.readString(log));
+        }
+        return p;
+    }
+
+    /** Waits until the gateway routes to both subsets (the registry joined the WorkloadEntries). */
+    private static void awaitSplit(String url) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        double share = 0;
+        while (System.nanoTime() < deadline) {
+            try {
+                share = v1Share(url);
+            } catch (IOException e) {
+                share = -1; // the listener for the Gateway's port opens once the table has it
+            }
+            if (share > 0 && share < 1) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the gateway at " + url + " does not split over both backends (v1 share "
+                + share + ")");
+    }
+
+    /** The share of 400 requests answered by v1, or -1 if any request failed. */
+    private static double v1Share(String url) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create(url)).header("Host", "mockshop.com")
+                .timeout(Duration.ofSeconds(5)).build();
+        int v1 = 0;
+        for (int i = 0; i < 400; i++) {
+            HttpResponse<String> res = http.send(get, HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() != 200) {
+                return -1;
+            }
+            v1 += res.body().equals(V1_BODY) ? 1 : 0;
+        }
+        return v1 / 400.0;
+    }
+
+    private static Result run(String target, String url, int seconds, int connections, int warmup) throws Exception {
+        wrk(url, warmup, connections);
+        String out = wrk(url, seconds, connections);
+        return new Result(target, number(out, "Requests/sec:\\s+([\\d.]+)"), latency(out, "50"), latency(out, "99"),
+                v1Share(url));
+    }
+
+    private static String wrk(String url, int seconds, int connections) throws Exception {
+        Process p = new ProcessBuilder("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency",
+                "-H", "Host: mockshop.com", url).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 || !out.contains("Requests/sec")) {
+            throw new IllegalStateException("wrk failed against " + url + ":\n" + out);
+        }
+        if (out.contains("Non-2xx") || out.contains("Socket errors")) {
+            System.err.println("wrk reported errors against " + url + ":\n" + out);
+        }
+        return out;
+    }
+
+    private static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + regex + " in\n" + text);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** A line of wrk's latency distribution, e.g. {@code 99%    3.21ms}, in milliseconds. */
+    private static double latency(String text, String percent) {
+        Matcher m = Pattern.compile("(?m)^\\s+" + percent + "%\\s+([\\d.]+)(us|ms|s)\\s*$").matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + percent + "% latency in\n" + text);
+        }
+        double v = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> v / 1000;
+            case "ms" -> v;
+            default -> v * 1000;
+        };
+    }
+
+    private static String version(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            Matcher m = Pattern.compile("(\\d+\\.\\d+\\.\\d+)").matcher(out);
+            return m.find() ? m.group(1) : "";
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+}

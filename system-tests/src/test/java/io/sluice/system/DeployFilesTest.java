@@ -1,0 +1,147 @@
+package io.sluice.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.sluice.testing.process.ProcessCluster;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker-compose.yml, the Dockerfile and deploy/ agree with each other and with the code. There is no
+ * Docker engine on the build machines, so this is what keeps the compose cluster from rotting:
+ * {@code docker-compose config -q} where the command exists, and cross-checks that need nothing.
+ */
+class DeployFilesTest {
+
+    static final Path ROOT = ProcessCluster.repositoryRoot();
+
+    /** The compose file with anchors and merge keys resolved, as compose reads it. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> services() throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        return (Map<String, Map<String, Object>>) compose.get("services");
+    }
+
+    static String read(String path) throws IOException {
+        return Files.readString(ROOT.resolve(path));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> list(Map<String, Object> service, String key) {
+        Object v = service.get(key);
+        return v == null ? List.of() : (List<String>) v;
+    }
+
+    /** The services of the one Sluice image with the argument vector they run: entrypoint + command. */
+    static Map<String, List<String>> sluiceServices() throws IOException {
+        Map<String, List<String>> argv = new LinkedHashMap<>();
+        services().forEach((name, s) -> {
+            if ("sluice:latest".equals(s.get("image"))) {
+                List<String> entry = list(s, "entrypoint");
+                List<String> all = new ArrayList<>(entry.isEmpty() ? List.of() : entry.subList(1, entry.size()));
+                all.addAll(list(s, "command"));
+                argv.put(name, all);
+            }
+        });
+        return argv;
+    }
+
+    static String flag(List<String> argv, String name) {
+        int i = argv.indexOf("--" + name);
+        return i < 0 ? null : argv.get(i + 1);
+    }
+
+    @Test
+    void composeFileIsValidForDockerCompose() throws Exception {
+        boolean installed = Stream.of(System.getenv("PATH").split(File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "docker-compose")));
+        assumeTrue(installed, "docker-compose is not installed (apt-get install docker-compose)");
+        Process p = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config", "-q")
+                .directory(ROOT.toFile()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "docker-compose config did not finish");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+    }
+
+    @Test
+    void everySluiceServiceRunsAServiceTheEntrypointKnows() throws IOException {
+        Set<String> known = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^\\s+([a-z-]+)\\)").matcher(read("deploy/entrypoint.sh"));
+        while (m.find()) {
+            known.add(m.group(1));
+        }
+        assertTrue(known.containsAll(Set.of("config-service", "registry-service", "gateway-node", "mirror-sink", "cli")),
+                "entrypoint.sh knows " + known);
+        sluiceServices().forEach((name, argv) ->
+                assertTrue(known.contains(argv.getFirst()), name + " runs " + argv.getFirst() + "; known: " + known));
+    }
+
+    @Test
+    void edgeBalancesOverExactlyTheIngressNodes() throws IOException {
+        Map<String, List<String>> ingress = sluiceServices().entrySet().stream()
+                .filter(e -> e.getValue().getFirst().equals("gateway-node")
+                        && "ingress".equals(flag(e.getValue(), "role")))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        assertEquals(3, ingress.size(), "ingress gateway nodes: " + ingress.keySet());
+        Set<String> ids = ingress.values().stream().map(a -> flag(a, "node-id")).collect(Collectors.toSet());
+        assertEquals(3, ids.size(), "node ids must differ: " + ids);
+
+        Matcher http = Pattern.compile("upstream gateways_http\\s*\\{([^}]*)}").matcher(read("deploy/edge-nginx.conf"));
+        assertTrue(http.find(), "edge-nginx.conf has no gateways_http upstream");
+        Set<String> servers = new TreeSet<>();
+        Matcher s = Pattern.compile("server\\s+([^;\\s]+);").matcher(http.group(1));
+        while (s.find()) {
+            servers.add(s.group(1));
+        }
+        // an ingress node serves Gateway port 80 on 80 + 8000
+        Set<String> expected = ingress.keySet().stream().map(n -> n + ":8080").collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(expected, servers);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void healthChecksProbeThePortTheServiceListensOn() throws IOException {
+        assertTrue(read("Dockerfile").contains("deploy/healthcheck.sh"), "the image must contain healthcheck.sh");
+        Map<String, List<String>> argv = sluiceServices();
+        int checked = 0;
+        for (var e : services().entrySet()) {
+            Map<String, Object> health = (Map<String, Object>) e.getValue().get("healthcheck");
+            if (health == null || !argv.containsKey(e.getKey())) {
+                continue;
+            }
+            List<String> test = (List<String>) health.get("test");
+            assertEquals("/opt/sluice/healthcheck.sh", test.get(1), e.getKey());
+            List<String> a = argv.get(e.getKey());
+            String port = Stream.of("config-port", "registry-port", "status-port").map(f -> flag(a, f))
+                    .filter(p -> p != null).findFirst().orElse("none");
+            assertEquals(port, test.get(2), e.getKey() + " probes another port than it listens on");
+            checked++;
+        }
+        assertTrue(checked >= 6, "health-checked Sluice services: " + checked);
+    }
+
+    @Test
+    void brokerImageIsTheKafkaVersionTheClientsUse() throws IOException {
+        Matcher v = Pattern.compile("<version.kafka>([^<]+)</version.kafka>").matcher(read("pom.xml"));
+        assertTrue(v.find());
+        assertEquals("apache/kafka:" + v.group(1), services().get("kafka").get("image"));
+    }
+}

@@ -1,0 +1,171 @@
+package io.sluice.testing.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Sluice service as an OS process, started from its module's packaged jar and {@code target/lib}
+ * exactly as {@code ./sluice up} and the container image start it. Output goes to a log file per
+ * process (appended across restarts). It can be killed ({@code SIGKILL}), stopped ({@code SIGTERM})
+ * and started again with the same arguments, ports included.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    /** A runnable module: its directory, and the main class it runs. */
+    public enum Module {
+        BROKER("embedded-kafka", "io.sluice.embedded.EmbeddedKafkaBroker"),
+        CONFIG_SERVICE("config-service", "io.sluice.config.ConfigServiceMain"),
+        REGISTRY_SERVICE("registry-service", "io.sluice.registry.RegistryServiceMain"),
+        GATEWAY_NODE("gateway-node", "io.sluice.gateway.GatewayNodeMain"),
+        MIRROR_SINK("mirror-sink", "io.sluice.mirror.MirrorSinkMain"),
+        CLI("cli", "io.sluice.cli.SluiceCli");
+
+        final String directory;
+        final String mainClass;
+
+        Module(String directory, String mainClass) {
+            this.directory = directory;
+            this.mainClass = mainClass;
+        }
+    }
+
+    private final String name;
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final Path log;
+    private Process process;
+
+    private ServiceProcess(String name, List<String> command, Map<String, String> environment, Path log) {
+        this.name = name;
+        this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code module} with {@code args}.
+     *
+     * @param jvmOptions heap and GC flags (the defaults of {@code ./sluice up} are {@code -Xmx256m})
+     */
+    public static ServiceProcess start(Path root, Path logDir, String name, Module module, List<String> jvmOptions,
+                                       List<String> args, Map<String, String> environment) {
+        Path target = root.resolve(module.directory).resolve("target");
+        if (!Files.isDirectory(target.resolve("lib"))) {
+            throw new IllegalStateException(target.resolve("lib") + " is missing: package the modules first"
+                    + " (mvn package, or ./sluice test which runs mvn verify)");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("--sun-misc-unsafe-memory-access=allow");
+        cmd.add("-Djava.util.logging.config.file=" + root.resolve("etc/logging.properties"));
+        cmd.addAll(jvmOptions);
+        // the module jar (target/*.jar) and its runtime dependencies, as the sluice script does
+        cmd.add("-cp");
+        cmd.add(target + File.separator + "*" + File.pathSeparator + target.resolve("lib") + File.separator + "*");
+        cmd.add(module.mainClass);
+        cmd.addAll(args);
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServiceProcess p = new ServiceProcess(name, cmd, environment, logDir.resolve(name + ".log"));
+        p.start();
+        return p;
+    }
+
+    /** Starts the process again with the same command line (after {@link #kill} or {@link #stop}). */
+    public synchronized ServiceProcess start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is running");
+        }
+        ProcessBuilder b = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        b.environment().putAll(environment);
+        try {
+            process = b.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting " + name, e);
+        }
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public synchronized boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    public synchronized long pid() {
+        return process.pid();
+    }
+
+    /** {@code SIGKILL}: no shutdown hook runs, as when a machine or container dies. */
+    public void kill() {
+        end(true);
+    }
+
+    /** {@code SIGTERM}: the service closes cleanly. */
+    public void stop() {
+        end(false);
+    }
+
+    /** The resident set size now, in KiB, from {@code /proc} (Linux). */
+    public long rssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the RSS of " + name, e);
+        }
+        throw new IllegalStateException("no VmRSS for " + name);
+    }
+
+    private synchronized void end(boolean force) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        if (force) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
+        try {
+            if (!process.waitFor(Duration.ofSeconds(20).toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return name + (alive() ? " (pid " + pid() + ")" : " (not running)");
+    }
+}
