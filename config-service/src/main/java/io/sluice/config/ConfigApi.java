@@ -9,7 +9,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sluice.kafka.CompactedTopicStore;
 import io.sluice.model.Json;
-import io.sluice.model.Manifests;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKey;
 import io.sluice.model.ResourceKind;

@@ -10,7 +10,6 @@ import io.sluice.gateway.proxy.UpstreamConnector;
 import io.sluice.gateway.metrics.IstioMetrics;
 import io.sluice.gateway.metrics.MetricsEndpoint;
 import io.sluice.gateway.proxy.ExchangeObserver;
-import io.sluice.gateway.mirror.MirrorSettings;
 import io.sluice.gateway.mirror.MirrorTap;
 import io.sluice.gateway.proxy.ListenerManager;
 import io.sluice.gateway.proxy.Proxy;

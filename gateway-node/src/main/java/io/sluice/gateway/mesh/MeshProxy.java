@@ -1,13 +1,11 @@
 package io.sluice.gateway.mesh;
 
-import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
+import io.sluice.gateway.passthrough.Acceptor;
 import io.sluice.gateway.passthrough.ClientHello;
 import io.sluice.gateway.passthrough.SniForwarder;
 import io.sluice.gateway.passthrough.TcpRelay;
-import io.sluice.gateway.proxy.ProxyHandler;
 import io.sluice.gateway.proxy.Proxy;
-import io.sluice.routing.RouteTable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +16,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -69,25 +65,12 @@ public final class MeshProxy implements AutoCloseable {
             throw e;
         }
         MeshProxy mesh = new MeshProxy(s, http, new SniForwarder(proxy.table(), proxy.connector()));
-        Thread.ofVirtual().name("sluice-mesh-proxy").start(mesh::acceptLoop);
+        Acceptor.start(s, "sluice-mesh-proxy", mesh::handle);
         return mesh;
     }
 
     public int port() {
         return socket.getLocalPort();
-    }
-
-    private void acceptLoop() {
-        while (!socket.isClosed()) {
-            try {
-                Socket client = socket.accept();
-                Thread.ofVirtual().name("sluice-mesh-conn").start(() -> handle(client));
-            } catch (IOException e) {
-                if (!socket.isClosed()) {
-                    LOG.log(Level.WARNING, "accept failed on the mesh proxy", e);
-                }
-            }
-        }
     }
 
     private void handle(Socket client) {

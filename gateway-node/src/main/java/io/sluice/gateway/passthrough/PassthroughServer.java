@@ -5,8 +5,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A Gateway server port with {@code tls.mode} PASSTHROUGH or AUTO_PASSTHROUGH: a byte-level TCP proxy
@@ -15,7 +13,6 @@ import java.util.logging.Logger;
  */
 public final class PassthroughServer implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(PassthroughServer.class.getName());
     /** A client that connects and sends no ClientHello within this time is dropped. */
     private static final int HELLO_TIMEOUT_MS = 10_000;
 
@@ -36,25 +33,12 @@ public final class PassthroughServer implements AutoCloseable {
         s.setReuseAddress(true);
         s.bind(new java.net.InetSocketAddress(InetAddress.getByName(host), localPort), 512);
         PassthroughServer server = new PassthroughServer(s, gatewayPort, forwarder);
-        Thread.ofVirtual().name("sluice-passthrough-" + gatewayPort).start(server::acceptLoop);
+        Acceptor.start(s, "sluice-passthrough-" + gatewayPort, server::handle);
         return server;
     }
 
     public int port() {
         return socket.getLocalPort();
-    }
-
-    private void acceptLoop() {
-        while (!socket.isClosed()) {
-            try {
-                Socket client = socket.accept();
-                Thread.ofVirtual().name("sluice-passthrough-conn").start(() -> handle(client));
-            } catch (IOException e) {
-                if (!socket.isClosed()) {
-                    LOG.log(Level.WARNING, "accept failed on passthrough port " + gatewayPort, e);
-                }
-            }
-        }
     }
 
     private void handle(Socket client) {
