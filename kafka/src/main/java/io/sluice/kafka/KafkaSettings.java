@@ -84,13 +84,10 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
      * write is on its way at once (Kafka 4 lingers 5 ms by default).
      */
     public Map<String, Object> reliableProducer(String clientId) {
-        Map<String, Object> m = common();
-        m.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        Map<String, Object> m = producer(clientId);
         m.put(ProducerConfig.ACKS_CONFIG, "all");
         m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         m.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        m.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        m.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         // fail a write within seconds when the cluster is gone, instead of holding the caller for minutes
         m.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         m.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
@@ -108,6 +105,18 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
      */
     public Duration configFetchWait() {
         return clientProperties.containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG) ? null : Duration.ofMillis(5);
+    }
+
+    /**
+     * A producer of string keys and byte values with the common properties: the base every Sluice
+     * producer tunes (acks, idempotence, linger) for what it writes.
+     */
+    public Map<String, Object> producer(String clientId) {
+        Map<String, Object> m = common();
+        m.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        m.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        m.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return m;
     }
 
     /** A consumer that reads a topic without a group (assign + seek), keys as strings. */

@@ -18,8 +18,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The only link between request threads and Kafka: a bounded queue that request threads
@@ -56,13 +54,10 @@ final class MirrorPublisher implements AutoCloseable {
      * bounded wait for metadata so a lost cluster stalls only this thread (and the queue drops).
      */
     private static Map<String, Object> producerProps(KafkaSettings kafka, String node) {
-        Map<String, Object> m = kafka.common();
-        m.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-mirror-" + node);
+        Map<String, Object> m = kafka.producer("sluice-mirror-" + node);
         m.put(ProducerConfig.ACKS_CONFIG, "1");
         m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
         m.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        m.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        m.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         m.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
         m.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         m.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
