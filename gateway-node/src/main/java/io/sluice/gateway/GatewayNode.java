@@ -15,7 +15,7 @@ import io.sluice.gateway.proxy.ListenerManager;
 import io.sluice.gateway.proxy.Proxy;
 import io.sluice.gateway.tls.Credentials;
 import io.sluice.gateway.tls.GatewayTls;
-import io.sluice.gateway.proxy.UpstreamClients;
+import io.sluice.gateway.upstream.ConnectionPool;
 import io.sluice.gateway.resilience.UpstreamState;
 import io.sluice.gateway.routing.RouteTableSource;
 import io.sluice.gateway.status.StatusEndpoints;
@@ -54,12 +54,14 @@ public final class GatewayNode implements AutoCloseable {
     private final StatusReporter reporter;
     private final AccessLog accessLog;
     private final MirrorTap mirror;
+    private final ConnectionPool pool;
 
     private GatewayNode(CompactedTopicStore<Resource> config, CompactedTopicStore<ServiceEndpoints> registry,
                         RouteTableSource routes, ListenerManager listeners, PassthroughListeners passthrough,
                         MeshProxy mesh, UpstreamConnector connector, WebServer status,
-                        StatusReporter reporter, AccessLog accessLog, MirrorTap mirror) {
+                        StatusReporter reporter, AccessLog accessLog, MirrorTap mirror, ConnectionPool pool) {
         this.mirror = mirror;
+        this.pool = pool;
         this.config = config;
         this.registry = registry;
         this.routes = routes;
@@ -104,7 +106,8 @@ public final class GatewayNode implements AutoCloseable {
         });
         source[0] = routes;
         MirrorTap mirror = MirrorTap.start(kafka, node.id(), options.mirror());
-        Proxy proxy = new Proxy(routes::current, new UpstreamClients(), upstreams,
+        ConnectionPool pool = new ConnectionPool();
+        Proxy proxy = new Proxy(routes::current, pool, upstreams,
                 ExchangeObserver.all(observers), mirror, connector, new GatewayTls(credentials));
         holder[0] = new ListenerManager(options.host(), options.localPort(), proxy);
         passthrough[0] = new PassthroughListeners(options.host(), options.localPort(),
@@ -140,7 +143,7 @@ public final class GatewayNode implements AutoCloseable {
         config.start();
         registry.start();
         return new GatewayNode(config, registry, routes, holder[0], passthrough[0], mesh, connector, status,
-                reporter, accessLog, mirror);
+                reporter, accessLog, mirror, pool);
     }
 
     /** ingress, egress or mesh: how {@code sluice status} names a node's role. */
@@ -196,6 +199,7 @@ public final class GatewayNode implements AutoCloseable {
         }
         passthrough.close();
         listeners.close();
+        pool.close();
         mirror.close();
         routes.close();
         config.close();

@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MeshHttpHandler implements Handler {
 
     private final Proxy proxy;
-    /** Same clients and addresses, own counters: passthrough requests count once, as PassthroughCluster. */
+    /** Same connections and addresses, own counters: passthrough requests count once, as PassthroughCluster. */
     private final UpstreamConnector passthroughConnector;
     private final Map<Integer, ProxyHandler> byPort = new ConcurrentHashMap<>();
 
@@ -50,7 +50,7 @@ final class MeshHttpHandler implements Handler {
         } else {
             proxy.connector().counters().count(OutboundPolicy.ALLOW_ANY.clusterName());
             RouteTable passthrough = RouteTable.passthrough(host, port);
-            new Proxy(() -> passthrough, proxy.clients(), proxy.upstreams(), proxy.observer(), proxy.tap(),
+            new Proxy(() -> passthrough, proxy.pool(), proxy.upstreams(), proxy.observer(), proxy.tap(),
                     passthroughConnector, proxy.tls()).handler(port, "http").handle(req, res);
         }
     }

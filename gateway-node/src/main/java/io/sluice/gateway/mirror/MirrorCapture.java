@@ -1,8 +1,6 @@
 package io.sluice.gateway.mirror;
 
-import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Headers;
+import io.sluice.gateway.upstream.HeaderList;
 import io.sluice.model.mirror.MirrorRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,7 +31,7 @@ public sealed interface MirrorCapture {
     OutputStream responseBody(OutputStream out);
 
     /** The primary's status and headers, once it answered. */
-    void primary(int status, Headers headers);
+    void primary(int status, HeaderList headers);
 
     /** The exchange is over (answered or failed): queue the copies. */
     void finish();
@@ -53,7 +51,7 @@ public sealed interface MirrorCapture {
         }
 
         @Override
-        public void primary(int status, Headers headers) {
+        public void primary(int status, HeaderList headers) {
         }
 
         @Override
@@ -62,8 +60,6 @@ public sealed interface MirrorCapture {
     }
 
     final class Active implements MirrorCapture {
-
-        private static final io.helidon.http.HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
 
         private final MirrorTap tap;
         private final String route;
@@ -85,15 +81,17 @@ public sealed interface MirrorCapture {
         private boolean finished;
 
         Active(MirrorTap tap, String route, List<MirrorRecord.Target> targets, String method, String path,
-               Headers forwarded, MirrorRecord.Target primaryTarget) {
+               HeaderList forwarded, MirrorRecord.Target primaryTarget) {
             this.tap = tap;
             this.route = route;
             this.targets = targets;
             this.method = method;
             this.path = path;
             this.primaryTarget = primaryTarget;
-            this.authority = forwarded.first(HeaderNames.HOST).orElse("");
-            this.requestId = forwarded.first(REQUEST_ID).orElseGet(() -> UUID.randomUUID().toString());
+            String host = forwarded.first("host");
+            this.authority = host == null ? "" : host;
+            String id = forwarded.first("x-request-id");
+            this.requestId = id != null ? id : UUID.randomUUID().toString();
             this.headers = redacted(forwarded, tap.settings());
             try {
                 this.digest = MessageDigest.getInstance("SHA-256");
@@ -102,14 +100,12 @@ public sealed interface MirrorCapture {
             }
         }
 
-        private static List<MirrorRecord.Header> redacted(Headers forwarded, MirrorSettings settings) {
-            List<MirrorRecord.Header> out = new ArrayList<>();
-            for (Header h : forwarded) {
-                boolean secret = settings.redactedHeaders().contains(h.name().toLowerCase(Locale.ROOT));
-                for (String v : h.allValues()) {
-                    out.add(new MirrorRecord.Header(h.name(), secret ? MirrorRecord.Request.REDACTED : v));
-                }
-            }
+        private static List<MirrorRecord.Header> redacted(HeaderList forwarded, MirrorSettings settings) {
+            List<MirrorRecord.Header> out = new ArrayList<>(forwarded.size());
+            forwarded.forEach((name, value) -> {
+                boolean secret = settings.redactedHeaders().contains(name.toLowerCase(Locale.ROOT));
+                out.add(new MirrorRecord.Header(name, secret ? MirrorRecord.Request.REDACTED : value));
+            });
             return out;
         }
 
@@ -185,11 +181,14 @@ public sealed interface MirrorCapture {
         }
 
         @Override
-        public void primary(int status, Headers headers) {
+        public void primary(int status, HeaderList headers) {
             this.status = status;
             Map<String, String> kept = new LinkedHashMap<>();
             for (String name : tap.settings().keptResponseHeaders()) {
-                headers.first(HeaderNames.create(name)).ifPresent(v -> kept.put(name, v));
+                String v = headers.first(name);
+                if (v != null) {
+                    kept.put(name, v);
+                }
             }
             this.responseHeaders = kept;
         }

@@ -1,6 +1,6 @@
 package io.sluice.gateway.mirror;
 
-import io.helidon.http.Headers;
+import io.sluice.gateway.upstream.HeaderList;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.model.mirror.MirrorRecord;
 import io.sluice.routing.Cluster;
@@ -59,7 +59,7 @@ public final class MirrorTap implements AutoCloseable {
      * @param primary      the cluster the primary request goes to
      */
     public MirrorCapture begin(String route, List<MirrorTarget> targets, String method, String path,
-                               Headers forwarded, Cluster primary) {
+                               HeaderList forwarded, Cluster primary) {
         if (sink == null || targets.isEmpty()) {
             return MirrorCapture.NONE;
         }

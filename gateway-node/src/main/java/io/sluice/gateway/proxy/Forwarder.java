@@ -1,18 +1,19 @@
 package io.sluice.gateway.proxy;
 
-import io.sluice.gateway.mirror.MirrorCapture;
-import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
+import io.sluice.gateway.mirror.MirrorCapture;
 import io.sluice.gateway.resilience.ClusterState;
 import io.sluice.gateway.resilience.EndpointState;
 import io.sluice.gateway.resilience.LoadBalancer;
 import io.sluice.gateway.resilience.PoolGate;
 import io.sluice.gateway.resilience.Retries;
 import io.sluice.gateway.resilience.Retries.LocalFailure;
+import io.sluice.gateway.upstream.ConnectionPool;
+import io.sluice.gateway.upstream.HeaderList;
+import io.sluice.gateway.upstream.UpstreamResponse;
 import io.sluice.routing.Cluster;
 import io.sluice.routing.ClusterPolicy;
 import io.sluice.routing.RouteAction;
@@ -38,8 +39,8 @@ import java.util.random.RandomGenerator;
 final class Forwarder {
 
     static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
-    private static final HeaderName UPSTREAM_TIME = HeaderNames.create("x-envoy-upstream-service-time");
-    private static final HeaderName GRPC_STATUS = HeaderNames.create("grpc-status");
+    /** Bodies up to this size with a declared length go back in one write, with the response head. */
+    private static final int SMALL_BODY = 64 * 1024;
 
     private final Proxy proxy;
     private final String scheme;
@@ -61,21 +62,24 @@ final class Forwarder {
             LocalReplies.fail(res, ctx, ProxyFailure.NO_HEALTHY_UPSTREAM);
             return;
         }
-        ctx.requestId = ctx.view.request().headers().first(REQUEST_ID).orElseGet(() -> UUID.randomUUID().toString());
+        ctx.requestId = ctx.view.request().headers().first(REQUEST_ID).orElseGet(() -> randomUuid(random));
         String query = ctx.view.query() == null || ctx.view.query().isEmpty() ? "" : "?" + ctx.view.query();
         // the copy is taken as the primary streams: the body as it is read, the answer as it is relayed
         String authority = f.rewrite() != null && f.rewrite().authority() != null
                 ? f.rewrite().authority() : RequestView.authority(ctx.view.request());
+        HeaderList headers = UpstreamTry.forwardedHeaders(ctx, authority, scheme);
         ctx.mirror = f.mirrors().isEmpty() ? MirrorCapture.NONE
-                : proxy.tap().begin(ctx.route, f.mirrors(), ctx.view.method(), ctx.view.path() + query,
-                UpstreamTry.forwardedHeaders(ctx, authority, scheme), cluster);
+                : proxy.tap().begin(ctx.route, f.mirrors(), ctx.view.method(), ctx.view.path() + query, headers,
+                cluster);
+        HeaderEdits.apply(headers, f.requestHeaders());
+        HeaderEdits.apply(headers, target.requestHeaders());
         try {
             try {
                 ctx.body = RequestBody.read(ctx.view.request(), RequestBody.REPLAY_LIMIT, ctx.mirror::requestBody);
             } catch (IOException | UncheckedIOException e) {
                 return; // the client went away while sending its body; nobody is left to answer
             }
-            tries(ctx, res, policy, f, target, random);
+            tries(ctx, res, policy, f, target, headers, random);
         } finally {
             ctx.mirror.finish();
         }
@@ -100,12 +104,12 @@ final class Forwarder {
     }
 
     private void tries(RequestContext ctx, ServerResponse res, RoutePolicy policy, RouteAction.Forward f,
-                       RouteAction.WeightedCluster target, RandomGenerator random) {
+                       RouteAction.WeightedCluster target, HeaderList headers, RandomGenerator random) {
         Cluster cluster = target.cluster();
         ClusterPolicy cp = cluster.policy();
         ClusterState state = proxy.upstreams().cluster(cluster);
         PoolGate gate = state.gate(cp.pool());
-        WebClient client = proxy.clients().forConnectTimeout(cp.pool().connectTimeout());
+        ConnectionPool pool = proxy.pool();
         String hashKey = hashKey(cp.loadBalancer(), ctx.view);
         RoutePolicy.Retries retries = policy.retries();
         // a body that was streamed cannot be sent twice: such a request gets one try
@@ -153,8 +157,8 @@ final class Forwarder {
             endpoint.begin();
             try {
                 proxy.connector().counters().count(cluster.name());
-                UpstreamTry.Outcome outcome = UpstreamTry.send(client, ctx, scheme, f, target,
-                        proxy.connector(), upstream, tryBudget,
+                UpstreamTry.Outcome outcome = UpstreamTry.send(pool, cp.pool().connectTimeout(), ctx, f, upstream,
+                        proxy.connector(), target, headers, tryBudget,
                         endpoint.lastOnConnection(cp.pool().maxRequestsPerConnection()));
                 verdict = judge(ctx, res, outcome, state, endpoint, cluster, retries, more, perTryBound, f, target,
                         sent);
@@ -183,10 +187,10 @@ final class Forwarder {
         ClusterPolicy.Outlier outlier = cluster.policy().outlier();
         int hosts = cluster.endpoints().size();
         if (outcome.response() != null) {
-            HttpClientResponse in = outcome.response();
-            int status = in.status().code();
+            UpstreamResponse in = outcome.response();
+            int status = in.status();
             state.record(endpoint, status, outlier, hosts, System.nanoTime());
-            boolean retriable = Retries.retriable(retries, status, in.headers().first(GRPC_STATUS).orElse(null));
+            boolean retriable = Retries.retriable(retries, status, in.headers().first("grpc-status"));
             if (retriable && more) {
                 in.close();
                 return Verdict.RETRY;
@@ -217,23 +221,39 @@ final class Forwarder {
         return Verdict.DONE;
     }
 
-    /** Streams the upstream's response to the client, with the route's response header edits. */
-    private static void relay(RequestContext ctx, ServerResponse res, HttpClientResponse in, RouteAction.Forward f,
+    /**
+     * Passes the upstream's response to the client, with the route's response header edits: a small body
+     * of declared length is read whole and leaves with the head in one write, anything else is streamed.
+     */
+    private static void relay(RequestContext ctx, ServerResponse res, UpstreamResponse in, RouteAction.Forward f,
                               RouteAction.WeightedCluster target, long started) {
         try (in) {
-            ctx.mirror.primary(in.status().code(), in.headers());
-            res.status(in.status());
-            for (Header h : in.headers()) {
-                String name = h.name().toLowerCase(Locale.ROOT);
-                if (!UpstreamTry.HOP_BY_HOP.contains(name) || name.equals("content-length")) {
-                    res.header(h);
+            long length = in.contentLength();
+            byte[] small = null;
+            if (length >= 0 && length <= SMALL_BODY && ctx.mirror == MirrorCapture.NONE
+                    && !ctx.view.method().equals("HEAD")) {
+                try {
+                    small = in.body().readNBytes((int) length);
+                } catch (IOException e) {
+                    LocalReplies.fail(res, ctx, ProxyFailure.UPSTREAM_RESET);
+                    return;
                 }
             }
+            ctx.mirror.primary(in.status(), in.headers());
             ctx.upstreamServiceTime = (System.nanoTime() - started) / 1_000_000;
-            res.header(UPSTREAM_TIME, Long.toString(ctx.upstreamServiceTime));
-            HeaderEdits.apply(res.headers(), f.responseHeaders());
-            HeaderEdits.apply(res.headers(), target.responseHeaders());
-            try (InputStream body = in.inputStream(); OutputStream sink = ctx.mirror.responseBody(res.outputStream())) {
+            HeaderList out = responseHeaders(in.headers(), ctx.upstreamServiceTime);
+            HeaderEdits.apply(out, f.responseHeaders());
+            HeaderEdits.apply(out, target.responseHeaders());
+            res.status(Status.create(in.status()));
+            for (int i = 0; i < out.size(); i++) {
+                res.header(out.name(i), out.value(i));
+            }
+            if (small != null) {
+                ctx.bytesSent = small.length;
+                res.send(small);
+                return;
+            }
+            try (InputStream body = in.body(); OutputStream sink = ctx.mirror.responseBody(res.outputStream())) {
                 byte[] chunk = new byte[16 * 1024];
                 for (int n; (n = body.read(chunk)) >= 0; ) {
                     sink.write(chunk, 0, n);
@@ -244,6 +264,25 @@ final class Forwarder {
             // headers are out: the client sees the body cut short, as with Envoy's upstream reset
             ctx.flag("UPE");
         }
+    }
+
+    /** The upstream's response headers as the client gets them: hop-by-hop ones dropped, but the length kept. */
+    private static HeaderList responseHeaders(HeaderList upstream, long serviceTimeMillis) {
+        HeaderList out = new HeaderList();
+        for (int i = 0; i < upstream.size(); i++) {
+            String name = upstream.name(i).toLowerCase(Locale.ROOT);
+            if (!UpstreamTry.HOP_BY_HOP.contains(name) || name.equals("content-length")) {
+                out.add(upstream.name(i), upstream.value(i));
+            }
+        }
+        return out.set("x-envoy-upstream-service-time", Long.toString(serviceTimeMillis));
+    }
+
+    /** A random (version 4) UUID from the request thread's generator: no lock, no entropy pool. */
+    private static String randomUuid(RandomGenerator random) {
+        long msb = (random.nextLong() & ~0xf000L) | 0x4000L;
+        long lsb = (random.nextLong() & ~(0xcL << 60)) | (0x8L << 60);
+        return new UUID(msb, lsb).toString();
     }
 
     /** The request's value of the cluster's consistent-hash source, or null. */

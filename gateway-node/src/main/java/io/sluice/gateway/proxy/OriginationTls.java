@@ -1,6 +1,6 @@
 package io.sluice.gateway.proxy;
 
-import io.helidon.common.tls.Tls;
+import io.sluice.gateway.upstream.TlsOrigin;
 import io.sluice.routing.UpstreamTls;
 import java.io.ByteArrayInputStream;
 import java.net.Socket;
@@ -45,7 +45,7 @@ final class OriginationTls {
     private OriginationTls() {
     }
 
-    static Tls create(UpstreamTls settings, String serverName) {
+    static TlsOrigin create(UpstreamTls settings, String serverName) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(keyManagers(settings), trustManagers(settings), null);
@@ -53,25 +53,21 @@ final class OriginationTls {
             params.setServerNames(List.of(new SNIHostName(serverName)));
             boolean hostCheck = !settings.insecureSkipVerify() && settings.subjectAltNames().isEmpty();
             params.setEndpointIdentificationAlgorithm(hostCheck ? "HTTPS" : null);
-            return Tls.builder()
-                    .sslContext(ctx)
-                    .sslParameters(params)
-                    .endpointIdentificationAlgorithm(hostCheck ? "HTTPS" : "NONE")
-                    .build();
+            return new TlsOrigin(ctx, params, serverName);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             // a credential that cannot be loaded must not mean plain text or no check: every handshake fails
             LOG.warning("cannot set up TLS origination for " + serverName + " (" + e.getClass().getSimpleName()
                     + "); requests to it fail");
-            return rejecting();
+            return rejecting(serverName);
         }
     }
 
     /** A client TLS whose handshakes all fail: the request gets the proxy's upstream-failure answer. */
-    private static Tls rejecting() {
+    private static TlsOrigin rejecting(String serverName) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, new TrustManager[] {new RejectAll()}, null);
-            return Tls.builder().sslContext(ctx).build();
+            return new TlsOrigin(ctx, new SSLParameters(), serverName);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no TLS", e);
         }

@@ -1,7 +1,7 @@
 package io.sluice.gateway.proxy;
 
-import io.helidon.common.tls.Tls;
-import io.helidon.webclient.api.HttpClientRequest;
+import io.sluice.gateway.upstream.Destination;
+import io.sluice.gateway.upstream.TlsOrigin;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.routing.Cluster;
 import io.sluice.routing.Upstream;
@@ -18,8 +18,8 @@ public final class UpstreamConnector {
 
     private final ResolveOverrides overrides;
     private final TrafficCounters counters;
-    /** One Tls per setting and host, so WebClient's connection cache keeps reusing connections. */
-    private final Map<TlsKey, Tls> tls = new ConcurrentHashMap<>();
+    /** One TLS origin per setting and host: pooled connections are reused per origin instance. */
+    private final Map<TlsKey, TlsOrigin> tls = new ConcurrentHashMap<>();
 
     public UpstreamConnector(ResolveOverrides overrides, TrafficCounters counters) {
         this.overrides = overrides;
@@ -48,19 +48,20 @@ public final class UpstreamConnector {
         return InetSocketAddress.createUnresolved(t.address(), t.port());
     }
 
-    /** {@code scheme://host:port} of an endpoint of a cluster: https when the cluster originates TLS. */
-    String origin(Cluster cluster, Upstream u) {
-        String authority = overrides.resolve(u.address(), u.port()).authority();
-        return (cluster.tls() == null ? "http://" : "https://") + authority;
+    /** Where an endpoint of a cluster really is, with the TLS the cluster originates to it (or none). */
+    Destination destination(Cluster cluster, Upstream u) {
+        ResolveOverrides.Target t = overrides.resolve(u.address(), u.port());
+        return new Destination(t.address(), t.port(), tls(cluster));
     }
 
-    /** Sets the TLS a cluster originates on the request; the server name is the rule's sni or the host. */
-    void applyTls(HttpClientRequest out, Cluster cluster) {
+    /** The TLS a cluster originates; the server name is the rule's sni or the host. */
+    private TlsOrigin tls(Cluster cluster) {
         UpstreamTls t = cluster.tls();
-        if (t != null) {
-            String serverName = t.sni() != null ? t.sni() : cluster.host();
-            out.tls(tls.computeIfAbsent(new TlsKey(t, serverName), k -> OriginationTls.create(k.tls(), k.serverName())));
+        if (t == null) {
+            return null;
         }
+        String serverName = t.sni() != null ? t.sni() : cluster.host();
+        return tls.computeIfAbsent(new TlsKey(t, serverName), k -> OriginationTls.create(k.tls(), k.serverName()));
     }
 
     private record TlsKey(UpstreamTls tls, String serverName) {

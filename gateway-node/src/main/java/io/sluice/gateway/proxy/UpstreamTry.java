@@ -1,16 +1,15 @@
 package io.sluice.gateway.proxy;
 
 import io.helidon.http.Header;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.WritableHeaders;
-import io.helidon.http.Method;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.webserver.http.ServerRequest;
 import io.sluice.gateway.resilience.Retries.LocalFailure;
+import io.sluice.gateway.upstream.ConnectionPool;
+import io.sluice.gateway.upstream.HeaderList;
+import io.sluice.gateway.upstream.OutgoingBody;
+import io.sluice.gateway.upstream.UpstreamResponse;
 import io.sluice.routing.RouteAction;
 import io.sluice.routing.Upstream;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -18,80 +17,53 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
- * One try of a forwarded request against one endpoint: builds the upstream request from the client's,
- * sends it with the (replayable or streamed) body, and reports either the response or how it failed.
+ * One try of a forwarded request against one endpoint: sends the request (head as forwarded, with the
+ * replayable or streamed body) on a pooled connection, and reports either the response or how it failed.
  */
 final class UpstreamTry {
 
-    /** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
+    /** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1); lower case. */
     static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate",
             "host", "content-length");
-    private static final HeaderName FORWARDED_FOR = HeaderNames.create("x-forwarded-for");
-    private static final HeaderName FORWARDED_PROTO = HeaderNames.create("x-forwarded-proto");
 
     /** The response, or else the failure. */
-    record Outcome(HttpClientResponse response, LocalFailure failure) {
+    record Outcome(UpstreamResponse response, LocalFailure failure) {
     }
 
     private UpstreamTry() {
     }
 
     /**
-     * @param connector where the endpoint really is, and the TLS to originate to it
-     * @param readTimeout the try's budget, or null for the client's default
+     * @param destination where the endpoint is and the TLS to originate
+     * @param headers the request's head as it goes upstream ({@link #forwardedHeaders} plus the rules' edits)
+     * @param readTimeout the try's budget, or null for none
      * @param lastOnConnection close the connection after this request (maxRequestsPerConnection)
      */
-    static Outcome send(WebClient client, RequestContext ctx, String scheme, RouteAction.Forward f,
-                        RouteAction.WeightedCluster target, UpstreamConnector connector, Upstream upstream,
-                        Duration readTimeout,
-                        boolean lastOnConnection) {
+    static Outcome send(ConnectionPool pool, Duration connectTimeout, RequestContext ctx, RouteAction.Forward f,
+                        Upstream upstream, UpstreamConnector connector, RouteAction.WeightedCluster target,
+                        HeaderList headers, Duration readTimeout, boolean lastOnConnection) {
         RequestView view = ctx.view;
-        String path = rewrite(f.rewrite(), view.path());
         String query = view.query() == null || view.query().isEmpty() ? "" : "?" + view.query();
-        HttpClientRequest out = client.method(Method.create(view.method()))
-                .uri(connector.origin(target.cluster(), upstream) + path + query)
-                .skipUriEncoding(true);
-        connector.applyTls(out, target.cluster());
-        if (readTimeout != null) {
-            out.readTimeout(readTimeout);
+        RequestBody body = ctx.body;
+        OutgoingBody outgoing;
+        if (!body.present()) {
+            outgoing = OutgoingBody.NONE;
+        } else if (body.replayable()) {
+            outgoing = new OutgoingBody.Bytes(body.bytes());
+        } else {
+            // keep the client's framing: a declared length goes on, else the body is chunked
+            outgoing = new OutgoingBody.Streamed(view.request().headers().contentLength().orElse(-1L), body::writeTo);
         }
-        if (lastOnConnection) {
-            out.keepAlive(false);
-        }
-        String authority = f.rewrite() != null && f.rewrite().authority() != null
-                ? f.rewrite().authority() : RequestView.authority(view.request());
-        copyRequestHeaders(ctx, out, authority, scheme);
-        HeaderEdits.apply(out.headers(), f.requestHeaders());
-        HeaderEdits.apply(out.headers(), target.requestHeaders());
         try {
-            RequestBody body = ctx.body;
-            HttpClientResponse res;
-            if (!body.present()) {
-                res = out.request();
-            } else if (body.replayable()) {
-                res = out.submit(body.bytes());
-            } else {
-                // keep the client's framing: a declared length goes on, else the body is chunked
-                view.request().headers().contentLength().ifPresent(n -> out.header(HeaderNames.CONTENT_LENGTH,
-                        Long.toString(n)));
-                res = out.outputStream(os -> {
-                    body.writeTo(os);
-                    os.close();
-                });
-            }
-            return new Outcome(res, null);
-        } catch (RuntimeException e) {
+            return new Outcome(pool.send(connector.destination(target.cluster(), upstream), connectTimeout, readTimeout,
+                    view.method(), rewrite(f.rewrite(), view.path()) + query, headers, outgoing, lastOnConnection),
+                    null);
+        } catch (IOException | RuntimeException e) {
             return new Outcome(null, classify(e));
-        }
-    }
-
-    private static void copyRequestHeaders(RequestContext ctx, HttpClientRequest out, String authority,
-                                           String scheme) {
-        for (Header h : forwardedHeaders(ctx, authority, scheme)) {
-            out.header(h);
         }
     }
 
@@ -99,20 +71,27 @@ final class UpstreamTry {
      * The request's headers as they go upstream: hop-by-hop ones dropped, Host set to the authority,
      * x-forwarded-for/-proto and x-request-id added. The mirror copy carries the same.
      */
-    static WritableHeaders<?> forwardedHeaders(RequestContext ctx, String authority, String scheme) {
-        var req = ctx.view.request();
-        WritableHeaders<?> out = WritableHeaders.create();
+    static HeaderList forwardedHeaders(RequestContext ctx, String authority, String scheme) {
+        ServerRequest req = ctx.view.request();
+        HeaderList out = new HeaderList().add("host", authority);
+        String priorForwardedFor = null;
         for (Header h : req.headers()) {
-            if (!HOP_BY_HOP.contains(h.name().toLowerCase(Locale.ROOT))) {
-                out.add(h);
+            String name = h.headerName().lowerCase();
+            if (HOP_BY_HOP.contains(name)) {
+                continue;
+            }
+            if (name.equals("x-forwarded-for")) {
+                priorForwardedFor = h.get();
+            } else if (!name.equals("x-forwarded-proto") && !name.equals("x-request-id")) {
+                for (String v : h.allValues()) {
+                    out.add(h.name(), v);
+                }
             }
         }
-        out.set(HeaderNames.HOST, authority);
         String client = req.remotePeer().host();
-        String prior = req.headers().first(FORWARDED_FOR).orElse(null);
-        out.set(FORWARDED_FOR, prior == null ? client : prior + ", " + client);
-        out.set(FORWARDED_PROTO, scheme);
-        out.set(Forwarder.REQUEST_ID, ctx.requestId);
+        out.add("x-forwarded-for", priorForwardedFor == null ? client : priorForwardedFor + ", " + client);
+        out.add("x-forwarded-proto", scheme);
+        out.add("x-request-id", ctx.requestId);
         return out;
     }
 
@@ -126,11 +105,14 @@ final class UpstreamTry {
         return r.uriPrefix();
     }
 
-    /** A connect error or connect timeout is UF; a read timeout is a timeout; anything else a reset. */
+    /**
+     * A connect error, connect timeout or failed handshake is UF; a read timeout is a timeout; anything
+     * else a reset.
+     */
     static LocalFailure classify(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof NoRouteToHostException
-                    || t instanceof UnknownHostException) {
+                    || t instanceof UnknownHostException || t instanceof SSLHandshakeException) {
                 return LocalFailure.CONNECT_FAILURE;
             }
             if (t instanceof SocketTimeoutException) {

@@ -14,7 +14,7 @@ import io.sluice.gateway.tls.Credentials;
 import io.sluice.gateway.tls.GatewayTls;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.gateway.mirror.MirrorTap;
-import io.sluice.gateway.proxy.UpstreamClients;
+import io.sluice.gateway.upstream.ConnectionPool;
 import io.sluice.gateway.resilience.UpstreamState;
 import io.sluice.model.Manifests;
 import io.sluice.model.Resource;
@@ -82,7 +82,7 @@ public final class ProxyOverheadBench {
             log = new AccessLog(AccessLogFormat.TEXT, new FileOutputStream(args.length > 1 ? args[1] : "/dev/null"));
             observers.add(log);
         }
-        Proxy proxy = new Proxy(() -> table, new UpstreamClients(), new UpstreamState(),
+        Proxy proxy = new Proxy(() -> table, new ConnectionPool(), new UpstreamState(),
                 ExchangeObserver.all(observers), MirrorTap.disabled(),
                 new UpstreamConnector(ResolveOverrides.none(), new TrafficCounters()),
                 new GatewayTls(new Credentials(GatewayOptions.DEFAULT_SECRET_NAMESPACE)));

@@ -1,0 +1,71 @@
+package io.sluice.gateway.upstream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/** A reusable, growing byte buffer for request heads: one per connection, so no head allocates one. */
+final class ByteSink {
+
+    private byte[] bytes;
+    private int size;
+
+    ByteSink(int capacity) {
+        bytes = new byte[capacity];
+    }
+
+    void reset() {
+        size = 0;
+    }
+
+    /** Appends characters as single bytes: heads are ASCII, header values Latin-1 (RFC 9110 §5.5). */
+    ByteSink ascii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            bytes[size++] = (byte) s.charAt(i);
+        }
+        return this;
+    }
+
+    ByteSink append(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, bytes, size, len);
+        size += len;
+        return this;
+    }
+
+    /**
+     * Appends {@code name: value\r\n}. A field that would break the framing (CR, LF or NUL in it, or an
+     * empty name) is left out: it cannot come from a parsed request, only from a bad header rule.
+     */
+    void field(String name, String value) {
+        if (name.isEmpty() || !safe(name) || !safe(value)) {
+            return;
+        }
+        ascii(name).ascii(": ").ascii(value);
+        ensure(2);
+        bytes[size++] = '\r';
+        bytes[size++] = '\n';
+    }
+
+    private static boolean safe(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+        out.write(bytes, 0, size);
+    }
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.sluice.gateway.upstream;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alive connections to upstream endpoints, idle ones kept per {@link Destination}, most recently
+ * used first (a warm connection is likelier to still be open). Idle connections are closed after
+ * {@link #IDLE_TIMEOUT}, before the usual server-side keep-alive timeouts (60 s and up) close them under
+ * a request; one that was closed anyway is retried once on a fresh connection.
+ */
+public final class ConnectionPool implements AutoCloseable {
+
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(50);
+    /** Idle connections kept per destination; more are closed as they come back. */
+    private static final int MAX_IDLE = 512;
+
+    private final ConcurrentHashMap<Destination, Deque<UpstreamConnection>> idle = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sluice-upstream-idle-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ConnectionPool() {
+        sweeper.scheduleWithFixedDelay(this::closeExpired, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Sends a request to a destination on an idle connection, or a new one, and returns the response
+     * once its head arrived. The body must be read to its end or the response closed.
+     *
+     * @param readTimeout the longest wait for the upstream, or null for none
+     * @param lastOnConnection close the connection after this request
+     * @throws IOException as the connect, handshake, write or read failed
+     */
+    public UpstreamResponse send(Destination destination, Duration connectTimeout, Duration readTimeout,
+                                 String method, String target, HeaderList headers, OutgoingBody body,
+                                 boolean lastOnConnection) throws IOException {
+        UpstreamConnection reused = take(destination);
+        if (reused != null) {
+            try {
+                return reused.exchange(method, target, headers, body, lastOnConnection, readTimeout, this);
+            } catch (IOException e) {
+                reused.close();
+                // the upstream closed it while idle: nothing of the request was answered, send it again
+                boolean replayable = !(body instanceof OutgoingBody.Streamed);
+                if (reused.responseStarted() || !replayable || e instanceof SocketTimeoutException) {
+                    throw e;
+                }
+            }
+        }
+        UpstreamConnection fresh = UpstreamConnection.open(destination, connectTimeout);
+        try {
+            return fresh.exchange(method, target, headers, body, lastOnConnection, readTimeout, this);
+        } catch (IOException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+    }
+
+    private UpstreamConnection take(Destination d) {
+        Deque<UpstreamConnection> q = idle.get(d);
+        if (q == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        for (UpstreamConnection c; (c = q.pollFirst()) != null; ) {
+            if (c.isOpen() && now - c.idleSince < IDLE_TIMEOUT.toNanos()) {
+                return c;
+            }
+            c.close();
+        }
+        return null;
+    }
+
+    void release(UpstreamConnection c) {
+        Deque<UpstreamConnection> q = idle.computeIfAbsent(c.destination, d -> new ConcurrentLinkedDeque<>());
+        c.idleSince = System.nanoTime();
+        q.offerFirst(c);
+        if (q.size() > MAX_IDLE) {
+            UpstreamConnection oldest = q.pollLast();
+            if (oldest != null) {
+                oldest.close();
+            }
+        }
+    }
+
+    /** Idle connections of every destination, for tests and the debug view. */
+    public int idleConnections() {
+        return idle.values().stream().mapToInt(Deque::size).sum();
+    }
+
+    private void closeExpired() {
+        long now = System.nanoTime();
+        // an emptied queue stays: one per endpoint ever used is little, and removing it could race a release
+        for (Deque<UpstreamConnection> q : idle.values()) {
+            for (Iterator<UpstreamConnection> c = q.descendingIterator(); c.hasNext(); ) {
+                UpstreamConnection conn = c.next();
+                if (now - conn.idleSince >= IDLE_TIMEOUT.toNanos() && q.removeLastOccurrence(conn)) {
+                    conn.close();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        idle.values().forEach(q -> q.forEach(UpstreamConnection::close));
+        idle.clear();
+    }
+}
