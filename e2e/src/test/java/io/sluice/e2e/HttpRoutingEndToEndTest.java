@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The HTTP routing surface through the real gateway with real backends: the book's Ingresses,
- * redirect, rewrite, direct responses, forwarded headers, and path normalisation against a real
- * client that sends paths as-is (curl --path-as-is).
+ * redirect, rewrite, direct responses, forwarded headers, path normalisation against a real
+ * client that sends paths as-is (curl --path-as-is), and h2c clients.
  */
 class HttpRoutingEndToEndTest {
 
@@ -121,6 +121,22 @@ class HttpRoutingEndToEndTest {
         String status = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         String expected = path.equals("/public/..%2fadmin") ? "200" : "403";
         assertEquals(expected, status, path);
+    }
+
+    /**
+     * curl speaking HTTP/2 without TLS by prior knowledge is routed and rewritten as HTTP/1.1 is; one
+     * asking for an h2c upgrade stays on HTTP/1.1.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--http2-prior-knowledge", "--http2"})
+    void h2cClientsAreRoutedLikeHttp11Ones(String mode) {
+        int before = api.seen.size();
+        Tools.Result r = Tools.run(List.of("curl", "-s", mode, "-o", "/dev/null", "-D", "-",
+                "-w", "version %{http_version}", "-H", "Host: routing.example.com",
+                "http://127.0.0.1:" + cluster.gateway.localPort(80) + "/api/h2"), 20).requireExit(0);
+        assertTrue(r.stdout().contains(mode.equals("--http2") ? "version 1.1" : "version 2"), r.stdout());
+        assertTrue(r.stdout().contains("x-served-by: sluice"), r.stdout());
+        assertEquals("/v2/h2", api.seen.get(before).path());
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.sluice.gateway.proxy;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http2.Http2Config;
+import io.helidon.webserver.http2.Http2ConnectionSelector;
 import io.sluice.gateway.tls.TlsParameters;
 import io.sluice.routing.Listener;
 import io.sluice.routing.ListenerTls;
@@ -30,6 +32,12 @@ import java.util.logging.Logger;
 public final class ListenerManager implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ListenerManager.class.getName());
+    /**
+     * Requests are validated as Helidon parses them; response headers are not validated again, since
+     * the proxy's own are constants and an upstream's pass through {@code HeaderList}, which keeps out
+     * anything that could split a response.
+     */
+    private static final Http1Config HTTP1 = Http1Config.builder().validateResponseHeaders(false).build();
 
     private final String host;
     private final IntUnaryOperator localPort;
@@ -83,12 +91,15 @@ public final class ListenerManager implements AutoCloseable {
                     .port(local)
                     // as Envoy: a response's head and body go out at once, not after the client's delayed ACK
                     .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(r -> r.any(proxy.handler(port, tls == null ? "http" : "https")));
+                    .routing(r -> r.any(proxy.handler(port, tls == null ? "http" : "https")))
+                    .protocolsDiscoverServices(false)
+                    .addProtocol(HTTP1)
+                    // HTTP/2 by ALPN on TLS ports and by prior knowledge (h2c) on plain ones. Not by h2c
+                    // upgrade: the JDK's HttpClient tries that first, and its upgraded requests with a Host
+                    // header were dropped by the server; as a selector, HTTP/1.1 never offers the upgrade
+                    .addConnectionSelector(Http2ConnectionSelector.builder().http2Config(Http2Config.create()).build());
             if (tls != null) {
                 b.tls(proxy.tls().tls(tls, () -> listenerTls(port)));
-            } else {
-                // HTTP/2 is offered through ALPN on TLS ports; plain ports stay HTTP/1.1 (no h2c upgrade)
-                b.protocolsDiscoverServices(false).addProtocol(Http1Config.create());
             }
             WebServer s = b.build().start();
             servers.put(port, new Running(s, tls));

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,14 +83,10 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     void release(UpstreamConnection c) {
-        Deque<UpstreamConnection> q = idle.computeIfAbsent(c.destination, d -> new ConcurrentLinkedDeque<>());
+        Deque<UpstreamConnection> q = idle.computeIfAbsent(c.destination, d -> new LinkedBlockingDeque<>(MAX_IDLE));
         c.idleSince = System.nanoTime();
-        q.offerFirst(c);
-        if (q.size() > MAX_IDLE) {
-            UpstreamConnection oldest = q.pollLast();
-            if (oldest != null) {
-                oldest.close();
-            }
+        if (!q.offerFirst(c)) {
+            c.close();
         }
     }
 
