@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  * Proxy throughput and latency, side by side in one run: {@code wrk} on loopback against (a) a
  * backend directly, (b) nginx, (c) HAProxy and (d) a Sluice ingress gateway node serving the book's
  * 4a, all with the same 10/90 canary split over the same two nginx backends. Every target gets the
- * same warm-up and the same measured run.
+ * same warm-up and the same measured run. The warm-up is long because the gateway's JIT is: on two
+ * shared cores C2 still recompiles the request path 15–20 s into the load (a profile after 8 s showed a
+ * third of the gateway's CPU in compiler threads); nginx and HAProxy lose nothing by waiting.
  *
- * <p>{@code ProxyBenchmark [seconds=15] [connections=64] [warmupSeconds=8]}; the configs are in bench/.
+ * <p>{@code ProxyBenchmark [seconds=15] [connections=64] [warmupSeconds=30]}; the configs are in bench/.
  */
 public final class ProxyBenchmark {
 
@@ -42,7 +44,7 @@ public final class ProxyBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 64;
-        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         Path root = ProcessCluster.repositoryRoot();
         Report report = new Report("Proxy: wrk through each proxy, canary 10/90 over two nginx backends");
         Path work = Files.createTempDirectory("sluice-proxy");
