@@ -3,12 +3,13 @@
 # by a CA made here), the same backend, the same wrk load.
 #   requests/s    keep-alive connections, many requests per handshake
 #   handshakes/s  "Connection: close": every request is a new TCP connection and a full TLS handshake
-# Usage: bench/https.sh            (DURATION=10s CONNECTIONS=32 THREADS=2 to change the load)
+# Usage: bench/https.sh            (DURATION=10s WARMUP=30s CONNECTIONS=32 THREADS=2 to change the load)
 # Needs: openssl, curl, wrk, nginx (apt-get install -y nginx wrk), and a built tree (./sluice builds it).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-30s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 # ports of their own, so the benchmark runs beside a ./sluice up on the defaults
@@ -112,9 +113,12 @@ rate() { # scheme, port, extra wrk args...: prints requests/s
   shift 2
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$@" "$scheme://localhost:$port/" | awk '/Requests\/sec/ {print $2}'
 }
-echo "warming up (the JVM's JIT)…" >&2
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "https://localhost:$SLUICE_HTTPS/" >/dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -H 'Connection: close' "https://localhost:$SLUICE_HTTPS/" >/dev/null
+# the JIT keeps compiling the TLS and request paths for 15-20 s of load on two shared cores: a short
+# warm-up measured the compiler, not the proxy (Sluice HTTPS came out at a tenth of its plain HTTP)
+echo "warming up (the JVM's JIT, ${WARMUP}s)…" >&2
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "https://localhost:$SLUICE_HTTPS/" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -H 'Connection: close' "https://localhost:$SLUICE_HTTPS/" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d10s "http://localhost:19080/" >/dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
 printf '%-8s %16s %16s\n' "" "requests/s" "handshakes/s"
 for target in sluice:$SLUICE_HTTPS nginx:$NGINX_HTTPS; do

@@ -34,7 +34,8 @@ import java.util.Map;
  * The proxy with and without its telemetry, for a load generator (wrk) to compare: a backend answering
  * the book's 48-byte V1-body, and one gateway port routing to it with no Kafka involved.
  * {@code ProxyOverheadBench bare|metrics|metrics+log [access-log-file]} prints the proxy's port, then
- * serves until stdin closes. See {@code gateway-node/bench.sh}.
+ * serves until stdin closes. See {@code gateway-node/bench.sh}. With {@code -Dbench.tls=cert.pem,key.pem}
+ * the gateway also terminates TLS on port 443 with that certificate and prints {@code tls <port>}.
  */
 public final class ProxyOverheadBench {
 
@@ -55,7 +56,10 @@ public final class ProxyOverheadBench {
                 metadata: {name: gw}
                 spec:
                   selector: {istio: ingressgateway}
-                  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+                  servers:
+                  - {port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}
+                  - {port: {number: 443, name: https, protocol: HTTPS}, hosts: ["*"],
+                     tls: {mode: SIMPLE, credentialName: bench-credential}}
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
@@ -66,6 +70,17 @@ public final class ProxyOverheadBench {
                   http: [{route: [{destination: {host: backend}}]}]
                 """, "default")) {
             resources.add(((Manifests.Accepted) d).resource());
+        }
+        String tlsFiles = System.getProperty("bench.tls");
+        if (tlsFiles != null) {
+            String[] pem = tlsFiles.split(",");
+            resources.add(((Manifests.Accepted) Manifests.decode("""
+                    apiVersion: v1
+                    kind: Secret
+                    metadata: {name: bench-credential, namespace: istio-system}
+                    type: kubernetes.io/tls
+                    data: {tls.crt: %s, tls.key: %s}
+                    """.formatted(base64(pem[0]), base64(pem[1])), "istio-system").getFirst()).resource());
         }
         String host = "backend.default.svc.cluster.local";
         ServiceEndpoints svc = new ServiceEndpoints(1, host, "default", "Service",
@@ -82,13 +97,17 @@ public final class ProxyOverheadBench {
             log = new AccessLog(AccessLogFormat.TEXT, new FileOutputStream(args.length > 1 ? args[1] : "/dev/null"));
             observers.add(log);
         }
+        Credentials credentials = new Credentials(GatewayOptions.DEFAULT_SECRET_NAMESPACE);
+        credentials.update(resources);
         Proxy proxy = new Proxy(() -> table, new ConnectionPool(), new UpstreamState(),
                 ExchangeObserver.all(observers), MirrorTap.disabled(),
-                new UpstreamConnector(ResolveOverrides.none(), new TrafficCounters()),
-                new GatewayTls(new Credentials(GatewayOptions.DEFAULT_SECRET_NAMESPACE)));
+                new UpstreamConnector(ResolveOverrides.none(), new TrafficCounters()), new GatewayTls(credentials));
         try (ListenerManager listeners = new ListenerManager("127.0.0.1", p -> 0, proxy)) {
             listeners.reconcile(table);
             System.out.println("port " + listeners.localPort(80) + " backend " + backend.port());
+            if (tlsFiles != null) {
+                System.out.println("tls " + listeners.localPort(443));
+            }
             System.out.flush();
             while (System.in.read() >= 0) {
                 // serve until the harness closes stdin
@@ -100,5 +119,9 @@ public final class ProxyOverheadBench {
             }
             backend.stop();
         }
+    }
+
+    private static String base64(String file) throws java.io.IOException {
+        return java.util.Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(file)));
     }
 }
