@@ -29,10 +29,11 @@ final class Report {
 
     /**
      * JVM options of every Sluice process a benchmark starts: {@code -Dbench.jvm} ({@code SLUICE_JVM_OPTS}
-     * in bench/run.sh), by default the {@code -Xmx256m} that {@code ./sluice up} gives each service.
+     * in bench/run.sh), by default the {@code -Xmx256m -Xms16m -XX:+UseSerialGC} that {@code ./sluice up}
+     * gives each service.
      */
     static List<String> jvmOptions() {
-        return List.of(System.getProperty("bench.jvm", "-Xmx256m").trim().split("\\s+"));
+        return List.of(System.getProperty("bench.jvm", "-Xmx256m -Xms16m -XX:+UseSerialGC").trim().split("\\s+"));
     }
 
     Report line(String text) {

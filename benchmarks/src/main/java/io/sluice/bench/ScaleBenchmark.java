@@ -2,6 +2,7 @@ package io.sluice.bench;
 
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.TopicAdmin;
+import io.sluice.kafka.Topics;
 import io.sluice.model.Json;
 import io.sluice.model.Manifests;
 import io.sluice.model.Resource;
@@ -11,6 +12,7 @@ import io.sluice.model.registry.ServicePort;
 import io.sluice.testing.process.ProcessCluster;
 import io.sluice.testing.process.ServiceProcess;
 import io.sluice.testing.process.ServiceProcess.Module;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,47 +53,107 @@ public final class ScaleBenchmark {
         try {
             KafkaSettings kafka = KafkaSettings.of("127.0.0.1:" + kafkaPort);
             TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
-            for (int r = 1; r <= runs; r++) {
-                rows.add(measure(root, work, kafka, "empty topics (idle node), run " + r));
-            }
+            // the idle node reads topics of its own, left empty
+            TopicAdmin.ensureTopics(kafka.withTopics(Topics.withPrefix(IDLE_PREFIX)), Duration.ofMinutes(2));
             long start = System.nanoTime();
             long records = produce(kafka, objects);
             System.err.printf(Locale.ROOT, "produced %d records in %.1f s%n", records, (System.nanoTime() - start) / 1e9);
+            String full = String.format(Locale.ROOT, "%,d VirtualServices + %,d Services + %,d registry records",
+                    objects, objects, objects);
             for (int r = 1; r <= runs; r++) {
-                rows.add(measure(root, work, kafka, String.format(Locale.ROOT,
-                        "%,d VirtualServices + %,d Services + %,d registry records, run %d", objects, objects, objects, r)));
+                rows.add(measure(root, work, kafka, IDLE_PREFIX, JVM, "empty topics (idle node), run " + r));
+                rows.add(measure(root, work, kafka, null, JVM, full + ", run " + r));
+            }
+            // as ./sluice up on JDK 25+: a first run records the AOT cache, later runs start from it
+            Path cache = work.resolve("gateway-node.aot");
+            train(root, work, kafka, cache);
+            List<String> aot = new ArrayList<>(JVM);
+            aot.addAll(List.of("-XX:AOTCache=" + cache, "-Xlog:aot*=error"));
+            for (int r = 1; r <= runs; r++) {
+                rows.add(measure(root, work, kafka, IDLE_PREFIX, aot, "empty topics (idle node), AOT cache, run " + r));
+                rows.add(measure(root, work, kafka, null, aot, full + ", AOT cache, run " + r));
             }
         } finally {
             broker.stop();
         }
         report.line("A new gateway node process against a broker that already "
                 + "holds the records; ready = `GET /healthz/ready` answers 200 (both topics read to the end, table "
-                + "compiled, listeners open). Time counts from the process start, JVM start-up included. RSS from "
-                + "/proc at ready and 5 s later.\n");
-        report.table(List.of("topics hold", "start → ready", "RSS at ready", "RSS 5 s later", "config revision served"),
-                rows);
+                + "compiled, listeners open). Time counts from the process start, JVM start-up included; CPU is "
+                + "the process's user + system time at ready (all threads: JIT and GC included), which unlike the "
+                + "time does not depend on what else the machine runs. RSS from /proc at ready and 5 s later. "
+                + "\"AOT cache\": started as `./sluice up` starts gateways on JDK 25+, from a JDK AOT cache "
+                + "recorded by an earlier run of the same gateway against these topics.\n");
+        report.table(List.of("topics hold", "start → ready", "CPU to ready", "RSS at ready", "RSS 5 s later",
+                "config revision served"), rows);
         report.publish("scale");
     }
 
-    private static List<String> measure(Path root, Path work, KafkaSettings kafka, String what) throws Exception {
+    private static final String IDLE_PREFIX = "idle.";
+
+    private static ServiceProcess gateway(Path root, Path work, KafkaSettings kafka, String topicPrefix,
+                                          List<String> jvm, int statusPort) {
+        List<String> args = new ArrayList<>(List.of("--kafka", kafka.bootstrapServers(), "--role", "ingress",
+                "--node-id", "scale", "--port-offset", Integer.toString(ProcessCluster.freePort() - 80),
+                "--status-port", Integer.toString(statusPort)));
+        if (topicPrefix != null) {
+            args.addAll(List.of("--topic-prefix", topicPrefix));
+        }
+        return ServiceProcess.start(root, work.resolve("logs"), "gateway", Module.GATEWAY_NODE, jvm, args, Map.of());
+    }
+
+    /** One run with {@code -XX:AOTCacheOutput}: to ready, then a clean stop, which writes the cache. */
+    private static void train(Path root, Path work, KafkaSettings kafka, Path cache) throws Exception {
+        int status = ProcessCluster.freePort();
+        List<String> jvm = new ArrayList<>(JVM);
+        jvm.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=error"));
+        ServiceProcess gateway = gateway(root, work, kafka, null, jvm, status);
+        try {
+            ProcessCluster.awaitReady("http://127.0.0.1:" + status);
+        } finally {
+            gateway.stop(Duration.ofMinutes(3));
+        }
+        if (!Files.isRegularFile(cache)) {
+            throw new IllegalStateException("the training run wrote no AOT cache; see " + gateway.log());
+        }
+    }
+
+    private static List<String> measure(Path root, Path work, KafkaSettings kafka, String topicPrefix,
+                                        List<String> jvm, String what) throws Exception {
         int status = ProcessCluster.freePort();
         long start = System.nanoTime();
-        ServiceProcess gateway = ServiceProcess.start(root, work.resolve("logs"), "gateway", Module.GATEWAY_NODE, JVM,
-                List.of("--kafka", kafka.bootstrapServers(), "--role", "ingress", "--node-id", "scale",
-                        "--port-offset", Integer.toString(ProcessCluster.freePort() - 80), "--status-port", Integer.toString(status)),
-                Map.of());
+        ServiceProcess gateway = gateway(root, work, kafka, topicPrefix, jvm, status);
         try {
             String base = "http://127.0.0.1:" + status;
-            ProcessCluster.awaitReady(base);
+            awaitReady(base);
             double readyMs = (System.nanoTime() - start) / 1e6;
+            long cpuMs = gateway.cpuMillis();
             long rssReady = gateway.rssKib();
             Thread.sleep(5_000);
             long rssLater = gateway.rssKib();
             String revision = Json.MAPPER.readTree(ProcessCluster.get(base + "/status").body()).path("configRevision")
                     .asText();
-            return List.of(what, Report.ms(readyMs), Report.mib(rssReady), Report.mib(rssLater), revision);
+            return List.of(what, Report.ms(readyMs), Report.ms(cpuMs), Report.mib(rssReady), Report.mib(rssLater),
+                    revision);
         } finally {
             gateway.stop();
+        }
+    }
+
+    /** Polls /healthz/ready every 10 ms: the time measured is the node's, not the poll interval's. */
+    private static void awaitReady(String base) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            try {
+                if (ProcessCluster.get(base + "/healthz/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (UncheckedIOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(base + " not ready within 2 minutes");
+            }
+            Thread.sleep(10);
         }
     }
 

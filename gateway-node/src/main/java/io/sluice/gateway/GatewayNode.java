@@ -34,6 +34,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 
 /**
@@ -75,7 +77,6 @@ public final class GatewayNode implements AutoCloseable {
     }
 
     public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, GatewayOptions options) {
-        TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
         String client = "sluice-gateway-" + node.id();
         CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
                 client + "-config", kafka.configFetchWait(),
@@ -131,6 +132,13 @@ public final class GatewayNode implements AutoCloseable {
             gauges.put("sluice_access_log_dropped_total", accessLog::dropped);
         }
         MetricsEndpoint metrics = new MetricsEndpoint(istio, upstreams, gauges);
+        // Kafka and the status server start side by side: both take most of a fresh node's start-up
+        // (class loading, round trips), and /healthz/ready says not ready until the table is compiled
+        CompletableFuture<Void> kafkaStarted = CompletableFuture.runAsync(() -> {
+            TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
+            config.start();
+            registry.start();
+        }, r -> Thread.ofPlatform().name("sluice-gateway-start").daemon().start(r));
         WebServer status = WebServer.builder().host(options.host()).port(options.statusPort())
                 .routing(r -> {
                     new StatusEndpoints(node, routes).routing(r);
@@ -140,10 +148,15 @@ public final class GatewayNode implements AutoCloseable {
                 })
                 .build().start();
         reporter.statusAddress(options.host() + ":" + status.port());
-        config.start();
-        registry.start();
-        return new GatewayNode(config, registry, routes, holder[0], passthrough[0], mesh, connector, status,
-                reporter, accessLog, mirror, pool);
+        GatewayNode gateway = new GatewayNode(config, registry, routes, holder[0], passthrough[0], mesh, connector,
+                status, reporter, accessLog, mirror, pool);
+        try {
+            kafkaStarted.join();
+        } catch (CompletionException e) {
+            gateway.close();
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        return gateway;
     }
 
     /** ingress, egress or mesh: how {@code sluice status} names a node's role. */

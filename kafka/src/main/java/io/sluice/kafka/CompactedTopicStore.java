@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -237,6 +238,14 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
             return;
         }
         apply(records);
+        publish();
+    }
+
+    /**
+     * Makes the applied state visible: a new snapshot, the revision waits it satisfies, the listeners.
+     * Copying the view costs one pass over it, so a catch-up publishes once at its end, not per batch.
+     */
+    private void publish() {
         Snapshot<V> s = new Snapshot<>(Map.copyOf(state), revision);
         snapshot = s;
         for (RevisionWait w : revisionWaits) {
@@ -290,17 +299,29 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
             endRequests.addAll(waiting);
             return;
         }
-        // poll until every partition's position reached the end seen now
+        // poll until every partition's position reached the end seen now; the records read on the way
+        // become visible together (a reader asked for the end, not for the batches before it)
+        long started = System.nanoTime();
+        long applied = 0;
         while (running) {
             try {
                 boolean caughtUp = ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
                 if (caughtUp) {
                     break;
                 }
-                pollOnce(c);
+                ConsumerRecords<String, byte[]> records = c.poll(POLL);
+                apply(records);
+                applied += records.count();
             } catch (WakeupException e) {
                 // another readToEnd arrived while catching up: it is served on the next round
             }
+        }
+        if (applied > 0) {
+            publish();
+        }
+        if (!initialLoad.isDone()) {
+            LOG.info(String.format(Locale.ROOT, "store %s: read %d records to revision %d in %d ms",
+                    topic, applied, revision, (System.nanoTime() - started) / 1_000_000));
         }
         long done = revision;
         waiting.forEach(w -> w.complete(done));

@@ -62,6 +62,25 @@ class CompactedTopicStoreTest {
         }
     }
 
+    /** Copying the view per poll batch made an initial load quadratic in the number of records. */
+    @Test
+    void initialLoadOverManyPollBatchesPublishesOneSnapshot() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            producer.send(new ProducerRecord<>(settings.topics().config(), "k" + i, ("v" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        producer.flush();
+        KafkaSettings smallBatches = new KafkaSettings(settings.bootstrapServers(), Map.of("max.poll.records", "20"),
+                settings.topics());
+        List<Integer> published = new CopyOnWriteArrayList<>();
+        try (CompactedTopicStore<String> store = new CompactedTopicStore<>(smallBatches, settings.topics().config(),
+                "store-test", (k, v, offset) -> new String(v, StandardCharsets.UTF_8))) {
+            store.addListener(s -> published.add(s.entries().size()));
+            store.start().initialLoad().get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(300), published);
+            assertEquals("v299", store.get("k299"));
+        }
+    }
+
     @Test
     void emptyTopicIsReadyWithNothing() throws Exception {
         try (CompactedTopicStore<String> store = store().start()) {

@@ -20,8 +20,12 @@ public final class Json {
     /** Version of the record layout in every Sluice topic; readers skip records of a newer major. */
     public static final int SCHEMA_VERSION = 1;
 
-    /** Lenient: the data plane must not fail on a field a newer control plane added. */
+    /**
+     * Lenient: the data plane must not fail on a field a newer control plane added. Its trees are
+     * compact ({@link CompactNodeFactory}): stores keep one per resource.
+     */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .nodeFactory(CompactNodeFactory.INSTANCE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .findAndAddModules()

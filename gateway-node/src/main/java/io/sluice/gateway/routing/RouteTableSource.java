@@ -8,6 +8,7 @@ import io.sluice.routing.NodeIdentity;
 import io.sluice.routing.RouteCompiler;
 import io.sluice.routing.RouteTable;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,12 +89,17 @@ public final class RouteTableSource implements AutoCloseable {
         var c = config.snapshot();
         var r = registry.snapshot();
         try {
+            long started = System.nanoTime();
             RouteTable next = RouteCompiler.compile(
                     new ConfigSnapshot(c.entries().values(), c.revision(), r.entries(), r.revision()), node);
             table.set(next);
             compiles.incrementAndGet();
             appliedAt = Instant.now();
             onSwap.accept(next);
+            LOG.log(ready ? Level.FINE : Level.INFO, () -> String.format(Locale.ROOT,
+                    "route table of config revision %d, registry revision %d (%d resources, %d services)"
+                            + " compiled and applied in %d ms", c.revision(), r.revision(), c.entries().size(),
+                    r.entries().size(), (System.nanoTime() - started) / 1_000_000));
             ready = true;
         } catch (RuntimeException e) {
             compileFailures.incrementAndGet();

@@ -27,7 +27,9 @@ public final class StatusReporter implements AutoCloseable {
     private final String topic;
     private final String node;
     private final String role;
-    private volatile String statusAddress;
+    private String statusAddress;
+    /** The last status sent, sent again when the address becomes known after it. */
+    private NodeStatus last;
 
     public StatusReporter(KafkaSettings kafka, String node, String role) {
         Map<String, Object> props = kafka.reliableProducer("sluice-gateway-status-" + node);
@@ -39,14 +41,24 @@ public final class StatusReporter implements AutoCloseable {
         this.role = role;
     }
 
-    /** Set once the status port is open, so the report can say where to scrape. */
-    public void statusAddress(String hostPort) {
+    /**
+     * Set once the status port is open, so the report can say where to scrape. The node reads Kafka
+     * while its status port opens, so a table may have been reported before: that report goes again.
+     */
+    public synchronized void statusAddress(String hostPort) {
         this.statusAddress = hostPort;
+        if (last != null) {
+            publish(last.configRevision(), last.registryRevision(), last.appliedAt());
+        }
     }
 
-    public void report(RouteTable table, Instant appliedAt) {
-        NodeStatus s = new NodeStatus(node, role, table.configRevision(), table.registryRevision(),
-                appliedAt.toString(), statusAddress);
+    public synchronized void report(RouteTable table, Instant appliedAt) {
+        publish(table.configRevision(), table.registryRevision(), appliedAt.toString());
+    }
+
+    private void publish(long configRevision, long registryRevision, String appliedAt) {
+        NodeStatus s = new NodeStatus(node, role, configRevision, registryRevision, appliedAt, statusAddress);
+        last = s;
         try {
             send(s);
         } catch (RuntimeException e) {
