@@ -143,12 +143,13 @@ record RuleProgram(char[] code, Object[] refs) {
     }
 
     private static final class Writer {
-        final StringBuilder code = new StringBuilder();
+        final StringBuilder code;
         final List<Object> refs;
         final Map<String, Integer> headerNames = new HashMap<>();
         private final StringBuilder body = new StringBuilder();
 
         Writer(List<Route> routes) {
+            code = new StringBuilder(64 * routes.size()); // about what a rule of two blocks takes: one allocation
             refs = new ArrayList<>(routes);
         }
 
