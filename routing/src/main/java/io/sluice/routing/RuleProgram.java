@@ -111,8 +111,12 @@ record RuleProgram(char[] code, Object[] refs) {
         return true;
     }
 
+    /**
+     * Compares from the literal's end: a host's rules tend to share their lead ({@code /api/v1/},
+     * {@code /api/v2/}) and differ at the end, so a rule that cannot match is rejected in a char or two.
+     */
     private static boolean startsWith(String value, char[] code, int from, int length) {
-        for (int i = 0; i < length; i++) {
+        for (int i = length - 1; i >= 0; i--) {
             if (value.charAt(i) != code[from + i]) {
                 return false;
             }
