@@ -116,7 +116,8 @@ class RuleProgramTest {
             VirtualHost vh = new VirtualHost("h", routes);
             for (int q = 0; q < 50; q++) {
                 TestRequest request = randomRequest(random);
-                assertSame(firstMatch(routes, request), vh.route(request), () -> routes + " " + request);
+                assertSame(firstMatch(routes, request), vh.route(request),
+                        () -> routes.stream().map(r -> r.origin() + r.matches()).toList() + " " + request);
             }
         }
     }
