@@ -264,17 +264,21 @@ final class UpstreamConnection {
         return in.read(b, off, len);
     }
 
-    /** A body of known length, or (length MAX_VALUE) one that ends when the upstream closes. */
-    private final class FixedBody extends InputStream {
+    /**
+     * A response body as the client reads it: once read to its end the connection is released; closed
+     * before that, the connection is closed (its unread bytes would be taken for the next response).
+     */
+    private abstract class Body extends InputStream {
 
         private final ConnectionPool pool;
-        private long remaining;
         private boolean done;
 
-        FixedBody(long length, ConnectionPool pool) {
-            this.remaining = length;
+        Body(ConnectionPool pool) {
             this.pool = pool;
         }
+
+        /** Reads at least one byte of the body, or returns -1 after calling {@link #finished()}. */
+        abstract int readBody(byte[] b, int off, int len) throws IOException;
 
         @Override
         public int read() throws IOException {
@@ -287,9 +291,39 @@ final class UpstreamConnection {
             if (done) {
                 return -1;
             }
-            if (len == 0) {
-                return 0;
+            return len == 0 ? 0 : readBody(b, off, len);
+        }
+
+        final void finished() {
+            done = true;
+            released(pool);
+        }
+
+        final boolean done() {
+            return done;
+        }
+
+        @Override
+        public void close() {
+            if (!done) {
+                done = true;
+                UpstreamConnection.this.close();
             }
+        }
+    }
+
+    /** A body of known length, or (length MAX_VALUE) one that ends when the upstream closes. */
+    private final class FixedBody extends Body {
+
+        private long remaining;
+
+        FixedBody(long length, ConnectionPool pool) {
+            super(pool);
+            this.remaining = length;
+        }
+
+        @Override
+        int readBody(byte[] b, int off, int len) throws IOException {
             int n = readInto(b, off, (int) Math.min(len, remaining));
             if (n < 0) {
                 if (remaining != Long.MAX_VALUE) {
@@ -309,56 +343,28 @@ final class UpstreamConnection {
 
         @Override
         public int available() {
-            return done ? 0 : Math.min(limit - pos, (int) Math.min(Integer.MAX_VALUE, remaining));
-        }
-
-        private void finished() {
-            done = true;
-            released(pool);
-        }
-
-        @Override
-        public void close() {
-            if (!done) {
-                done = true;
-                UpstreamConnection.this.close(); // unread bytes would be taken for the next response
-            }
+            return done() ? 0 : Math.min(limit - pos, (int) Math.min(Integer.MAX_VALUE, remaining));
         }
     }
 
     /** A chunked body (RFC 9112 §7.1); chunk extensions and trailers are read and dropped. */
-    private final class ChunkedBody extends InputStream {
+    private final class ChunkedBody extends Body {
 
-        private final ConnectionPool pool;
         private long chunkLeft;
-        private boolean done;
 
         ChunkedBody(ConnectionPool pool) {
-            this.pool = pool;
+            super(pool);
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (done) {
-                return -1;
-            }
-            if (len == 0) {
-                return 0;
-            }
+        int readBody(byte[] b, int off, int len) throws IOException {
             if (chunkLeft == 0) {
                 chunkLeft = nextChunkSize();
                 if (chunkLeft == 0) {
                     while (!readLine(MAX_HEAD_BYTES).isEmpty()) {
                         // trailers are not passed on
                     }
-                    done = true;
-                    released(pool);
+                    finished();
                     return -1;
                 }
             }
@@ -385,14 +391,6 @@ final class UpstreamConnection {
                 return size;
             } catch (NumberFormatException e) {
                 throw new IOException("malformed chunk size");
-            }
-        }
-
-        @Override
-        public void close() {
-            if (!done) {
-                done = true;
-                UpstreamConnection.this.close();
             }
         }
     }
