@@ -5,6 +5,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Executors;
@@ -14,12 +15,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keep-alive connections to upstream endpoints, idle ones kept per {@link Destination}, most recently
  * used first (a warm connection is likelier to still be open). Idle connections are closed after
- * {@link #IDLE_TIMEOUT}, before the usual server-side keep-alive timeouts (60 s and up) close them under
- * a request; one that was closed anyway is retried once on a fresh connection.
+ * {@link #IDLE_TIMEOUT}. Servers close idle connections sooner (Node.js after 5 s), and a blocking
+ * socket only learns of that by reading: a connection idle for longer than a second is checked with a
+ * 1 ms read before it is reused. One that fails anyway before any byte of an answer arrived is
+ * retried on a fresh connection, as Go's transport does, when sending the request twice is harmless:
+ * an idempotent method (RFC 9110 §9.2.2) or an {@code Idempotency-Key}, and a body still in hand.
  */
 public final class ConnectionPool implements AutoCloseable {
 
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(50);
+    /** Idle for longer than this, a connection is checked before it is reused. */
+    private static final Duration CHECK_AFTER = Duration.ofSeconds(1);
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
     /** Idle connections kept per destination; more are closed as they come back. */
     private static final int MAX_IDLE = 512;
 
@@ -30,7 +37,15 @@ public final class ConnectionPool implements AutoCloseable {
         return t;
     });
 
+    private final long checkAfterNanos;
+
     public ConnectionPool() {
+        this(CHECK_AFTER);
+    }
+
+    /** @param checkAfter how long a connection may be idle before it is checked on reuse */
+    ConnectionPool(Duration checkAfter) {
+        this.checkAfterNanos = checkAfter.toNanos();
         sweeper.scheduleWithFixedDelay(this::closeExpired, 5, 5, TimeUnit.SECONDS);
     }
 
@@ -52,8 +67,8 @@ public final class ConnectionPool implements AutoCloseable {
             } catch (IOException e) {
                 reused.close();
                 // the upstream closed it while idle: nothing of the request was answered, send it again
-                boolean replayable = !(body instanceof OutgoingBody.Streamed);
-                if (reused.responseStarted() || !replayable || e instanceof SocketTimeoutException) {
+                if (reused.responseStarted() || e instanceof SocketTimeoutException
+                        || !resendable(method, headers, body)) {
                     throw e;
                 }
             }
@@ -67,6 +82,11 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
+    private static boolean resendable(String method, HeaderList headers, OutgoingBody body) {
+        return !(body instanceof OutgoingBody.Streamed)
+                && (IDEMPOTENT.contains(method) || headers.first("idempotency-key") != null);
+    }
+
     private UpstreamConnection take(Destination d) {
         Deque<UpstreamConnection> q = idle.get(d);
         if (q == null) {
@@ -74,7 +94,9 @@ public final class ConnectionPool implements AutoCloseable {
         }
         long now = System.nanoTime();
         for (UpstreamConnection c; (c = q.pollFirst()) != null; ) {
-            if (c.isOpen() && now - c.idleSince < IDLE_TIMEOUT.toNanos()) {
+            long idleFor = now - c.idleSince;
+            if (c.isOpen() && idleFor < IDLE_TIMEOUT.toNanos()
+                    && (idleFor < checkAfterNanos || c.stillOpen())) {
                 return c;
             }
             c.close();

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
@@ -65,6 +66,22 @@ final class UpstreamConnection {
 
     boolean isOpen() {
         return !socket.isClosed();
+    }
+
+    /**
+     * Whether an idle connection is still usable: a read that times out after 1 ms says so; an end of
+     * stream (the upstream closed it) or any byte (an unasked-for answer, such as a 408) says not.
+     */
+    boolean stillOpen() {
+        try {
+            socket.setSoTimeout(1);
+            in.read(buffer, 0, buffer.length);
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -29,7 +29,7 @@ class ConnectionPoolTest {
 
     private static final Duration CONNECT = Duration.ofSeconds(2);
 
-    private final ConnectionPool pool = new ConnectionPool();
+    private ConnectionPool pool = new ConnectionPool();
     private ScriptedUpstream upstream;
 
     @AfterEach
@@ -140,6 +140,49 @@ class ConnectionPoolTest {
             assertEquals("ok", text(r), "the stale connection was replaced, not reported");
         }
         assertEquals(2, upstream.connections.get());
+    }
+
+    @Test
+    void neverSendsAPostTwiceOnAConnectionThatFailedAfterTheWrite() throws Exception {
+        upstream = new ScriptedUpstream(c -> {
+            c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            c.socket.close();
+        });
+        try (UpstreamResponse r = send("POST", new OutgoingBody.Bytes(new byte[] {1}))) {
+            assertEquals("ok", text(r));
+        }
+        upstream.awaitClosed();
+        assertThrows(IOException.class, () -> send("POST", new OutgoingBody.Bytes(new byte[] {2})),
+                "the upstream may have seen it: a proxy does not repeat a non-idempotent request by itself");
+
+        try (UpstreamResponse r = send("POST", new OutgoingBody.Bytes(new byte[] {3}))) {
+            assertEquals("ok", text(r));
+        }
+        upstream.awaitClosed();
+        try (UpstreamResponse r = pool.send(destination(), CONNECT, null, "POST", "/",
+                new HeaderList().add("host", "backend").add("Idempotency-Key", "k1"),
+                new OutgoingBody.Bytes(new byte[] {4}), false)) {
+            assertEquals("ok", text(r), "with an Idempotency-Key it may be sent again");
+        }
+        assertEquals(3, upstream.connections.get());
+    }
+
+    @Test
+    void checksAConnectionIdleForAWhileBeforeReusingIt() throws Exception {
+        pool.close();
+        pool = new ConnectionPool(Duration.ZERO);
+        upstream = new ScriptedUpstream(c -> {
+            c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            c.socket.close();
+        });
+        try (UpstreamResponse r = send("POST", new OutgoingBody.Bytes(new byte[] {1}))) {
+            assertEquals("ok", text(r));
+        }
+        upstream.awaitClosed();
+        try (UpstreamResponse r = send("POST", new OutgoingBody.Bytes(new byte[] {2}))) {
+            assertEquals("ok", text(r), "the closed connection was found before the request went out");
+        }
+        assertEquals(2, upstream.requests.size());
     }
 
     @Test
