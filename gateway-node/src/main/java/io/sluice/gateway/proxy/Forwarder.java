@@ -241,7 +241,7 @@ final class Forwarder {
             }
             ctx.mirror.primary(in.status(), in.headers());
             ctx.upstreamServiceTime = (System.nanoTime() - started) / 1_000_000;
-            HeaderList out = responseHeaders(in.headers(), ctx.upstreamServiceTime);
+            HeaderList out = responseHeaders(in.headers(), length >= 0, ctx.upstreamServiceTime);
             HeaderEdits.apply(out, f.responseHeaders());
             HeaderEdits.apply(out, target.responseHeaders());
             res.status(Status.create(in.status()));
@@ -266,12 +266,15 @@ final class Forwarder {
         }
     }
 
-    /** The upstream's response headers as the client gets them: hop-by-hop ones dropped, but the length kept. */
-    private static HeaderList responseHeaders(HeaderList upstream, long serviceTimeMillis) {
+    /**
+     * The upstream's response headers as the client gets them: hop-by-hop ones dropped, the length kept
+     * when it is what frames the body (a chunked body's Content-Length is not, RFC 9112 §6.3).
+     */
+    private static HeaderList responseHeaders(HeaderList upstream, boolean lengthFramed, long serviceTimeMillis) {
         HeaderList out = new HeaderList();
         for (int i = 0; i < upstream.size(); i++) {
             String name = upstream.name(i).toLowerCase(Locale.ROOT);
-            if (!UpstreamTry.HOP_BY_HOP.contains(name) || name.equals("content-length")) {
+            if (!UpstreamTry.HOP_BY_HOP.contains(name) || (lengthFramed && name.equals("content-length"))) {
                 out.add(upstream.name(i), upstream.value(i));
             }
         }
