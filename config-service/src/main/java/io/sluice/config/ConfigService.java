@@ -40,10 +40,10 @@ public final class ConfigService implements AutoCloseable {
      */
     public static ConfigService start(KafkaSettings kafka, String host, int port, String token) {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
-        // a write is answered once this view holds it (see ConfigWriter), so the view must not wait out
-        // Kafka's 500 ms fetch hold after each commit marker
+        // a write is answered once this view holds it (see ConfigWriter): the store's short fetch wait
+        // keeps that from waiting out Kafka's 500 ms fetch hold after each commit marker
         CompactedTopicStore<Resource> store = new CompactedTopicStore<>(kafka, kafka.topics().config(),
-                "sluice-config-service", kafka.configFetchWait(),
+                "sluice-config-service",
                 (key, value, offset) -> kafka.secretKeys().open(Json.fromRecord(value, offset)))
                 .start();
         String txId = TRANSACTIONAL_ID + "-" + kafka.topics().config();

@@ -79,7 +79,7 @@ public final class GatewayNode implements AutoCloseable {
     public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, GatewayOptions options) {
         String client = "sluice-gateway-" + node.id();
         CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
-                client + "-config", kafka.configFetchWait(),
+                client + "-config",
                 (k, v, offset) -> kafka.secretKeys().open(Json.fromRecord(v, offset)));
         Credentials credentials = new Credentials(options.secretNamespace());
         config.addListener(s -> credentials.update(s.entries().values()));

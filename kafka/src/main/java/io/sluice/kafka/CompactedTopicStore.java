@@ -74,21 +74,11 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
+    /** A store of {@code topic}, fetching as {@link KafkaSettings#storeFetchWait()} says. */
     public CompactedTopicStore(KafkaSettings settings, String topic, String clientId, Decoder<V> decoder) {
-        this(settings, topic, clientId, null, decoder);
-    }
-
-    /**
-     * @param fetchMaxWait how long the broker may hold an empty fetch (Kafka's {@code fetch.max.wait.ms},
-     *                     500 ms by default), or null for Kafka's default. A read_committed fetch is not
-     *                     answered early when a transaction's commit marker makes records visible, so
-     *                     a reader that must see a transactional write promptly (config-service's own
-     *                     writes) sets it short, at the cost of more idle fetches.
-     */
-    public CompactedTopicStore(KafkaSettings settings, String topic, String clientId, Duration fetchMaxWait,
-                               Decoder<V> decoder) {
         this.topic = topic;
         this.consumerProps = settings.groupless(clientId);
+        Duration fetchMaxWait = settings.storeFetchWait();
         if (fetchMaxWait != null) {
             consumerProps.put(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
                     (int) fetchMaxWait.toMillis());

@@ -96,14 +96,16 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     }
 
     /**
-     * How long the broker may hold an empty fetch of the config topic. Config is written in
-     * transactions, and a read_committed fetch waiting on the broker is not answered when the commit
-     * marker makes the records visible, only when {@code fetch.max.wait.ms} runs out (500 ms by
-     * default): that wait would be the propagation time of every apply. Readers of the config topic
+     * How long the broker may hold an empty fetch of a store's topic. A fetch waiting on the broker was
+     * not answered when new records arrived, only when {@code fetch.max.wait.ms} ran out (500 ms by
+     * default): for the transactional config topic because a read_committed fetch is not woken by a
+     * commit marker, and in measurement for the registry topics as well (half of all registrations
+     * reached the gateways after ~510 ms, {@code RegistryPropagationBenchmark}). A store's consumer
+     * holds one fetch at a time, so that wait became the propagation time of every change. Stores
      * fetch every 5 ms while idle instead; a {@code fetch.max.wait.ms} in the properties file wins
      * (null: use it).
      */
-    public Duration configFetchWait() {
+    public Duration storeFetchWait() {
         return clientProperties.containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG) ? null : Duration.ofMillis(5);
     }
 

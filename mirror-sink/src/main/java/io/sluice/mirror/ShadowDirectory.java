@@ -30,7 +30,6 @@ final class ShadowDirectory implements AutoCloseable {
 
     ShadowDirectory(KafkaSettings kafka, String clientId) {
         config = new CompactedTopicStore<>(kafka, kafka.topics().config(), clientId + "-config",
-                kafka.configFetchWait(),
                 (k, v, offset) -> Json.fromRecord(v, offset));
         registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(), clientId + "-registry",
                 (k, v, offset) -> Json.read(v, ServiceEndpoints.class));

@@ -62,7 +62,6 @@ public final class RegistryService implements AutoCloseable {
         this.names = new NameCache(options.resolveFile());
         this.health = new HealthChecker(options.healthInterval(), this::scheduleRecompute);
         this.config = new CompactedTopicStore<>(kafka, kafka.topics().config(), "sluice-registry-config",
-                kafka.configFetchWait(),
                 (k, v, offset) -> Json.fromRecord(v, offset));
         this.workloads = new CompactedTopicStore<>(kafka, kafka.topics().workloads(), "sluice-registry-workloads",
                 (k, v, offset) -> Json.read(v, Registration.class));
