@@ -181,7 +181,10 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
             while (running) {
                 try {
                     serveEndRequests(c, partitions);
-                    pollOnce(c);
+                    // a request put back by a wakeup is served first: a poll now could sit out POLL idle
+                    if (endRequests.isEmpty()) {
+                        pollOnce(c);
+                    }
                 } catch (WakeupException e) {
                     // a readToEnd request or close: loop round
                 } catch (RuntimeException e) {
