@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.testing.BookFiles;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -131,12 +133,23 @@ class HttpRoutingEndToEndTest {
     @ValueSource(strings = {"--http2-prior-knowledge", "--http2"})
     void h2cClientsAreRoutedLikeHttp11Ones(String mode) {
         int before = api.seen.size();
+        long counted = requestsCounted();
         Tools.Result r = Tools.run(List.of("curl", "-s", mode, "-o", "/dev/null", "-D", "-",
                 "-w", "version %{http_version}", "-H", "Host: routing.example.com",
                 "http://127.0.0.1:" + cluster.gateway.localPort(80) + "/api/h2"), 20).requireExit(0);
         assertTrue(r.stdout().contains(mode.equals("--http2") ? "version 1.1" : "version 2"), r.stdout());
         assertTrue(r.stdout().contains("x-served-by: sluice"), r.stdout());
         assertEquals("/v2/h2", api.seen.get(before).path());
+        // curl closes the connection as soon as it has the answer: the request is still counted
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> requestsCounted() == counted + 1);
+    }
+
+    /** The gateway's istio_requests_total over all series. */
+    private static long requestsCounted() {
+        HttpResponse<String> res = SluiceCluster.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + cluster.gateway.statusPort() + "/stats/prometheus")).build());
+        return ObservabilityEndToEndTest.SERIES.matcher(res.body()).results()
+                .mapToLong(m -> Long.parseLong(m.group(2))).sum();
     }
 
     @Test

@@ -17,6 +17,9 @@ final class RequestContext {
     final RequestView view;
     private final Instant start = Instant.now();
     private final long startNanos = System.nanoTime();
+    /** Read as the request starts: an HTTP/2 client may close the connection as soon as it has the answer. */
+    private final String downstreamLocal;
+    private final String downstreamRemote;
     String route;
     Cluster cluster;
     String upstreamHost;
@@ -31,6 +34,9 @@ final class RequestContext {
 
     RequestContext(RequestView view) {
         this.view = view;
+        ServerRequest req = view.request();
+        this.downstreamLocal = req.localPeer().host() + ":" + req.localPeer().port();
+        this.downstreamRemote = req.remotePeer().host() + ":" + req.remotePeer().port();
     }
 
     void flag(String flag) {
@@ -47,7 +53,6 @@ final class RequestContext {
                 req.headers().first(HeaderNames.USER_AGENT).orElse(null),
                 requestId != null ? requestId : req.headers().first(Forwarder.REQUEST_ID).orElse(null),
                 RequestView.authority(req), upstreamHost, cluster,
-                req.localPeer().host() + ":" + req.localPeer().port(),
-                req.remotePeer().host() + ":" + req.remotePeer().port(), route);
+                downstreamLocal, downstreamRemote, route);
     }
 }
