@@ -169,7 +169,8 @@ final class UpstreamConnection {
             if (http10 || (connection != null && Tokens.contains(connection, "close"))) {
                 reusable = false;
             }
-            return new UpstreamResponse(status, headers, body(method, status, headers, pool));
+            long length = declaredLength(headers);
+            return new UpstreamResponse(status, headers, length, body(method, status, headers, length, pool));
         }
     }
 
@@ -185,8 +186,24 @@ final class UpstreamConnection {
         return code;
     }
 
-    private InputStream body(String method, int status, HeaderList headers, ConnectionPool pool) throws IOException {
-        if (method.equals("HEAD") || status == 204 || status == 304) {
+    /**
+     * The body length the head declares, or -1: none declared, or a Transfer-Encoding, which overrides a
+     * Content-Length (RFC 9112 §6.3).
+     */
+    private static long declaredLength(HeaderList headers) throws IOException {
+        String length = headers.first("content-length");
+        if (headers.first("transfer-encoding") != null || length == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            throw new IOException("malformed content-length");
+        }
+    }
+
+    private InputStream body(String method, int status, HeaderList headers, long length, ConnectionPool pool) {
+        if (method.equals("HEAD") || status == 204 || status == 304 || length == 0) {
             released(pool);
             return InputStream.nullInputStream();
         }
@@ -194,19 +211,8 @@ final class UpstreamConnection {
         if (encoding != null && Tokens.last(encoding, "chunked")) {
             return new ChunkedBody(pool);
         }
-        String length = headers.first("content-length");
-        if (length != null) {
-            long n;
-            try {
-                n = Long.parseLong(length.strip());
-            } catch (NumberFormatException e) {
-                throw new IOException("malformed content-length");
-            }
-            if (n == 0) {
-                released(pool);
-                return InputStream.nullInputStream();
-            }
-            return new FixedBody(n, pool);
+        if (length > 0) {
+            return new FixedBody(length, pool);
         }
         reusable = false; // the body ends when the upstream closes the connection
         return new FixedBody(Long.MAX_VALUE, pool);
