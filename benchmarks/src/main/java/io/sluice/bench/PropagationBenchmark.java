@@ -1,5 +1,10 @@
 package io.sluice.bench;
 
+import io.sluice.gateway.upstream.ConnectionPool;
+import io.sluice.gateway.upstream.Destination;
+import io.sluice.gateway.upstream.HeaderList;
+import io.sluice.gateway.upstream.OutgoingBody;
+import io.sluice.gateway.upstream.UpstreamResponse;
 import io.sluice.testing.process.ProcessCluster;
 import java.io.IOException;
 import java.net.URI;
@@ -43,6 +48,7 @@ public final class PropagationBenchmark {
      * on average) for a probing load the two shared cores hardly notice.
      */
     private static final long PROBE_PAUSE_NANOS = 1_000_000;
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     private PropagationBenchmark() {
     }
@@ -55,12 +61,14 @@ public final class PropagationBenchmark {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<String> jvm = Report.jvmOptions();
         try (ProcessCluster cluster = ProcessCluster.start(work, 3, false, jvm);
-             ExecutorService probers = Executors.newFixedThreadPool(3)) {
+             ExecutorService probers = Executors.newFixedThreadPool(3);
+             ConnectionPool probeConnections = new ConnectionPool()) {
             cluster.apply(GATEWAY); // retried while config-service warms up
             double[] all = new double[samples];
             double[] first = new double[samples];
             for (int i = -warmup; i < samples; i++) {
-                double[] perNode = sample(http, cluster, probers, "p" + (i + warmup) + ".bench.example");
+                double[] perNode = sample(http, cluster, probers, probeConnections,
+                        "p" + (i + warmup) + ".bench.example");
                 if (i >= 0) {
                     all[i] = Arrays.stream(perNode).max().orElseThrow();
                     first[i] = Arrays.stream(perNode).min().orElseThrow();
@@ -70,7 +78,7 @@ public final class PropagationBenchmark {
             Arrays.sort(first);
             report.line("Each sample applies one new VirtualService (`POST /apply`, one Kafka transaction) and times "
                     + "from config-service's response until each node answers the new host with 200 (each node "
-                    + "probed every 1 ms over a kept-alive socket). " + samples + " samples after " + warmup + " warm-up ones.\n");
+                    + "probed every 1 ms over a kept-alive connection of the gateway's own upstream client). " + samples + " samples after " + warmup + " warm-up ones.\n");
             report.table(List.of("", "p50", "p90", "p99", "max"), List.of(
                     row("all three nodes answer", all),
                     row("first node answers", first)));
@@ -84,8 +92,8 @@ public final class PropagationBenchmark {
     }
 
     /** Applies a route for {@code host} and returns, per node, the milliseconds from the acknowledgement to its first 200. */
-    private static double[] sample(HttpClient http, ProcessCluster cluster, ExecutorService probers, String host)
-            throws Exception {
+    private static double[] sample(HttpClient http, ProcessCluster cluster, ExecutorService probers,
+                                   ConnectionPool probeConnections, String host) throws Exception {
         long[] answered = new long[cluster.gatewayCount()];
         List<Future<?>> probes = new ArrayList<>();
         for (int n = 1; n <= cluster.gatewayCount(); n++) {
@@ -93,18 +101,20 @@ public final class PropagationBenchmark {
             probes.add(probers.submit(() -> {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 IOException last = null;
-                try (StatusProbe probe = new StatusProbe(cluster.gatewayHttpPort(node), host)) {
-                    while (System.nanoTime() < deadline) {
-                        try {
-                            if (probe.status() == 200) {
-                                answered[node - 1] = System.nanoTime();
-                                return null;
-                            }
-                        } catch (IOException e) {
-                            last = e; // a refused or reset probe connection: the node is up, ask again
+                Destination gateway = new Destination("127.0.0.1", cluster.gatewayHttpPort(node), null);
+                HeaderList headers = new HeaderList().add("host", host);
+                while (System.nanoTime() < deadline) {
+                    try (UpstreamResponse res = probeConnections.send(gateway, PROBE_TIMEOUT, PROBE_TIMEOUT, "GET",
+                            "/", headers, OutgoingBody.NONE, false)) {
+                        res.body().readAllBytes();
+                        if (res.status() == 200) {
+                            answered[node - 1] = System.nanoTime();
+                            return null;
                         }
-                        LockSupport.parkNanos(PROBE_PAUSE_NANOS);
+                    } catch (IOException e) {
+                        last = e; // a refused or reset probe connection: the node is up, ask again
                     }
+                    LockSupport.parkNanos(PROBE_PAUSE_NANOS);
                 }
                 if (last != null) {
                     throw new IllegalStateException("ingress-" + node + " never answered " + host, last);
