@@ -9,15 +9,23 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
@@ -60,6 +68,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
 
     private final String topic;
     private final Map<String, Object> consumerProps;
+    private final Map<String, Object> adminProps;
     private final Decoder<V> decoder;
     private final List<Listener<V>> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Long>> endRequests = new ConcurrentLinkedQueue<>();
@@ -74,15 +83,11 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
-    /** A store of {@code topic}, fetching as {@link KafkaSettings#storeFetchWait()} says. */
     public CompactedTopicStore(KafkaSettings settings, String topic, String clientId, Decoder<V> decoder) {
         this.topic = topic;
         this.consumerProps = settings.groupless(clientId);
-        Duration fetchMaxWait = settings.storeFetchWait();
-        if (fetchMaxWait != null) {
-            consumerProps.put(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
-                    (int) fetchMaxWait.toMillis());
-        }
+        this.adminProps = settings.common();
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-ends");
         this.decoder = decoder;
         this.thread = Thread.ofPlatform().name("sluice-store-" + topic).daemon().unstarted(this::run);
     }
@@ -175,12 +180,13 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     }
 
     private void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps)) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps);
+             Admin ends = Admin.create(adminProps)) {
             consumer = c;
             List<TopicPartition> partitions = assign(c);
             while (running) {
                 try {
-                    serveEndRequests(c, partitions);
+                    serveEndRequests(c, ends, partitions);
                     // a request put back by a wakeup is served first: a poll now could sit out POLL idle
                     if (endRequests.isEmpty()) {
                         pollOnce(c);
@@ -274,7 +280,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         }
     }
 
-    private void serveEndRequests(KafkaConsumer<String, byte[]> c, List<TopicPartition> parts) {
+    private void serveEndRequests(KafkaConsumer<String, byte[]> c, Admin admin, List<TopicPartition> parts) {
         if (endRequests.isEmpty()) {
             return;
         }
@@ -285,10 +291,10 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         }
         Map<TopicPartition, Long> ends;
         try {
-            ends = c.endOffsets(parts, Duration.ofSeconds(2));
-        } catch (org.apache.kafka.common.errors.TimeoutException | WakeupException e) {
-            // a wakeup is sticky: one that arrived while we were not polling lands here, and the
-            // requests taken must not be lost with it
+            ends = endOffsets(admin, parts);
+        } catch (KafkaException e) {
+            // Kafka away, or a wakeup (sticky: one that arrived while we were not polling lands here):
+            // the requests taken must not be lost
             endRequests.addAll(waiting);
             return;
         }
@@ -318,6 +324,29 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         }
         long done = revision;
         waiting.forEach(w -> w.complete(done));
+    }
+
+    /**
+     * The end offsets a read_committed reader can reach, asked over the admin client's connection, not
+     * the consumer's. A broker answers one request per connection at a time, in order, and an idle
+     * consumer always has a fetch parked on the broker for up to {@code fetch.max.wait.ms}: asked on the
+     * consumer's connection, the question waited behind that fetch (half of all read-to-ends took the
+     * full 500 ms in {@code RegistryPropagationBenchmark}).
+     */
+    private Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> parts) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        parts.forEach(p -> latest.put(p, OffsetSpec.latest()));
+        try {
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED).timeoutMs(2_000))
+                    .all().get().forEach((p, info) -> ends.put(p, info.offset()));
+            return ends;
+        } catch (ExecutionException e) {
+            throw new KafkaException("end offsets of " + topic + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        }
     }
 
     private void notifyListeners(Snapshot<V> s) {

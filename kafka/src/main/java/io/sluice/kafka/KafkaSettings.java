@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -93,20 +92,6 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         m.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
         m.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000);
         return m;
-    }
-
-    /**
-     * How long the broker may hold an empty fetch of a store's topic. A fetch waiting on the broker was
-     * not answered when new records arrived, only when {@code fetch.max.wait.ms} ran out (500 ms by
-     * default): for the transactional config topic because a read_committed fetch is not woken by a
-     * commit marker, and in measurement for the registry topics as well (half of all registrations
-     * reached the gateways after ~510 ms, {@code RegistryPropagationBenchmark}). A store's consumer
-     * holds one fetch at a time, so that wait became the propagation time of every change. Stores
-     * fetch every 5 ms while idle instead; a {@code fetch.max.wait.ms} in the properties file wins
-     * (null: use it).
-     */
-    public Duration storeFetchWait() {
-        return clientProperties.containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG) ? null : Duration.ofMillis(5);
     }
 
     /**

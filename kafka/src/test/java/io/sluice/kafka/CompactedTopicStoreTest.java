@@ -125,6 +125,24 @@ class CompactedTopicStoreTest {
         }
     }
 
+    /**
+     * An idle store keeps a fetch parked on the broker for {@code fetch.max.wait.ms}, and a broker
+     * answers a connection's requests one at a time: asking for the end must not queue behind it.
+     */
+    @Test
+    void readToEndIsNotHeldBehindTheFetchParkedOnTheBroker() throws Exception {
+        KafkaSettings patient = new KafkaSettings(settings.bootstrapServers(), Map.of("fetch.max.wait.ms", "60000"),
+                settings.topics());
+        try (CompactedTopicStore<String> store = new CompactedTopicStore<>(patient, settings.topics().config(),
+                "store-test", (k, v, offset) -> new String(v, StandardCharsets.UTF_8)).start()) {
+            store.initialLoad().get(30, TimeUnit.SECONDS);
+            put("a", "1");
+            // the consumer sends its next fetch before it hands over records: from here one is parked
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(store.get("a")));
+            assertEquals(store.snapshot().revision(), store.readToEnd().get(10, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void skipsARecordItCannotDecodeAndCountsIt() throws Exception {
         put("good", "1");
