@@ -14,11 +14,13 @@ import io.sluice.model.registry.Workload;
 import io.sluice.service.ApiException;
 import io.sluice.service.Http;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * registry-service: takes workload registrations (REST) into the workloads topic, joins them with the
@@ -215,16 +218,32 @@ public final class RegistryService implements AutoCloseable {
                         workloads.snapshot().entries().values().stream().map(Registration::workload).toList(), names),
                 EndpointsBuilder.healthPaths(resources));
         Map<String, ServiceEndpoints> current = published.snapshot().entries();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         wanted.forEach((host, s) -> {
             if (!Objects.equals(current.get(host), s)) {
-                producer.send(new ProducerRecord<>(kafka.topics().registry(), host, Json.write(s)));
+                sent.add(producer.send(new ProducerRecord<>(kafka.topics().registry(), host, Json.write(s))));
             }
         });
         current.keySet().stream().filter(h -> !wanted.containsKey(h))
-                .forEach(h -> producer.send(new ProducerRecord<>(kafka.topics().registry(), h, null)));
+                .forEach(h -> sent.add(producer.send(new ProducerRecord<>(kafka.topics().registry(), h, null))));
+        if (sent.isEmpty()) {
+            return;
+        }
         producer.flush();
-        // our own writes come back through the published store; wait so the next diff sees them
-        published.readToEnd().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        // our own writes come back through the published store; wait until it holds the last of them so
+        // the next diff sees them (its offset is known: no need to ask the broker where the end is)
+        awaitPublished(sent.getLast());
+    }
+
+    private void awaitPublished(Future<RecordMetadata> last) {
+        try {
+            published.awaitRevision(last.get().offset()).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warning("registry publish not confirmed by the published view: " + e.getMessage()
+                    + "; the next recompute diffs against what it holds then");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
