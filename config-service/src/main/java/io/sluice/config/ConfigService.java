@@ -40,8 +40,8 @@ public final class ConfigService implements AutoCloseable {
      */
     public static ConfigService start(KafkaSettings kafka, String host, int port, String token) {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
-        // a write is answered once this view holds it (see ConfigWriter): the store's short fetch wait
-        // keeps that from waiting out Kafka's 500 ms fetch hold after each commit marker
+        // a write is answered once this view holds it (see ConfigWriter): the store's parked fetch is
+        // answered when the commit marker lands, so that wait is one broker round trip, not a poll period
         CompactedTopicStore<Resource> store = new CompactedTopicStore<>(kafka, kafka.topics().config(),
                 "sluice-config-service",
                 (key, value, offset) -> kafka.secretKeys().open(Json.fromRecord(value, offset)))
