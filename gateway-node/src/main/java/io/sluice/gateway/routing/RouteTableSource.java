@@ -1,12 +1,13 @@
 package io.sluice.gateway.routing;
 
 import io.sluice.kafka.CompactedTopicStore;
-import io.sluice.model.Resource;
 import io.sluice.model.registry.ServiceEndpoints;
+import io.sluice.routing.BoundResource;
 import io.sluice.routing.ConfigSnapshot;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.routing.RouteCompiler;
 import io.sluice.routing.RouteTable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +29,7 @@ public final class RouteTableSource implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RouteTableSource.class.getName());
 
-    private final CompactedTopicStore<Resource> config;
+    private final CompactedTopicStore<BoundResource> config;
     private final CompactedTopicStore<ServiceEndpoints> registry;
     private final NodeIdentity node;
     private final AtomicReference<RouteTable> table = new AtomicReference<>(RouteTable.empty());
@@ -41,7 +42,7 @@ public final class RouteTableSource implements AutoCloseable {
     private volatile boolean ready;
     private volatile Instant appliedAt = Instant.EPOCH;
 
-    public RouteTableSource(CompactedTopicStore<Resource> config, CompactedTopicStore<ServiceEndpoints> registry,
+    public RouteTableSource(CompactedTopicStore<BoundResource> config, CompactedTopicStore<ServiceEndpoints> registry,
                             NodeIdentity node, Consumer<RouteTable> onSwap) {
         this.config = config;
         this.registry = registry;
@@ -91,7 +92,7 @@ public final class RouteTableSource implements AutoCloseable {
         try {
             long started = System.nanoTime();
             RouteTable next = RouteCompiler.compile(
-                    new ConfigSnapshot(c.entries().values(), c.revision(), r.entries(), r.revision()), node);
+                    ConfigSnapshot.bound(c.entries().values(), c.revision(), r.entries(), r.revision()), node);
             table.set(next);
             long swapped = System.nanoTime();
             compiles.incrementAndGet();
@@ -103,12 +104,21 @@ public final class RouteTableSource implements AutoCloseable {
                             + " compiled and serving in %d ms, listeners and status updated in %d ms",
                     c.revision(), r.revision(), c.entries().size(), r.entries().size(),
                     (swapped - started) / 1_000_000, (done - swapped) / 1_000_000));
+            if (!ready) {
+                LOG.info(() -> "ready " + sinceProcessStart() + " after the process started");
+            }
             ready = true;
         } catch (RuntimeException e) {
             compileFailures.incrementAndGet();
             LOG.log(Level.WARNING, "route compile failed at config revision " + c.revision()
                     + "; still serving revision " + table.get().configRevision(), e);
         }
+    }
+
+    /** Start-up as the benchmark counts it (JVM start included), for the log: "?" where the OS does not say. */
+    private static String sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> Duration.between(t, Instant.now()).toMillis() + " ms").orElse("?");
     }
 
     @Override
