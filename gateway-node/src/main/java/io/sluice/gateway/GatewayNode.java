@@ -24,8 +24,8 @@ import io.sluice.kafka.CompactedTopicStore;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.TopicAdmin;
 import io.sluice.model.Json;
+import io.sluice.model.Resource;
 import io.sluice.model.registry.ServiceEndpoints;
-import io.sluice.routing.BoundResource;
 import io.sluice.routing.NodeIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +45,7 @@ import java.util.function.LongSupplier;
  */
 public final class GatewayNode implements AutoCloseable {
 
-    private final CompactedTopicStore<BoundResource> config;
+    private final CompactedTopicStore<Resource> config;
     private final CompactedTopicStore<ServiceEndpoints> registry;
     private final RouteTableSource routes;
     private final ListenerManager listeners;
@@ -58,7 +58,7 @@ public final class GatewayNode implements AutoCloseable {
     private final MirrorTap mirror;
     private final ConnectionPool pool;
 
-    private GatewayNode(CompactedTopicStore<BoundResource> config, CompactedTopicStore<ServiceEndpoints> registry,
+    private GatewayNode(CompactedTopicStore<Resource> config, CompactedTopicStore<ServiceEndpoints> registry,
                         RouteTableSource routes, ListenerManager listeners, PassthroughListeners passthrough,
                         MeshProxy mesh, UpstreamConnector connector, WebServer status,
                         StatusReporter reporter, AccessLog accessLog, MirrorTap mirror, ConnectionPool pool) {
@@ -78,12 +78,11 @@ public final class GatewayNode implements AutoCloseable {
 
     public static GatewayNode start(KafkaSettings kafka, NodeIdentity node, GatewayOptions options) {
         String client = "sluice-gateway-" + node.id();
-        // specs are bound as records arrive, on the store's thread, and kept for every compile
-        CompactedTopicStore<BoundResource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
+        CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
                 client + "-config",
-                (k, v, offset) -> BoundResource.of(kafka.secretKeys().open(Json.fromRecord(v, offset))));
+                (k, v, offset) -> kafka.secretKeys().open(Json.fromRecordTyped(v, offset)));
         Credentials credentials = new Credentials(options.secretNamespace());
-        config.addListener(s -> credentials.update(s.entries().values().stream().map(BoundResource::resource).toList()));
+        config.addListener(s -> credentials.update(s.entries().values()));
         CompactedTopicStore<ServiceEndpoints> registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(),
                 client + "-registry", (k, v, offset) -> Json.read(v, ServiceEndpoints.class));
         IstioMetrics istio = new IstioMetrics(node.labels().getOrDefault("app", node.id()));

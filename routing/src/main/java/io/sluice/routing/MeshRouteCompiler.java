@@ -1,6 +1,7 @@
 package io.sluice.routing;
 
 import io.sluice.model.HostNames;
+import io.sluice.model.Json;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.istio.Destination;
@@ -39,7 +40,7 @@ final class MeshRouteCompiler {
         Map<Integer, RouteCompiler.ListenerBuilder> listeners = new TreeMap<>();
         Map<Integer, Map<String, TcpRoute>> sni = new TreeMap<>();
         for (Resource vs : snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE)) {
-            VirtualServiceSpec spec = snapshot.spec(vs, VirtualServiceSpec.class);
+            VirtualServiceSpec spec = Json.spec(vs, VirtualServiceSpec.class);
             if (!spec.gateways().isEmpty() && !spec.gateways().contains(NodeIdentity.MESH)) {
                 continue;
             }

@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import io.sluice.model.Json;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.istio.GatewaySpec;
@@ -56,7 +57,7 @@ public final class RouteCompiler {
             }
         }
         for (Resource vs : snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE)) {
-            VirtualServiceSpec spec = snapshot.spec(vs, VirtualServiceSpec.class);
+            VirtualServiceSpec spec = Json.spec(vs, VirtualServiceSpec.class);
             List<String> refs = (spec.gateways().isEmpty() ? List.of(NodeIdentity.MESH) : spec.gateways())
                     .stream().map(g -> GatewayRefs.resolve(g, vs.namespace())).toList();
             for (ServerBinding s : servers) {
@@ -104,7 +105,7 @@ public final class RouteCompiler {
     static OutboundPolicy outboundPolicy(ConfigSnapshot snapshot) {
         for (Resource r : snapshot.ofKind(ResourceKind.MESH_CONFIG)) {
             if (MeshConfigSpec.NAME.equals(r.name()) && MeshConfigSpec.NAMESPACE.equals(r.namespace())) {
-                return snapshot.spec(r, MeshConfigSpec.class).registryOnly()
+                return Json.spec(r, MeshConfigSpec.class).registryOnly()
                         ? OutboundPolicy.REGISTRY_ONLY : OutboundPolicy.ALLOW_ANY;
             }
         }
@@ -115,7 +116,7 @@ public final class RouteCompiler {
     private static List<ServerBinding> selectedServers(ConfigSnapshot snapshot, NodeIdentity node) {
         List<ServerBinding> out = new ArrayList<>();
         for (Resource gw : snapshot.ofKind(ResourceKind.GATEWAY)) {
-            GatewaySpec spec = snapshot.spec(gw, GatewaySpec.class);
+            GatewaySpec spec = Json.spec(gw, GatewaySpec.class);
             if (!node.selectedBy(spec.selector())) {
                 continue;
             }

@@ -1,8 +1,8 @@
 package io.sluice.gateway.routing;
 
 import io.sluice.kafka.CompactedTopicStore;
+import io.sluice.model.Resource;
 import io.sluice.model.registry.ServiceEndpoints;
-import io.sluice.routing.BoundResource;
 import io.sluice.routing.ConfigSnapshot;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.routing.RouteCompiler;
@@ -29,7 +29,7 @@ public final class RouteTableSource implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RouteTableSource.class.getName());
 
-    private final CompactedTopicStore<BoundResource> config;
+    private final CompactedTopicStore<Resource> config;
     private final CompactedTopicStore<ServiceEndpoints> registry;
     private final NodeIdentity node;
     private final AtomicReference<RouteTable> table = new AtomicReference<>(RouteTable.empty());
@@ -42,7 +42,7 @@ public final class RouteTableSource implements AutoCloseable {
     private volatile boolean ready;
     private volatile Instant appliedAt = Instant.EPOCH;
 
-    public RouteTableSource(CompactedTopicStore<BoundResource> config, CompactedTopicStore<ServiceEndpoints> registry,
+    public RouteTableSource(CompactedTopicStore<Resource> config, CompactedTopicStore<ServiceEndpoints> registry,
                             NodeIdentity node, Consumer<RouteTable> onSwap) {
         this.config = config;
         this.registry = registry;
@@ -92,7 +92,7 @@ public final class RouteTableSource implements AutoCloseable {
         try {
             long started = System.nanoTime();
             RouteTable next = RouteCompiler.compile(
-                    ConfigSnapshot.bound(c.entries().values(), c.revision(), r.entries(), r.revision()), node);
+                    new ConfigSnapshot(c.entries().values(), c.revision(), r.entries(), r.revision()), node);
             table.set(next);
             long swapped = System.nanoTime();
             compiles.incrementAndGet();
