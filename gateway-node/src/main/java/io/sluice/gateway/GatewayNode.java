@@ -138,6 +138,7 @@ public final class GatewayNode implements AutoCloseable {
             TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
             config.start();
             registry.start();
+            reporter.prepare();
         }, r -> Thread.ofPlatform().name("sluice-gateway-start").daemon().start(r));
         WebServer status = WebServer.builder().host(options.host()).port(options.statusPort())
                 .routing(r -> {
