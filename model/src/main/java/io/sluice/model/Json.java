@@ -142,7 +142,7 @@ public final class Json {
 
     /** Binds the spec at the parser, then reads the rest of the record; decodes it whole when it does not bind. */
     private static Resource withTypedSpec(JsonParser p, ResourceKind kind, byte[] value, long offset,
-                                            String apiVersion, ObjectMeta meta, ObjectNode body) throws IOException {
+                                           String apiVersion, ObjectMeta meta, ObjectNode body) throws IOException {
         Object spec;
         try {
             spec = MAPPER.readValue(p, kind.specType());
