@@ -80,7 +80,7 @@ public final class GatewayNode implements AutoCloseable {
         String client = "sluice-gateway-" + node.id();
         CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
                 client + "-config",
-                (k, v, offset) -> kafka.secretKeys().open(Json.fromRecord(v, offset)));
+                (k, v, offset) -> kafka.secretKeys().open(Json.fromRecordTyped(v, offset)));
         Credentials credentials = new Credentials(options.secretNamespace());
         config.addListener(s -> credentials.update(s.entries().values()));
         CompactedTopicStore<ServiceEndpoints> registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(),
@@ -138,6 +138,7 @@ public final class GatewayNode implements AutoCloseable {
             TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
             config.start();
             registry.start();
+            reporter.prepare();
         }, r -> Thread.ofPlatform().name("sluice-gateway-start").daemon().start(r));
         WebServer status = WebServer.builder().host(options.host()).port(options.statusPort())
                 .routing(r -> {

@@ -1,6 +1,8 @@
 package io.sluice.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -93,6 +95,96 @@ public final class Json {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Reads a config-topic record for a reader that only binds specs (a gateway node): the spec is read
+     * from the bytes straight into its kind's record ({@link ResourceKind#specType()}), held in the body
+     * as a POJO node that {@link #spec} hands back as it is, instead of a JSON tree that every compile
+     * binds again. Spec fields this version does not know are dropped, and written out the spec shows
+     * the record's defaults (empty lists): not for readers that return objects to users. A spec that
+     * does not bind stays a tree, so that binding it later fails as it would have.
+     */
+    public static Resource fromRecordTyped(byte[] value, long offset) {
+        try (JsonParser p = MAPPER.createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("a config record is a JSON object");
+            }
+            String apiVersion = "";
+            ResourceKind kind = null;
+            ObjectMeta meta = null;
+            ObjectNode body = MAPPER.createObjectNode();
+            for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+                p.nextToken();
+                switch (field) {
+                    case "schemaVersion" -> p.skipChildren();
+                    case "apiVersion" -> apiVersion = p.getValueAsString("");
+                    case "kind" -> {
+                        String k = p.getValueAsString("");
+                        kind = ResourceKind.byKind(k).orElseThrow(() -> new IllegalArgumentException("unknown kind " + k));
+                    }
+                    case "metadata" -> meta = MAPPER.readValue(p, ObjectMeta.class);
+                    // Sluice writes kind before spec; a spec read before its kind is bound below
+                    case "spec" -> {
+                        if (kind != null && kind.specType() != null) {
+                            return withTypedSpec(p, kind, value, offset, apiVersion, meta, body);
+                        }
+                        body.set(field, MAPPER.readTree(p));
+                    }
+                    default -> body.set(field, MAPPER.readTree(p));
+                }
+            }
+            return typed(kind, apiVersion, meta, body, offset);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Binds the spec at the parser, then reads the rest of the record; decodes it whole when it does not bind. */
+    private static Resource withTypedSpec(JsonParser p, ResourceKind kind, byte[] value, long offset,
+                                           String apiVersion, ObjectMeta meta, ObjectNode body) throws IOException {
+        Object spec;
+        try {
+            spec = MAPPER.readValue(p, kind.specType());
+        } catch (IOException e) {
+            // the parser stopped somewhere inside the spec: start again, keeping the spec as a tree
+            return typed(fromRecord(value, offset));
+        }
+        body.putPOJO("spec", spec);
+        ObjectMeta m = meta;
+        String v = apiVersion;
+        for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+            p.nextToken();
+            switch (field) {
+                case "schemaVersion" -> p.skipChildren();
+                case "apiVersion" -> v = p.getValueAsString("");
+                case "kind" -> p.skipChildren();
+                case "metadata" -> m = MAPPER.readValue(p, ObjectMeta.class);
+                default -> body.set(field, MAPPER.readTree(p));
+            }
+        }
+        return typed(kind, v, m, body, offset);
+    }
+
+    private static Resource typed(ResourceKind kind, String apiVersion, ObjectMeta meta, ObjectNode body, long offset) {
+        if (kind == null || meta == null) {
+            throw new IllegalArgumentException("a config record needs kind and metadata");
+        }
+        return typed(new Resource(kind, apiVersion, meta.withResourceVersion(Long.toString(offset)), body));
+    }
+
+    /** Binds the spec of a resource just decoded (no reader holds it yet) where it binds. */
+    private static Resource typed(Resource r) {
+        Class<?> type = r.kind().specType();
+        if (type == null || !r.body().has("spec") || r.body().get("spec").isPojo()) {
+            return r;
+        }
+        try {
+            r.body().putPOJO("spec", MAPPER.treeToValue(r.body().get("spec"), type));
+        } catch (IOException e) {
+            // the compile binds it again and reports it
+        }
+        return r;
     }
 
     public static byte[] write(Object value) {

@@ -1,5 +1,13 @@
 package io.sluice.model;
 
+import io.sluice.model.istio.DestinationRuleSpec;
+import io.sluice.model.istio.GatewaySpec;
+import io.sluice.model.istio.MeshConfigSpec;
+import io.sluice.model.istio.ServiceEntrySpec;
+import io.sluice.model.istio.VirtualServiceSpec;
+import io.sluice.model.istio.WorkloadEntrySpec;
+import io.sluice.model.kubernetes.IngressSpec;
+import io.sluice.model.kubernetes.ServiceSpec;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +76,21 @@ public enum ResourceKind {
         String g = slash < 0 ? "" : apiVersion.substring(0, slash);
         String v = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
         return g.equals(group) && versions.contains(v);
+    }
+
+    /** The record a stored object's {@code spec} binds to, or null for a kind without one (Namespace, Secret). */
+    public Class<?> specType() {
+        return switch (this) {
+            case VIRTUAL_SERVICE -> VirtualServiceSpec.class;
+            case DESTINATION_RULE -> DestinationRuleSpec.class;
+            case GATEWAY -> GatewaySpec.class;
+            case SERVICE_ENTRY -> ServiceEntrySpec.class;
+            case WORKLOAD_ENTRY -> WorkloadEntrySpec.class;
+            case MESH_CONFIG -> MeshConfigSpec.class;
+            case SERVICE -> ServiceSpec.class;
+            case INGRESS -> IngressSpec.class;
+            case NAMESPACE, SECRET -> null;
+        };
     }
 
     /** The preferred apiVersion for objects Sluice writes itself. */

@@ -30,6 +30,11 @@ public final class UpstreamState {
 
     /** Drops the state of clusters and endpoints the new table no longer has. Runs on every swap. */
     public void retain(RouteTable table) {
+        // the first table of a node (nothing has been sent yet): listing 10 000 clusters took ~0.2 s
+        // on the way to ready, to keep nothing
+        if (clusters.isEmpty()) {
+            return;
+        }
         Map<String, Cluster> live = table.clusters();
         clusters.keySet().retainAll(live.keySet());
         clusters.forEach((name, state) -> {

@@ -7,6 +7,7 @@ import io.sluice.routing.ConfigSnapshot;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.routing.RouteCompiler;
 import io.sluice.routing.RouteTable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -103,12 +104,21 @@ public final class RouteTableSource implements AutoCloseable {
                             + " compiled and serving in %d ms, listeners and status updated in %d ms",
                     c.revision(), r.revision(), c.entries().size(), r.entries().size(),
                     (swapped - started) / 1_000_000, (done - swapped) / 1_000_000));
+            if (!ready) {
+                LOG.info(() -> "ready " + sinceProcessStart() + " after the process started");
+            }
             ready = true;
         } catch (RuntimeException e) {
             compileFailures.incrementAndGet();
             LOG.log(Level.WARNING, "route compile failed at config revision " + c.revision()
                     + "; still serving revision " + table.get().configRevision(), e);
         }
+    }
+
+    /** Start-up as the benchmark counts it (JVM start included), for the log: "?" where the OS does not say. */
+    private static String sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> Duration.between(t, Instant.now()).toMillis() + " ms").orElse("?");
     }
 
     @Override

@@ -42,6 +42,18 @@ public final class StatusReporter implements AutoCloseable {
     }
 
     /**
+     * Fetches the status topic's metadata now, while the stores load, which the first report would
+     * otherwise wait for on the compile thread, between the first table and ready.
+     */
+    public void prepare() {
+        try {
+            producer.partitionsFor(topic);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "status topic metadata not fetched ahead (the first report fetches it)", e);
+        }
+    }
+
+    /**
      * Set once the status port is open, so the report can say where to scrape. The node reads Kafka
      * while its status port opens, so a table may have been reported before: that report goes again.
      */

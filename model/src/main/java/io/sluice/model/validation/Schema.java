@@ -2,13 +2,6 @@ package io.sluice.model.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.model.ResourceKind;
-import io.sluice.model.istio.DestinationRuleSpec;
-import io.sluice.model.istio.GatewaySpec;
-import io.sluice.model.istio.MeshConfigSpec;
-import io.sluice.model.istio.ServiceEntrySpec;
-import io.sluice.model.istio.VirtualServiceSpec;
-import io.sluice.model.istio.WorkloadEntrySpec;
-import io.sluice.model.kubernetes.IngressSpec;
 import io.sluice.model.kubernetes.ServiceSpec;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -86,18 +79,7 @@ final class Schema {
 
     /** The typed record of a kind's spec, or null for a kind without one (Secret). */
     static Class<?> specType(ResourceKind kind) {
-        return switch (kind) {
-            case VIRTUAL_SERVICE -> VirtualServiceSpec.class;
-            case DESTINATION_RULE -> DestinationRuleSpec.class;
-            case GATEWAY -> GatewaySpec.class;
-            case SERVICE_ENTRY -> ServiceEntrySpec.class;
-            case WORKLOAD_ENTRY -> WorkloadEntrySpec.class;
-            case MESH_CONFIG -> MeshConfigSpec.class;
-            case SERVICE -> ServiceSpec.class;
-            case INGRESS -> IngressSpec.class;
-            case NAMESPACE -> NamespaceSpec.class;
-            case SECRET -> null;
-        };
+        return kind == ResourceKind.NAMESPACE ? NamespaceSpec.class : kind.specType();
     }
 
     /**
