@@ -2,6 +2,7 @@ package io.sluice.gateway.proxy;
 
 import io.sluice.gateway.mirror.MirrorCapture;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sluice.routing.Cluster;
@@ -43,16 +44,22 @@ final class RequestContext {
         flags = flags == null ? flag : flags + "," + flag;
     }
 
+    /** "HTTP/1.1" without building it anew for nearly every request. */
+    private static String protocol(HttpPrologue p) {
+        return p.protocol().equals("HTTP") && p.protocolVersion().equals("1.1") ? "HTTP/1.1"
+                : p.protocol() + "/" + p.protocolVersion();
+    }
+
     Exchange finish(ServerResponse res) {
         ServerRequest req = view.request();
         return new Exchange(start, (System.nanoTime() - startNanos) / 1_000_000, view.method(),
                 req.path().rawPath() + (req.query().isEmpty() ? "" : "?" + req.query().rawValue()),
-                req.prologue().protocol() + "/" + req.prologue().protocolVersion(),
+                protocol(req.prologue()),
                 res.status().code(), flags == null ? "-" : flags, body == null ? 0 : body.size(), bytesSent,
                 upstreamServiceTime, req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null),
                 req.headers().first(HeaderNames.USER_AGENT).orElse(null),
                 requestId != null ? requestId : req.headers().first(Forwarder.REQUEST_ID).orElse(null),
-                RequestView.authority(req), upstreamHost, cluster,
+                view.authority(), upstreamHost, cluster,
                 downstreamLocal, downstreamRemote, route);
     }
 }
