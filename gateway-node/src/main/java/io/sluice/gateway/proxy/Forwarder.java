@@ -25,6 +25,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -233,7 +234,12 @@ final class Forwarder {
             if (length >= 0 && length <= SMALL_BODY && ctx.mirror == MirrorCapture.NONE
                     && !ctx.view.method().equals("HEAD")) {
                 try {
-                    small = in.body().readNBytes((int) length);
+                    // into an array of the right size: readNBytes(int) reads into chunks and copies them
+                    small = new byte[(int) length];
+                    int n = in.body().readNBytes(small, 0, small.length);
+                    if (n < small.length) {
+                        small = Arrays.copyOf(small, n);
+                    }
                 } catch (IOException e) {
                     LocalReplies.fail(res, ctx, ProxyFailure.UPSTREAM_RESET);
                     return;
@@ -244,7 +250,7 @@ final class Forwarder {
             HeaderList out = responseHeaders(in.headers(), length >= 0, ctx.upstreamServiceTime);
             HeaderEdits.apply(out, f.responseHeaders());
             HeaderEdits.apply(out, target.responseHeaders());
-            res.status(Status.create(in.status()));
+            res.status(status(in.status()));
             for (int i = 0; i < out.size(); i++) {
                 res.header(out.name(i), out.value(i));
             }
@@ -273,6 +279,19 @@ final class Forwarder {
     private static HeaderList responseHeaders(HeaderList upstream, boolean lengthFramed, long serviceTimeMillis) {
         HeaderList out = upstream.copyWithout(lengthFramed ? Forwarder::hopByHopExceptLength : UpstreamTry::hopByHop);
         return out.set("x-envoy-upstream-service-time", Long.toString(serviceTimeMillis));
+    }
+
+    /** Status.create searches Helidon's known statuses on every call; these are looked up once. */
+    private static final Status[] STATUSES = new Status[600];
+
+    static {
+        for (int code = 100; code < STATUSES.length; code++) {
+            STATUSES[code] = Status.create(code);
+        }
+    }
+
+    private static Status status(int code) {
+        return code >= 100 && code < STATUSES.length ? STATUSES[code] : Status.create(code);
     }
 
     private static boolean hopByHopExceptLength(String name) {

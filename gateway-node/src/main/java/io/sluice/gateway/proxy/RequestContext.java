@@ -1,6 +1,7 @@
 package io.sluice.gateway.proxy;
 
 import io.sluice.gateway.mirror.MirrorCapture;
+import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.http.ServerRequest;
@@ -21,6 +22,8 @@ final class RequestContext {
     /** Read as the request starts: an HTTP/2 client may close the connection as soon as it has the answer. */
     private final String downstreamLocal;
     private final String downstreamRemote;
+    /** The client's address, without port (x-forwarded-for). */
+    final String remoteHost;
     String route;
     Cluster cluster;
     String upstreamHost;
@@ -36,8 +39,12 @@ final class RequestContext {
     RequestContext(RequestView view) {
         this.view = view;
         ServerRequest req = view.request();
-        this.downstreamLocal = req.localPeer().host() + ":" + req.localPeer().port();
-        this.downstreamRemote = req.remotePeer().host() + ":" + req.remotePeer().port();
+        // Helidon builds a new PeerInfo on every call: one call each
+        PeerInfo local = req.localPeer();
+        PeerInfo remote = req.remotePeer();
+        this.remoteHost = remote.host();
+        this.downstreamLocal = local.host() + ":" + local.port();
+        this.downstreamRemote = remoteHost + ":" + remote.port();
     }
 
     void flag(String flag) {

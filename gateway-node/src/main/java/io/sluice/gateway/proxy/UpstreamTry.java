@@ -24,22 +24,25 @@ import javax.net.ssl.SSLHandshakeException;
  */
 final class UpstreamTry {
 
-    /** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1); lower case. */
-    private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection",
-        "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate",
-        "host", "content-length"};
-
     /**
-     * Whether a header name, in any case, is one of {@link #HOP_BY_HOP}: compared in place, since
+     * Whether a header name, in any case, belongs to one connection and is never forwarded (RFC 9110
+     * §7.6.1; Host and Content-Length are set anew): compared in place, since
      * lower-casing every upstream header name to look it up in a set cost more than the comparisons.
      */
     static boolean hopByHop(String name) {
-        for (String h : HOP_BY_HOP) {
-            if (h.equalsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
+        // by length first: most names are compared with none, none with more than two
+        return switch (name.length()) {
+            case 2 -> name.equalsIgnoreCase("te");
+            case 4 -> name.equalsIgnoreCase("host");
+            case 7 -> name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade");
+            case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+            case 14 -> name.equalsIgnoreCase("content-length");
+            case 16 -> name.equalsIgnoreCase("proxy-connection");
+            case 17 -> name.equalsIgnoreCase("transfer-encoding");
+            case 18 -> name.equalsIgnoreCase("proxy-authenticate");
+            case 19 -> name.equalsIgnoreCase("proxy-authorization");
+            default -> false;
+        };
     }
 
     /** The response, or else the failure. */
@@ -100,7 +103,7 @@ final class UpstreamTry {
                 }
             }
         }
-        String client = req.remotePeer().host();
+        String client = ctx.remoteHost;
         out.add("x-forwarded-for", priorForwardedFor == null ? client : priorForwardedFor + ", " + client);
         out.add("x-forwarded-proto", scheme);
         out.add("x-request-id", ctx.requestId);

@@ -180,8 +180,9 @@ final class UpstreamConnection {
             if (http10 || (connection != null && Tokens.contains(connection, "close"))) {
                 reusable = false;
             }
-            long length = declaredLength(headers);
-            return new UpstreamResponse(status, headers, length, body(method, status, headers, length, pool));
+            String encoding = headers.first("transfer-encoding");
+            long length = declaredLength(headers, encoding);
+            return new UpstreamResponse(status, headers, length, body(method, status, encoding, length, pool));
         }
     }
 
@@ -201,9 +202,12 @@ final class UpstreamConnection {
      * The body length the head declares, or -1: none declared, or a Transfer-Encoding, which overrides a
      * Content-Length (RFC 9112 §6.3).
      */
-    private static long declaredLength(HeaderList headers) throws IOException {
+    private static long declaredLength(HeaderList headers, String transferEncoding) throws IOException {
+        if (transferEncoding != null) {
+            return -1;
+        }
         String length = headers.first("content-length");
-        if (headers.first("transfer-encoding") != null || length == null) {
+        if (length == null) {
             return -1;
         }
         try {
@@ -213,12 +217,11 @@ final class UpstreamConnection {
         }
     }
 
-    private InputStream body(String method, int status, HeaderList headers, long length, ConnectionPool pool) {
+    private InputStream body(String method, int status, String encoding, long length, ConnectionPool pool) {
         if (method.equals("HEAD") || status == 204 || status == 304 || length == 0) {
             released(pool);
             return InputStream.nullInputStream();
         }
-        String encoding = headers.first("transfer-encoding");
         if (encoding != null && Tokens.last(encoding, "chunked")) {
             return new ChunkedBody(pool);
         }
@@ -271,6 +274,9 @@ final class UpstreamConnection {
      * its terminator. A line already in the buffer, as nearly every one is, becomes a String in one copy.
      */
     private String readLine(int max) throws IOException {
+        if (pos == limit && fill() < 0) {
+            throw new EOFException("upstream closed the connection");
+        }
         for (int i = pos, end = Math.min(limit, pos + max + 1); i < end; i++) {
             if (buffer[i] == '\n') {
                 int to = i > pos && buffer[i - 1] == '\r' ? i - 1 : i;
