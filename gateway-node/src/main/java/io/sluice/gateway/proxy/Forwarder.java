@@ -42,6 +42,15 @@ final class Forwarder {
     /** Bodies up to this size with a declared length go back in one write, with the response head. */
     private static final int SMALL_BODY = 64 * 1024;
 
+    /** Status.create searches Helidon's known statuses on every call; these are looked up once. */
+    private static final Status[] STATUSES = new Status[600];
+
+    static {
+        for (int code = 100; code < STATUSES.length; code++) {
+            STATUSES[code] = Status.create(code);
+        }
+    }
+
     private final Proxy proxy;
     private final String scheme;
 
@@ -277,17 +286,9 @@ final class Forwarder {
      * when it is what frames the body (a chunked body's Content-Length is not, RFC 9112 §6.3).
      */
     private static HeaderList responseHeaders(HeaderList upstream, boolean lengthFramed, long serviceTimeMillis) {
-        HeaderList out = upstream.copyWithout(lengthFramed ? Forwarder::hopByHopExceptLength : UpstreamTry::hopByHop);
+        HeaderList out = upstream.copyWithout(
+                lengthFramed ? Forwarder::hopByHopExceptLength : UpstreamTry::hopByHop);
         return out.set("x-envoy-upstream-service-time", Long.toString(serviceTimeMillis));
-    }
-
-    /** Status.create searches Helidon's known statuses on every call; these are looked up once. */
-    private static final Status[] STATUSES = new Status[600];
-
-    static {
-        for (int code = 100; code < STATUSES.length; code++) {
-            STATUSES[code] = Status.create(code);
-        }
     }
 
     private static Status status(int code) {
