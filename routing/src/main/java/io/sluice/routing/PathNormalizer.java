@@ -67,6 +67,9 @@ public final class PathNormalizer {
 
     /** RFC 3986 section 5.2.4, with empty segments (from {@code //}) merged away. */
     private static String removeDotSegments(String p) {
+        if (p.startsWith("/") && p.indexOf("/.") < 0 && p.indexOf("//") < 0) {
+            return p; // no dot segment, no empty segment: nothing to remove (most paths)
+        }
         String[] segments = p.split("/", -1);
         List<String> out = new ArrayList<>(segments.length);
         // a path without a leading '/' is taken as relative to the root: segment 0 is then a real segment

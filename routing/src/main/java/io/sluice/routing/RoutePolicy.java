@@ -1,6 +1,8 @@
 package io.sluice.routing;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -70,7 +72,8 @@ public record RoutePolicy(Duration timeout, Retries retries, Fault fault) {
         public static final Retries NONE = new Retries(0, null, Set.of(), Set.of());
 
         public Retries {
-            on = Set.copyOf(on);
+            // asked up to five times per forwarded response: an EnumSet answers with one bit test
+            on = on.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(on));
             statusCodes = Set.copyOf(statusCodes);
         }
 

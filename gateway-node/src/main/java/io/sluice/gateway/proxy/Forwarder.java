@@ -24,9 +24,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
@@ -41,6 +41,15 @@ final class Forwarder {
     static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
     /** Bodies up to this size with a declared length go back in one write, with the response head. */
     private static final int SMALL_BODY = 64 * 1024;
+
+    /** Status.create searches Helidon's known statuses on every call; these are looked up once. */
+    private static final Status[] STATUSES = new Status[600];
+
+    static {
+        for (int code = 100; code < STATUSES.length; code++) {
+            STATUSES[code] = Status.create(code);
+        }
+    }
 
     private final Proxy proxy;
     private final String scheme;
@@ -66,7 +75,7 @@ final class Forwarder {
         String query = ctx.view.query() == null || ctx.view.query().isEmpty() ? "" : "?" + ctx.view.query();
         // the copy is taken as the primary streams: the body as it is read, the answer as it is relayed
         String authority = f.rewrite() != null && f.rewrite().authority() != null
-                ? f.rewrite().authority() : RequestView.authority(ctx.view.request());
+                ? f.rewrite().authority() : ctx.view.authority();
         HeaderList headers = UpstreamTry.forwardedHeaders(ctx, authority, scheme);
         ctx.mirror = f.mirrors().isEmpty() ? MirrorCapture.NONE
                 : proxy.tap().begin(ctx.route, f.mirrors(), ctx.view.method(), ctx.view.path() + query, headers,
@@ -107,7 +116,8 @@ final class Forwarder {
                        RouteAction.WeightedCluster target, HeaderList headers, RandomGenerator random) {
         Cluster cluster = target.cluster();
         ClusterPolicy cp = cluster.policy();
-        ClusterState state = proxy.upstreams().cluster(cluster);
+        String clusterName = cluster.name();
+        ClusterState state = proxy.upstreams().cluster(clusterName);
         PoolGate gate = state.gate(cp.pool());
         ConnectionPool pool = proxy.pool();
         String hashKey = hashKey(cp.loadBalancer(), ctx.view);
@@ -116,7 +126,7 @@ final class Forwarder {
         int maxRetries = ctx.body.replayable() ? retries.attempts() : 0;
         long start = System.nanoTime();
         long deadline = policy.timeout() == null ? Long.MAX_VALUE : start + policy.timeout().toNanos();
-        Set<Upstream> tried = new HashSet<>(4);
+        List<Upstream> tried = new ArrayList<>(2);
         for (int attempt = 0; ; attempt++) {
             long now = System.nanoTime();
             if (now - deadline >= 0) {
@@ -143,7 +153,7 @@ final class Forwarder {
             }
             tried.add(upstream);
             ctx.upstreamHost = upstream.authority();
-            EndpointState endpoint = state.endpoint(upstream.authority());
+            EndpointState endpoint = state.endpoint(ctx.upstreamHost);
             long sent = System.nanoTime();
             if (remaining != null) {
                 // time spent waiting in the pool's pending queue counts against the route's budget
@@ -156,7 +166,7 @@ final class Forwarder {
             Verdict verdict;
             endpoint.begin();
             try {
-                proxy.connector().counters().count(cluster.name());
+                proxy.connector().counters().count(clusterName);
                 UpstreamTry.Outcome outcome = UpstreamTry.send(pool, cp.pool().connectTimeout(), ctx, f, upstream,
                         proxy.connector(), target, headers, tryBudget,
                         endpoint.lastOnConnection(cp.pool().maxRequestsPerConnection()));
@@ -233,7 +243,12 @@ final class Forwarder {
             if (length >= 0 && length <= SMALL_BODY && ctx.mirror == MirrorCapture.NONE
                     && !ctx.view.method().equals("HEAD")) {
                 try {
-                    small = in.body().readNBytes((int) length);
+                    // into an array of the right size: readNBytes(int) reads into chunks and copies them
+                    small = new byte[(int) length];
+                    int n = in.body().readNBytes(small, 0, small.length);
+                    if (n < small.length) {
+                        small = Arrays.copyOf(small, n);
+                    }
                 } catch (IOException e) {
                     LocalReplies.fail(res, ctx, ProxyFailure.UPSTREAM_RESET);
                     return;
@@ -244,7 +259,7 @@ final class Forwarder {
             HeaderList out = responseHeaders(in.headers(), length >= 0, ctx.upstreamServiceTime);
             HeaderEdits.apply(out, f.responseHeaders());
             HeaderEdits.apply(out, target.responseHeaders());
-            res.status(Status.create(in.status()));
+            res.status(status(in.status()));
             for (int i = 0; i < out.size(); i++) {
                 res.header(out.name(i), out.value(i));
             }
@@ -271,14 +286,17 @@ final class Forwarder {
      * when it is what frames the body (a chunked body's Content-Length is not, RFC 9112 §6.3).
      */
     private static HeaderList responseHeaders(HeaderList upstream, boolean lengthFramed, long serviceTimeMillis) {
-        HeaderList out = new HeaderList();
-        for (int i = 0; i < upstream.size(); i++) {
-            String name = upstream.name(i).toLowerCase(Locale.ROOT);
-            if (!UpstreamTry.HOP_BY_HOP.contains(name) || (lengthFramed && name.equals("content-length"))) {
-                out.add(upstream.name(i), upstream.value(i));
-            }
-        }
+        HeaderList out = upstream.copyWithout(
+                lengthFramed ? Forwarder::hopByHopExceptLength : UpstreamTry::hopByHop);
         return out.set("x-envoy-upstream-service-time", Long.toString(serviceTimeMillis));
+    }
+
+    private static Status status(int code) {
+        return code >= 100 && code < STATUSES.length ? STATUSES[code] : Status.create(code);
+    }
+
+    private static boolean hopByHopExceptLength(String name) {
+        return UpstreamTry.hopByHop(name) && !name.equalsIgnoreCase("content-length");
     }
 
     /** A random (version 4) UUID from the request thread's generator: no lock, no entropy pool. */

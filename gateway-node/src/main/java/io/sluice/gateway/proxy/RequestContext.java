@@ -1,7 +1,9 @@
 package io.sluice.gateway.proxy;
 
 import io.sluice.gateway.mirror.MirrorCapture;
+import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sluice.routing.Cluster;
@@ -20,6 +22,8 @@ final class RequestContext {
     /** Read as the request starts: an HTTP/2 client may close the connection as soon as it has the answer. */
     private final String downstreamLocal;
     private final String downstreamRemote;
+    /** The client's address, without port (x-forwarded-for). */
+    final String remoteHost;
     String route;
     Cluster cluster;
     String upstreamHost;
@@ -35,24 +39,34 @@ final class RequestContext {
     RequestContext(RequestView view) {
         this.view = view;
         ServerRequest req = view.request();
-        this.downstreamLocal = req.localPeer().host() + ":" + req.localPeer().port();
-        this.downstreamRemote = req.remotePeer().host() + ":" + req.remotePeer().port();
+        // Helidon builds a new PeerInfo on every call: one call each
+        PeerInfo local = req.localPeer();
+        PeerInfo remote = req.remotePeer();
+        this.remoteHost = remote.host();
+        this.downstreamLocal = local.host() + ":" + local.port();
+        this.downstreamRemote = remoteHost + ":" + remote.port();
     }
 
     void flag(String flag) {
         flags = flags == null ? flag : flags + "," + flag;
     }
 
+    /** "HTTP/1.1" without building it anew for nearly every request. */
+    private static String protocol(HttpPrologue p) {
+        return p.protocol().equals("HTTP") && p.protocolVersion().equals("1.1") ? "HTTP/1.1"
+                : p.protocol() + "/" + p.protocolVersion();
+    }
+
     Exchange finish(ServerResponse res) {
         ServerRequest req = view.request();
         return new Exchange(start, (System.nanoTime() - startNanos) / 1_000_000, view.method(),
                 req.path().rawPath() + (req.query().isEmpty() ? "" : "?" + req.query().rawValue()),
-                req.prologue().protocol() + "/" + req.prologue().protocolVersion(),
+                protocol(req.prologue()),
                 res.status().code(), flags == null ? "-" : flags, body == null ? 0 : body.size(), bytesSent,
                 upstreamServiceTime, req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null),
                 req.headers().first(HeaderNames.USER_AGENT).orElse(null),
                 requestId != null ? requestId : req.headers().first(Forwarder.REQUEST_ID).orElse(null),
-                RequestView.authority(req), upstreamHost, cluster,
+                view.authority(), upstreamHost, cluster,
                 downstreamLocal, downstreamRemote, route);
     }
 }

@@ -12,13 +12,15 @@ public final class RequestView implements RequestAttributes {
     private final ServerRequest request;
     private final String path;
     private final String host;
+    private final String authority;
     private final int port;
     private final String scheme;
 
     RequestView(ServerRequest request, int port, String scheme) {
         this.request = request;
         this.path = PathNormalizer.normalize(originForm(request.path().rawPath()));
-        this.host = HostNames.normalizeAuthority(authority(request));
+        this.authority = authority(request);
+        this.host = HostNames.normalizeAuthority(authority);
         this.port = port;
         this.scheme = scheme;
     }
@@ -38,6 +40,11 @@ public final class RequestView implements RequestAttributes {
 
     static String authority(ServerRequest request) {
         return request.headers().first(HeaderNames.HOST).orElseGet(() -> request.authority());
+    }
+
+    /** The Host header as sent (or the HTTP/2 :authority), read once: forwarding and logging both need it. */
+    String authority() {
+        return authority;
     }
 
     /** The Helidon request, for steps that need more than routing attributes. */

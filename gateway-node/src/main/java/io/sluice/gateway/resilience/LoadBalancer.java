@@ -5,8 +5,8 @@ import io.sluice.routing.ClusterPolicy;
 import io.sluice.routing.Upstream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -23,7 +23,7 @@ public final class LoadBalancer {
      * @param tried   endpoints earlier tries of this request went to
      * @return the endpoint, or null when every endpoint is ejected (no healthy upstream)
      */
-    public static Upstream choose(Cluster cluster, ClusterState state, String hashKey, Set<Upstream> tried,
+    public static Upstream choose(Cluster cluster, ClusterState state, String hashKey, Collection<Upstream> tried,
                                   RandomGenerator random, long now) {
         List<Upstream> all = cluster.endpoints();
         List<Upstream> healthy = new ArrayList<>(all.size());

@@ -18,9 +18,10 @@ public final class UpstreamState {
 
     private final ConcurrentHashMap<String, ClusterState> clusters = new ConcurrentHashMap<>();
 
-    public ClusterState cluster(Cluster cluster) {
-        ClusterState s = clusters.get(cluster.name());
-        return s != null ? s : clusters.computeIfAbsent(cluster.name(), n -> new ClusterState());
+    /** @param clusterName {@link Cluster#name()}, which the caller has at hand (it is built on each call) */
+    public ClusterState cluster(String clusterName) {
+        ClusterState s = clusters.get(clusterName);
+        return s != null ? s : clusters.computeIfAbsent(clusterName, n -> new ClusterState());
     }
 
     /** Every cluster's state by name, for metrics. */

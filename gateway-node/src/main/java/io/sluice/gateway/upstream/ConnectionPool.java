@@ -105,7 +105,10 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     void release(UpstreamConnection c) {
-        Deque<UpstreamConnection> q = idle.computeIfAbsent(c.destination, d -> new LinkedBlockingDeque<>(MAX_IDLE));
+        Deque<UpstreamConnection> q = idle.get(c.destination);
+        if (q == null) {
+            q = idle.computeIfAbsent(c.destination, d -> new LinkedBlockingDeque<>(MAX_IDLE));
+        }
         c.idleSince = System.nanoTime();
         if (!q.offerFirst(c)) {
             c.close();

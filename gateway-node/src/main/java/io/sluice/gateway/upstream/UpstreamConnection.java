@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -30,6 +31,8 @@ final class UpstreamConnection {
     private int pos;
     private int limit;
     private boolean reusable = true;
+    /** The socket's read timeout as last set: setting it is a system call, so only a change is made. */
+    private int soTimeout;
     /** When the connection went back to the pool, for the idle timeout. */
     volatile long idleSince;
     /** Whether any byte of the current response arrived: a reused connection that fails before is stale. */
@@ -40,6 +43,7 @@ final class UpstreamConnection {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
+        this.soTimeout = socket.getSoTimeout(); // a TLS socket keeps the timeout of its handshake
     }
 
     static UpstreamConnection open(Destination d, Duration connectTimeout) throws IOException {
@@ -74,7 +78,7 @@ final class UpstreamConnection {
      */
     boolean stillOpen() {
         try {
-            socket.setSoTimeout(1);
+            setSoTimeout(1);
             in.read(buffer, 0, buffer.length);
             return false;
         } catch (SocketTimeoutException e) {
@@ -92,7 +96,7 @@ final class UpstreamConnection {
     UpstreamResponse exchange(String method, String target, HeaderList headers, OutgoingBody body,
                               boolean lastOnConnection, Duration readTimeout, ConnectionPool pool) throws IOException {
         responseStarted = false;
-        socket.setSoTimeout(readTimeout == null ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+        setSoTimeout(readTimeout == null ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE,
                 readTimeout.toMillis())));
         writeHead(method, target, headers, body, lastOnConnection);
         switch (body) {
@@ -117,6 +121,13 @@ final class UpstreamConnection {
             reusable = false;
         }
         return readResponse(method, pool);
+    }
+
+    private void setSoTimeout(int millis) throws IOException {
+        if (millis != soTimeout) {
+            socket.setSoTimeout(millis);
+            soTimeout = millis;
+        }
     }
 
     private void writeHead(String method, String target, HeaderList headers, OutgoingBody body,
@@ -169,8 +180,9 @@ final class UpstreamConnection {
             if (http10 || (connection != null && Tokens.contains(connection, "close"))) {
                 reusable = false;
             }
-            long length = declaredLength(headers);
-            return new UpstreamResponse(status, headers, length, body(method, status, headers, length, pool));
+            String encoding = headers.first("transfer-encoding");
+            long length = declaredLength(headers, encoding);
+            return new UpstreamResponse(status, headers, length, body(method, status, encoding, length, pool));
         }
     }
 
@@ -190,9 +202,12 @@ final class UpstreamConnection {
      * The body length the head declares, or -1: none declared, or a Transfer-Encoding, which overrides a
      * Content-Length (RFC 9112 §6.3).
      */
-    private static long declaredLength(HeaderList headers) throws IOException {
+    private static long declaredLength(HeaderList headers, String transferEncoding) throws IOException {
+        if (transferEncoding != null) {
+            return -1;
+        }
         String length = headers.first("content-length");
-        if (headers.first("transfer-encoding") != null || length == null) {
+        if (length == null) {
             return -1;
         }
         try {
@@ -202,12 +217,11 @@ final class UpstreamConnection {
         }
     }
 
-    private InputStream body(String method, int status, HeaderList headers, long length, ConnectionPool pool) {
+    private InputStream body(String method, int status, String encoding, long length, ConnectionPool pool) {
         if (method.equals("HEAD") || status == 204 || status == 304 || length == 0) {
             released(pool);
             return InputStream.nullInputStream();
         }
-        String encoding = headers.first("transfer-encoding");
         if (encoding != null && Tokens.last(encoding, "chunked")) {
             return new ChunkedBody(pool);
         }
@@ -255,8 +269,26 @@ final class UpstreamConnection {
         return buffer[pos++] & 0xff;
     }
 
-    /** A CRLF- (or LF-) terminated line, as Latin-1, without its terminator. */
+    /**
+     * A CRLF- (or LF-) terminated line of at most {@code max} bytes before its LF, as Latin-1, without
+     * its terminator. A line already in the buffer, as nearly every one is, becomes a String in one copy.
+     */
     private String readLine(int max) throws IOException {
+        if (pos == limit && fill() < 0) {
+            throw new EOFException("upstream closed the connection");
+        }
+        for (int i = pos, end = Math.min(limit, pos + max + 1); i < end; i++) {
+            if (buffer[i] == '\n') {
+                int to = i > pos && buffer[i - 1] == '\r' ? i - 1 : i;
+                String line = new String(buffer, pos, to - pos, StandardCharsets.ISO_8859_1);
+                pos = i + 1;
+                return line;
+            }
+        }
+        return readLineAcrossReads(max);
+    }
+
+    private String readLineAcrossReads(int max) throws IOException {
         StringBuilder line = new StringBuilder(64);
         for (int b; ; ) {
             b = readByte();
@@ -437,7 +469,7 @@ final class UpstreamConnection {
             if (len == 0) {
                 return; // an empty chunk would end the body
             }
-            out.write((Integer.toHexString(len) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(b, off, len);
             out.write(CRLF);
         }

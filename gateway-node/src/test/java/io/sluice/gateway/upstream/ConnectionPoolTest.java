@@ -55,6 +55,21 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void readsAHeadWhoseLinesCrossTheReadBuffer() throws Exception {
+        String big = "b".repeat(10_000); // longer than the connection's 8 KB buffer
+        upstream = new ScriptedUpstream(c -> c.answer("HTTP/1.1 200 OK\r\nX-Big: " + big
+                + "\r\nContent-Length: 2\nX-After: a\r\n\r\nok"));
+        for (int i = 0; i < 2; i++) {
+            try (UpstreamResponse r = get("/")) {
+                assertEquals(big, r.headers().first("x-big"));
+                assertEquals("a", r.headers().first("x-after"), "a bare LF ends a line too");
+                assertEquals("ok", text(r));
+            }
+        }
+        assertEquals(1, upstream.connections.get());
+    }
+
+    @Test
     void readsAChunkedBodyWithExtensionsAndTrailers() throws Exception {
         upstream = new ScriptedUpstream(c -> c.answer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"));

@@ -128,6 +128,9 @@ public final class ResolveOverrides {
 
     /** Every override for a name and port, in file order; empty when the file says nothing about it. */
     public List<Target> resolveAll(String host, int port) {
+        if (entries.isEmpty()) {
+            return List.of(); // the usual case, asked on every forwarded request
+        }
         String name = name(host);
         List<Entry> e = entries.get(name + ":" + port);
         if (e == null) {
