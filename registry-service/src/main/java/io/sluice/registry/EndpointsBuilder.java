@@ -57,6 +57,12 @@ public final class EndpointsBuilder {
     private EndpointsBuilder() {
     }
 
+    /** The kinds endpoints are built from: a change to any other kind leaves every service as it was. */
+    public static boolean readsFrom(ResourceKind kind) {
+        return kind == ResourceKind.SERVICE || kind == ResourceKind.SERVICE_ENTRY
+                || kind == ResourceKind.WORKLOAD_ENTRY;
+    }
+
     public static Map<String, ServiceEndpoints> build(Collection<Resource> config, Collection<Workload> workloads,
                                                       Resolver resolver) {
         List<Instance> instances = new ArrayList<>();

@@ -15,6 +15,7 @@ import io.sluice.service.ApiException;
 import io.sluice.service.Http;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,6 +57,8 @@ public final class RegistryService implements AutoCloseable {
     private final ExecutorService recompute = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("sluice-registry-recompute").daemon().factory());
     private final AtomicBoolean recomputeQueued = new AtomicBoolean();
+    /** The config objects endpoints were last computed from; confined to the config store's thread. */
+    private Map<String, Resource> endpointInputs;
     private WebServer server;
 
     private RegistryService(KafkaSettings kafka, String token, RegistryOptions options) {
@@ -81,7 +84,7 @@ public final class RegistryService implements AutoCloseable {
                                         RegistryOptions options) {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
         RegistryService s = new RegistryService(kafka, token, options);
-        s.config.addListener(x -> s.scheduleRecompute()).start();
+        s.config.addListener(s::configChanged).start();
         s.workloads.addListener(x -> s.scheduleRecompute()).start();
         s.workloads.initialLoad().thenRun(() -> s.expiry.hearingSince(System.currentTimeMillis()));
         s.published.start();
@@ -189,6 +192,38 @@ public final class RegistryService implements AutoCloseable {
             // the next sweep must not see them again before the store has
             workloads.readToEnd().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
+    }
+
+    /**
+     * Recomputes when a kind endpoints are built from changed. Most config changes are routes
+     * (VirtualServices, DestinationRules) that no endpoint depends on, and recomputing for each took
+     * this service's share of the cores while the gateways were compiling the same change. The store
+     * hands over the same object for a record it did not re-read, so identity tells what changed.
+     */
+    private void configChanged(CompactedTopicStore.Snapshot<Resource> snapshot) {
+        Map<String, Resource> inputs = new HashMap<>();
+        snapshot.entries().forEach((key, r) -> {
+            if (EndpointsBuilder.readsFrom(r.kind())) {
+                inputs.put(key, r);
+            }
+        });
+        if (endpointInputs != null && sameObjects(endpointInputs, inputs)) {
+            return;
+        }
+        endpointInputs = inputs;
+        scheduleRecompute();
+    }
+
+    private static boolean sameObjects(Map<String, Resource> a, Map<String, Resource> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (Map.Entry<String, Resource> e : a.entrySet()) {
+            if (b.get(e.getKey()) != e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Coalesces bursts of changes into one recomputation on one thread. */

@@ -183,4 +183,34 @@ class EndpointsBuilderTest {
         assertEquals(Map.of("reviews.shop.svc.cluster.local", "/healthz", "api.example.test", "/ready"),
                 EndpointsBuilder.healthPaths(decode(yaml)));
     }
+
+    /** The registry skips recomputing for changes of other kinds: they must not change any endpoint. */
+    @Test
+    void endpointsDependOnlyOnTheKindsTheBuilderReadsFrom() {
+        String others = """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews, namespace: shop}
+                spec: {hosts: [reviews], http: [{route: [{destination: {host: reviews, subset: v1}}]}]}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews, namespace: shop}
+                spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: gw, namespace: shop}
+                spec: {selector: {istio: ingressgateway}, servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]}
+                ---
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: shop}
+                """;
+        List<Resource> extra = decode(others);
+        assertTrue(extra.stream().noneMatch(r -> EndpointsBuilder.readsFrom(r.kind())));
+        Workload w = new Workload("reviews", "shop", "10.0.0.2", 9080, null, Map.of("app", "reviews"));
+        assertEquals(build(REVIEWS, List.of(w), NO_DNS), build(REVIEWS + others, List.of(w), NO_DNS));
+    }
 }
