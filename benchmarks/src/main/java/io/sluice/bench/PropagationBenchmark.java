@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,11 +26,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Propagation: how long after config-service acknowledged a write does every gateway node answer the
  * new route. Starts the topology as processes (broker, config-service, registry-service, three ingress
- * nodes), then applies a new VirtualService (a direct response for a new host) once per sample while
- * one prober per node asks that node for the host until it answers 200. A sample is the time from
- * the apply's response to the last node's first 200.
+ * nodes), then applies a new VirtualService (a direct response for a new host) once per sample; from
+ * the apply's response on, one prober per node asks that node for the host until it answers 200. A
+ * sample is the time from the apply's response to the last node's first 200.
  *
- * <p>{@code PropagationBenchmark [samples=200] [warmup=20]}
+ * <p>{@code PropagationBenchmark [samples=200] [warmup=20] [pauseMs=0]}: {@code pauseMs} between samples
+ * lets each change meet a system at rest (the nodes' status reports and the registry's recompute of
+ * the previous one done), as config changes usually do; 0 applies back to back, which measures the
+ * topology saturated by its own writes.
  */
 public final class PropagationBenchmark {
 
@@ -56,6 +60,7 @@ public final class PropagationBenchmark {
     public static void main(String[] args) throws Exception {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        long pauseMs = args.length > 2 ? Long.parseLong(args[2]) : 0;
         Report report = new Report("Propagation: apply → new route answered by all three gateway nodes");
         Path work = Files.createTempDirectory("sluice-propagation");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -73,12 +78,14 @@ public final class PropagationBenchmark {
                     all[i] = Arrays.stream(perNode).max().orElseThrow();
                     first[i] = Arrays.stream(perNode).min().orElseThrow();
                 }
+                Thread.sleep(pauseMs);
             }
             Arrays.sort(all);
             Arrays.sort(first);
             report.line("Each sample applies one new VirtualService (`POST /apply`, one Kafka transaction) and times "
                     + "from config-service's response until each node answers the new host with 200 (each node "
-                    + "probed every 1 ms over a kept-alive connection of the gateway's own upstream client). " + samples + " samples after " + warmup + " warm-up ones.\n");
+                    + "probed from the acknowledgement on, every 1 ms, over a kept-alive connection of the gateway's own upstream client). " + samples + " samples after " + warmup + " warm-up ones, "
+                    + (pauseMs == 0 ? "back to back" : pauseMs + " ms apart") + ".\n");
             report.table(List.of("", "p50", "p90", "p99", "max"), List.of(
                     row("all three nodes answer", all),
                     row("first node answers", first)));
@@ -95,10 +102,14 @@ public final class PropagationBenchmark {
     private static double[] sample(HttpClient http, ProcessCluster cluster, ExecutorService probers,
                                    ConnectionPool probeConnections, String host) throws Exception {
         long[] answered = new long[cluster.gatewayCount()];
+        CountDownLatch acknowledged = new CountDownLatch(1);
         List<Future<?>> probes = new ArrayList<>();
         for (int n = 1; n <= cluster.gatewayCount(); n++) {
             int node = n;
             probes.add(probers.submit(() -> {
+                // the clock starts at the acknowledgement: probing while the write is on its way measures
+                // nothing and takes the cores the write and the nodes need
+                acknowledged.await();
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 IOException last = null;
                 Destination gateway = new Destination("127.0.0.1", cluster.gatewayHttpPort(node), null);
@@ -133,6 +144,7 @@ public final class PropagationBenchmark {
                   http:
                   - directResponse: {status: 200, body: {string: "%s"}}
                 """.formatted(name, host, name));
+        acknowledged.countDown();
         for (Future<?> f : probes) {
             f.get();
         }
