@@ -82,6 +82,10 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     private volatile Snapshot<V> snapshot = new Snapshot<>(Map.of(), -1);
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    /** Confined to the store's thread: whether a fetch may be parked on the broker now. */
+    private boolean polled;
+    /** Asks for end offsets once a fetch may be parked; made on first need, confined to the store's thread. */
+    private Admin admin;
 
     public CompactedTopicStore(KafkaSettings settings, String topic, String clientId, Decoder<V> decoder) {
         this.topic = topic;
@@ -180,13 +184,12 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     }
 
     private void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps);
-             Admin ends = Admin.create(adminProps)) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps)) {
             consumer = c;
             List<TopicPartition> partitions = assign(c);
             while (running) {
                 try {
-                    serveEndRequests(c, ends, partitions);
+                    serveEndRequests(c, partitions);
                     // a request put back by a wakeup is served first: a poll now could sit out POLL idle
                     if (endRequests.isEmpty()) {
                         pollOnce(c);
@@ -203,6 +206,9 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "store " + topic + " stopped", e);
         } finally {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(2));
+            }
             endRequests.forEach(f -> f.completeExceptionally(new IllegalStateException("store closed")));
             revisionWaits.forEach(w -> w.future().completeExceptionally(new IllegalStateException("store closed")));
         }
@@ -232,6 +238,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     }
 
     private void pollOnce(KafkaConsumer<String, byte[]> c) {
+        polled = true;
         ConsumerRecords<String, byte[]> records = c.poll(POLL);
         if (records.isEmpty()) {
             return;
@@ -280,7 +287,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         }
     }
 
-    private void serveEndRequests(KafkaConsumer<String, byte[]> c, Admin admin, List<TopicPartition> parts) {
+    private void serveEndRequests(KafkaConsumer<String, byte[]> c, List<TopicPartition> parts) {
         if (endRequests.isEmpty()) {
             return;
         }
@@ -291,7 +298,9 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
         }
         Map<TopicPartition, Long> ends;
         try {
-            ends = endOffsets(admin, parts);
+            // before the first poll no fetch is parked, and the consumer's own connection answers at once
+            // (most readers, the gateways among them, never read to the end again)
+            ends = polled ? endOffsets(parts) : c.endOffsets(parts, Duration.ofSeconds(2));
         } catch (KafkaException e) {
             // Kafka away, or a wakeup (sticky: one that arrived while we were not polling lands here):
             // the requests taken must not be lost
@@ -308,6 +317,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
                 if (caughtUp) {
                     break;
                 }
+                polled = true;
                 ConsumerRecords<String, byte[]> records = c.poll(POLL);
                 apply(records);
                 applied += records.count();
@@ -333,7 +343,10 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
      * consumer's connection, the question waited behind that fetch (half of all read-to-ends took the
      * full 500 ms in {@code RegistryPropagationBenchmark}).
      */
-    private Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> parts) {
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> parts) {
+        if (admin == null) {
+            admin = Admin.create(adminProps);
+        }
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         parts.forEach(p -> latest.put(p, OffsetSpec.latest()));
         try {
