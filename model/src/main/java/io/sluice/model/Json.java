@@ -124,12 +124,19 @@ public final class Json {
                         kind = ResourceKind.byKind(k).orElseThrow(() -> new IllegalArgumentException("unknown kind " + k));
                     }
                     case "metadata" -> meta = MAPPER.readValue(p, ObjectMeta.class);
-                    // Sluice writes kind before spec; a spec read before its kind is bound below
+                    // Sluice writes kind before spec; a spec read before its kind is bound at the end
                     case "spec" -> {
-                        if (kind != null && kind.specType() != null) {
-                            return withTypedSpec(p, kind, value, offset, apiVersion, meta, body);
+                        Class<?> type = kind == null ? null : kind.specType();
+                        if (type == null) {
+                            body.set(field, MAPPER.readTree(p));
+                        } else {
+                            try {
+                                body.putPOJO(field, MAPPER.readValue(p, type));
+                            } catch (IOException e) {
+                                // the parser stopped somewhere inside the spec: start again, keeping it a tree
+                                return typed(fromRecord(value, offset));
+                            }
                         }
-                        body.set(field, MAPPER.readTree(p));
                     }
                     default -> body.set(field, MAPPER.readTree(p));
                 }
@@ -138,32 +145,6 @@ public final class Json {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Binds the spec at the parser, then reads the rest of the record; decodes it whole when it does not bind. */
-    private static Resource withTypedSpec(JsonParser p, ResourceKind kind, byte[] value, long offset,
-                                           String apiVersion, ObjectMeta meta, ObjectNode body) throws IOException {
-        Object spec;
-        try {
-            spec = MAPPER.readValue(p, kind.specType());
-        } catch (IOException e) {
-            // the parser stopped somewhere inside the spec: start again, keeping the spec as a tree
-            return typed(fromRecord(value, offset));
-        }
-        body.putPOJO("spec", spec);
-        ObjectMeta m = meta;
-        String v = apiVersion;
-        for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
-            p.nextToken();
-            switch (field) {
-                case "schemaVersion" -> p.skipChildren();
-                case "apiVersion" -> v = p.getValueAsString("");
-                case "kind" -> p.skipChildren();
-                case "metadata" -> m = MAPPER.readValue(p, ObjectMeta.class);
-                default -> body.set(field, MAPPER.readTree(p));
-            }
-        }
-        return typed(kind, v, m, body, offset);
     }
 
     private static Resource typed(ResourceKind kind, String apiVersion, ObjectMeta meta, ObjectNode body, long offset) {
