@@ -183,14 +183,15 @@ public final class RegistryService implements AutoCloseable {
             return;
         }
         List<String> gone = expiry.expired(workloads.snapshot().entries(), System.currentTimeMillis());
+        Future<RecordMetadata> last = null;
         for (String id : gone) {
             LOG.info("workload " + id + " stopped heartbeating for " + expiry.ttl() + "; removing it");
-            producer.send(new ProducerRecord<>(kafka.topics().workloads(), id, null));
+            last = producer.send(new ProducerRecord<>(kafka.topics().workloads(), id, null));
         }
-        if (!gone.isEmpty()) {
+        if (last != null) {
             producer.flush();
             // the next sweep must not see them again before the store has
-            workloads.readToEnd().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            awaitOwnWrite(workloads, last);
         }
     }
 
@@ -265,17 +266,21 @@ public final class RegistryService implements AutoCloseable {
             return;
         }
         producer.flush();
-        // our own writes come back through the published store; wait until it holds the last of them so
-        // the next diff sees them (its offset is known: no need to ask the broker where the end is)
-        awaitPublished(sent.getLast());
+        // our own writes come back through the published store; the next diff must see them
+        awaitOwnWrite(published, sent.getLast());
     }
 
-    private void awaitPublished(Future<RecordMetadata> last) {
+    /**
+     * Waits until {@code view} holds our write {@code last} and those before it (one partition): its
+     * offset is known, so there is no need to ask the broker where the topic ends. Gives up after 10 s;
+     * the next round then works from what the view holds.
+     */
+    private static void awaitOwnWrite(CompactedTopicStore<?> view, Future<RecordMetadata> last) {
         try {
-            published.awaitRevision(last.get().offset()).get(10, TimeUnit.SECONDS);
+            view.awaitRevision(last.get().offset()).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warning("registry publish not confirmed by the published view: " + e.getMessage()
-                    + "; the next recompute diffs against what it holds then");
+            LOG.warning("own write to " + view.topic() + " not seen by this service's view: " + e.getMessage()
+                    + "; the next round works from what it holds then");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
