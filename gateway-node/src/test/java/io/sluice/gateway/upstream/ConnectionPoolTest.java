@@ -143,10 +143,7 @@ class ConnectionPoolTest {
 
     @Test
     void retriesOnceOnAFreshConnectionWhenAnIdleOneWasClosedByTheUpstream() throws Exception {
-        upstream = new ScriptedUpstream(c -> {
-            c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-            c.socket.close(); // as a server whose keep-alive timeout ran out, without saying so
-        });
+        upstream = closingAfterEachAnswer();
         try (UpstreamResponse r = get("/")) {
             assertEquals("ok", text(r));
         }
@@ -159,10 +156,7 @@ class ConnectionPoolTest {
 
     @Test
     void neverSendsAPostTwiceOnAConnectionThatFailedAfterTheWrite() throws Exception {
-        upstream = new ScriptedUpstream(c -> {
-            c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-            c.socket.close();
-        });
+        upstream = closingAfterEachAnswer();
         try (UpstreamResponse r = send("POST", new OutgoingBody.Bytes(new byte[] {1}))) {
             assertEquals("ok", text(r));
         }
@@ -186,10 +180,7 @@ class ConnectionPoolTest {
     void checksAConnectionIdleForAWhileBeforeReusingIt() throws Exception {
         pool.close();
         pool = new ConnectionPool(Duration.ZERO);
-        upstream = new ScriptedUpstream(c -> {
-            c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-            c.socket.close();
-        });
+        upstream = closingAfterEachAnswer();
         try (UpstreamResponse r = send("POST", new OutgoingBody.Bytes(new byte[] {1}))) {
             assertEquals("ok", text(r));
         }
@@ -243,6 +234,14 @@ class ConnectionPoolTest {
 
     private Destination destination() {
         return new Destination("127.0.0.1", upstream.port(), null);
+    }
+
+    /** Answers each request and closes the connection, as a server whose keep-alive ran out does without saying so. */
+    private static ScriptedUpstream closingAfterEachAnswer() throws IOException {
+        return new ScriptedUpstream(c -> {
+            c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            c.socket.close();
+        });
     }
 
     private static String text(UpstreamResponse r) throws IOException {
