@@ -38,7 +38,7 @@ public final class RequestView implements RequestAttributes {
         return slash < 0 ? "/" : rawPath.substring(slash);
     }
 
-    static String authority(ServerRequest request) {
+    private static String authority(ServerRequest request) {
         return request.headers().first(HeaderNames.HOST).orElseGet(() -> request.authority());
     }
 
