@@ -3,6 +3,7 @@ package io.sluice.testing.process;
 import io.sluice.testing.process.ServiceProcess.Module;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
@@ -252,12 +254,22 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    /** A port nobody listens on now (the usual race applies: take it soon). */
+    /**
+     * A port nobody listens on now, below Linux's ephemeral range (32768–60999). A port the kernel
+     * hands out for port 0 comes from that range, and until the process it is meant for binds it, any
+     * outgoing connection (a Kafka client's, an HTTP client's) may be given it as its own local port:
+     * a gateway's listener then failed with "Address already in use" (SystemTopologyIT, once).
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_768);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return port;
+            } catch (IOException e) {
+                // taken: try another
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port between 20000 and 32767"));
     }
 }
