@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -50,6 +51,7 @@ public final class GatewayNode implements AutoCloseable {
     private final RouteTableSource routes;
     private final ListenerManager listeners;
     private final PassthroughListeners passthrough;
+    private final BindRetry bindRetry;
     private final MeshProxy mesh;
     private final UpstreamConnector connector;
     private final WebServer status;
@@ -60,7 +62,7 @@ public final class GatewayNode implements AutoCloseable {
 
     private GatewayNode(CompactedTopicStore<Resource> config, CompactedTopicStore<ServiceEndpoints> registry,
                         RouteTableSource routes, ListenerManager listeners, PassthroughListeners passthrough,
-                        MeshProxy mesh, UpstreamConnector connector, WebServer status,
+                        BindRetry bindRetry, MeshProxy mesh, UpstreamConnector connector, WebServer status,
                         StatusReporter reporter, AccessLog accessLog, MirrorTap mirror, ConnectionPool pool) {
         this.mirror = mirror;
         this.pool = pool;
@@ -69,6 +71,7 @@ public final class GatewayNode implements AutoCloseable {
         this.routes = routes;
         this.listeners = listeners;
         this.passthrough = passthrough;
+        this.bindRetry = bindRetry;
         this.mesh = mesh;
         this.connector = connector;
         this.status = status;
@@ -97,11 +100,17 @@ public final class GatewayNode implements AutoCloseable {
         PassthroughListeners[] passthrough = new PassthroughListeners[1];
         StatusReporter reporter = new StatusReporter(kafka, node.id(), role(node));
         RouteTableSource[] source = new RouteTableSource[1];
+        IntSupplier unboundPorts = () -> holder[0].unbound() + passthrough[0].unbound();
+        BindRetry bindRetry = new BindRetry(() -> {
+            holder[0].retry();
+            passthrough[0].retry();
+        }, unboundPorts);
         RouteTableSource routes = new RouteTableSource(config, registry, node, t -> {
             upstreams.retain(t);
             if (!node.mesh()) { // the mesh proxy serves every port on one socket and opens none per port
                 holder[0].reconcile(t);
                 passthrough[0].reconcile(t);
+                bindRetry.check();
             }
             reporter.report(t, source[0].appliedAt());
         });
@@ -128,6 +137,7 @@ public final class GatewayNode implements AutoCloseable {
         gauges.put("sluice_route_compiles_total", routes::compiles);
         gauges.put("sluice_route_compile_failures_total", routes::compileFailures);
         gauges.put("sluice_config_revision", () -> routes.current().configRevision());
+        gauges.put("sluice_gateway_ports_unbound", unboundPorts::getAsInt);
         if (accessLog != null) {
             gauges.put("sluice_access_log_dropped_total", accessLog::dropped);
         }
@@ -149,8 +159,8 @@ public final class GatewayNode implements AutoCloseable {
                 })
                 .build().start();
         reporter.statusAddress(options.host() + ":" + status.port());
-        GatewayNode gateway = new GatewayNode(config, registry, routes, holder[0], passthrough[0], mesh, connector,
-                status, reporter, accessLog, mirror, pool);
+        GatewayNode gateway = new GatewayNode(config, registry, routes, holder[0], passthrough[0], bindRetry, mesh,
+                connector, status, reporter, accessLog, mirror, pool);
         try {
             kafkaStarted.join();
         } catch (CompletionException e) {
@@ -211,6 +221,7 @@ public final class GatewayNode implements AutoCloseable {
         if (mesh != null) {
             mesh.close();
         }
+        bindRetry.close();
         passthrough.close();
         listeners.close();
         pool.close();

@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -23,6 +22,8 @@ public final class PassthroughListeners implements AutoCloseable {
     private final IntUnaryOperator localPort;
     private final SniForwarder forwarder;
     private final Map<Integer, PassthroughServer> servers = new HashMap<>();
+    /** The table last reconciled to: a retry opens what it still wants, never what a newer table dropped. */
+    private RouteTable last;
 
     public PassthroughListeners(String host, IntUnaryOperator localPort, SniForwarder forwarder) {
         this.host = host;
@@ -31,6 +32,7 @@ public final class PassthroughListeners implements AutoCloseable {
     }
 
     public synchronized void reconcile(RouteTable t) {
+        last = t;
         Set<Integer> wanted = new HashSet<>(t.passthrough().keySet());
         for (var it = servers.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
@@ -50,9 +52,21 @@ public final class PassthroughListeners implements AutoCloseable {
                 servers.put(port, s);
                 LOG.info("passthrough port " + port + " listening on " + host + ":" + s.port());
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot listen on " + host + ":" + local + " for passthrough port " + port, e);
+                LOG.warning("cannot listen on " + host + ":" + local + " for passthrough port " + port + ": " + e);
             }
         }
+    }
+
+    /** Tries again to open the ports of the last table that failed to open (another process held them). */
+    public synchronized void retry() {
+        if (last != null) {
+            reconcile(last);
+        }
+    }
+
+    /** How many passthrough ports the last table has that are not listening. */
+    public synchronized int unbound() {
+        return last == null ? 0 : last.passthrough().size() - servers.size();
     }
 
     /** The local port serving a passthrough gateway port, or -1. */

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -43,6 +42,8 @@ public final class ListenerManager implements AutoCloseable {
     private final IntUnaryOperator localPort;
     private final Proxy proxy;
     private final Map<Integer, Running> servers = new HashMap<>();
+    /** The table last reconciled to: a retry opens what it still wants, never what a newer table dropped. */
+    private RouteTable last;
 
     /** A port's server and the TLS parameters it was built with (null for plain HTTP). */
     private record Running(WebServer server, TlsParameters tls) {
@@ -58,6 +59,7 @@ public final class ListenerManager implements AutoCloseable {
     }
 
     public synchronized void reconcile(RouteTable t) {
+        last = t;
         Set<Integer> wanted = new HashSet<>(t.ports());
         for (var it = servers.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
@@ -102,12 +104,29 @@ public final class ListenerManager implements AutoCloseable {
                 b.tls(proxy.tls().tls(tls, () -> listenerTls(port)));
             }
             WebServer s = b.build().start();
+            if (s.port() < 0) { // Helidon logs a failed bind itself and hands back a server with no socket
+                s.stop();
+                throw new IllegalStateException("the server did not open its socket (in use by another process?)");
+            }
             servers.put(port, new Running(s, tls));
             LOG.info("gateway port " + port + " listening on " + host + ":" + s.port()
                     + (tls == null ? "" : " (TLS " + tls + ")"));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot listen on " + host + ":" + local + " for gateway port " + port, e);
+            // the message, not the trace: a port held by another process is retried, and logged, until free
+            LOG.warning("cannot listen on " + host + ":" + local + " for gateway port " + port + ": " + e);
         }
+    }
+
+    /** Tries again to open the ports of the last table that failed to open (another process held them). */
+    public synchronized void retry() {
+        if (last != null) {
+            reconcile(last);
+        }
+    }
+
+    /** How many ports the last table has that are not listening. */
+    public synchronized int unbound() {
+        return last == null ? 0 : last.ports().size() - servers.size();
     }
 
     private ListenerTls listenerTls(int port) {
