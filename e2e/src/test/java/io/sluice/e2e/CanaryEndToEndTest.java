@@ -76,12 +76,15 @@ class CanaryEndToEndTest {
     void newWeightsAreServedWithoutRestart() {
         String fiftyFifty = BookFiles.read("4a-istio-gateway.yaml")
                 .replace("weight: 10", "weight: 50").replace("weight: 90", "weight: 50");
+        long incremental = cluster.gateway.routes().incrementalCompiles();
         HttpResponse<String> res = cluster.apply(fiftyFifty);
         assertEquals(200, res.statusCode(), res.body());
         assertTrue(res.body().contains("\"configured\""), res.body());
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> v1Share(200) > 0.35);
         double share = v1Share(1000);
         assertTrue(share >= 0.45 && share <= 0.55, "v1 share " + share);
+        assertTrue(cluster.gateway.routes().incrementalCompiles() > incremental,
+                "a change to one VirtualService recompiles only that VirtualService");
     }
 
     @Test

@@ -136,6 +136,7 @@ public final class GatewayNode implements AutoCloseable {
         Map<String, LongSupplier> gauges = new LinkedHashMap<>();
         gauges.put("sluice_route_compiles_total", routes::compiles);
         gauges.put("sluice_route_compile_failures_total", routes::compileFailures);
+        gauges.put("sluice_route_incremental_compiles_total", routes::incrementalCompiles);
         gauges.put("sluice_config_revision", () -> routes.current().configRevision());
         gauges.put("sluice_gateway_ports_unbound", unboundPorts::getAsInt);
         if (accessLog != null) {

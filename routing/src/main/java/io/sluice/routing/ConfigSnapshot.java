@@ -21,16 +21,19 @@ public record ConfigSnapshot(Collection<Resource> resources, long configRevision
     }
 
     /**
-     * Resources of one kind, oldest first then by namespace and name: the order in which Istio merges
-     * VirtualServices for one host.
+     * Oldest first, then by namespace and name: the order in which Istio merges VirtualServices for one
+     * host.
      */
+    static final Comparator<Resource> MERGE_ORDER = Comparator
+            .comparing((Resource r) -> nullToEmpty(r.metadata().creationTimestamp()))
+            .thenComparing(r -> nullToEmpty(r.namespace()))
+            .thenComparing(Resource::name);
+
+    /** Resources of one kind in {@link #MERGE_ORDER}. */
     public List<Resource> ofKind(ResourceKind kind) {
         return resources.stream()
                 .filter(r -> r.kind() == kind)
-                .sorted(Comparator
-                        .comparing((Resource r) -> nullToEmpty(r.metadata().creationTimestamp()))
-                        .thenComparing(r -> nullToEmpty(r.namespace()))
-                        .thenComparing(Resource::name))
+                .sorted(MERGE_ORDER)
                 .toList();
     }
 

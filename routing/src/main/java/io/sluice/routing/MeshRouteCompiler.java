@@ -37,7 +37,7 @@ final class MeshRouteCompiler {
     static RouteTable compile(ConfigSnapshot snapshot, ServiceDirectory directory, OutboundPolicy outbound) {
         HttpRouteCompiler http = new HttpRouteCompiler(directory);
         TlsRouteCompiler tls = new TlsRouteCompiler(directory);
-        Map<Integer, RouteCompiler.ListenerBuilder> listeners = new TreeMap<>();
+        Map<Integer, ListenerBuilder> listeners = new TreeMap<>();
         Map<Integer, Map<String, TcpRoute>> sni = new TreeMap<>();
         for (Resource vs : snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE)) {
             VirtualServiceSpec spec = Json.spec(vs, VirtualServiceSpec.class);
@@ -53,7 +53,7 @@ final class MeshRouteCompiler {
                     List<Route> routes = http.compile(origin, vs.namespace(), spec.http(), NodeIdentity.MESH, port);
                     if (!routes.isEmpty()) {
                         for (String name : names(fqdn, svc)) {
-                            listeners.computeIfAbsent(port, p -> new RouteCompiler.ListenerBuilder(p, "HTTP"))
+                            listeners.computeIfAbsent(port, p -> new ListenerBuilder(p, "HTTP"))
                                     .add(name, origin, routes);
                         }
                     }
@@ -76,7 +76,7 @@ final class MeshRouteCompiler {
             for (ServicePort p : svc.ports()) {
                 Cluster cluster = directory.cluster(new Destination(svc.host(), null, new PortSelector(p.number())), "");
                 if (isHttp(p)) {
-                    var listener = listeners.computeIfAbsent(p.number(), n -> new RouteCompiler.ListenerBuilder(n, "HTTP"));
+                    var listener = listeners.computeIfAbsent(p.number(), n -> new ListenerBuilder(n, "HTTP"));
                     Route route = Route.forwardTo(origin, cluster);
                     for (String name : names(svc.host(), svc)) {
                         if (!listener.hasHost(name)) {

@@ -3,9 +3,8 @@ package io.sluice.gateway.routing;
 import io.sluice.kafka.CompactedTopicStore;
 import io.sluice.model.Resource;
 import io.sluice.model.registry.ServiceEndpoints;
-import io.sluice.routing.ConfigSnapshot;
+import io.sluice.routing.IncrementalRouteCompiler;
 import io.sluice.routing.NodeIdentity;
-import io.sluice.routing.RouteCompiler;
 import io.sluice.routing.RouteTable;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,12 +30,13 @@ public final class RouteTableSource implements AutoCloseable {
 
     private final CompactedTopicStore<Resource> config;
     private final CompactedTopicStore<ServiceEndpoints> registry;
-    private final NodeIdentity node;
+    private final IncrementalRouteCompiler compiler;
     private final AtomicReference<RouteTable> table = new AtomicReference<>(RouteTable.empty());
     private final AtomicBoolean compileQueued = new AtomicBoolean();
     private final AtomicLong compileFailures = new AtomicLong();
     private final AtomicLong compiles = new AtomicLong();
-    private final ExecutorService compiler = Executors.newSingleThreadExecutor(
+    private volatile long incrementalCompiles;
+    private final ExecutorService compileThread = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("sluice-route-compiler").daemon().factory());
     private final Consumer<RouteTable> onSwap;
     private volatile boolean ready;
@@ -46,7 +46,7 @@ public final class RouteTableSource implements AutoCloseable {
                             NodeIdentity node, Consumer<RouteTable> onSwap) {
         this.config = config;
         this.registry = registry;
-        this.node = node;
+        this.compiler = new IncrementalRouteCompiler(node);
         this.onSwap = onSwap;
         config.addListener(s -> scheduleCompile());
         registry.addListener(s -> scheduleCompile());
@@ -70,6 +70,11 @@ public final class RouteTableSource implements AutoCloseable {
         return compiles.get();
     }
 
+    /** Of {@link #compiles}, those that recompiled only the VirtualServices that changed. */
+    public long incrementalCompiles() {
+        return incrementalCompiles;
+    }
+
     public Instant appliedAt() {
         return appliedAt;
     }
@@ -77,7 +82,7 @@ public final class RouteTableSource implements AutoCloseable {
     /** Bursts of changes (the initial load, a multi-document apply) collapse into one compile. */
     private void scheduleCompile() {
         if (compileQueued.compareAndSet(false, true)) {
-            compiler.execute(this::compile);
+            compileThread.execute(this::compile);
         }
     }
 
@@ -91,11 +96,11 @@ public final class RouteTableSource implements AutoCloseable {
         var r = registry.snapshot();
         try {
             long started = System.nanoTime();
-            RouteTable next = RouteCompiler.compile(
-                    new ConfigSnapshot(c.entries().values(), c.revision(), r.entries(), r.revision()), node);
+            RouteTable next = compiler.compile(c.entries(), c.revision(), r.entries(), r.revision());
             table.set(next);
             long swapped = System.nanoTime();
             compiles.incrementAndGet();
+            incrementalCompiles = compiler.updates();
             appliedAt = Instant.now();
             onSwap.accept(next);
             long done = System.nanoTime();
@@ -123,6 +128,6 @@ public final class RouteTableSource implements AutoCloseable {
 
     @Override
     public void close() {
-        compiler.shutdownNow();
+        compileThread.shutdownNow();
     }
 }

@@ -1,0 +1,257 @@
+package io.sluice.routing;
+
+import io.sluice.model.Json;
+import io.sluice.model.Resource;
+import io.sluice.model.ResourceKind;
+import io.sluice.model.istio.GatewaySpec;
+import io.sluice.model.istio.VirtualServiceSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The route table of an ingress or egress gateway node, with what it was compiled from: the node's
+ * Gateway servers, each port's routes by host, and which hosts each VirtualService serves. A change
+ * that touches only VirtualServices, the everyday edit, is then {@link #update applied} by compiling
+ * those VirtualServices and rebuilding the hosts they serve; the rest of the table is reused.
+ */
+final class GatewayTable {
+
+    private final List<ServerBinding> servers;
+    private final HttpRouteCompiler http;
+    private final TlsRouteCompiler tls;
+    private final Map<Integer, ListenerBuilder> listeners = new LinkedHashMap<>();
+    private final Map<Integer, Map<String, TcpRoute>> passthrough = new LinkedHashMap<>();
+    /** Every VirtualService compiled, by {@code ns/name}: the merge order of a host's sources. */
+    private final Map<String, Resource> virtualServices = new HashMap<>();
+    /** Where each VirtualService's routes went, by {@code ns/name}. */
+    private final Map<String, List<PortHost>> served = new HashMap<>();
+    private final Comparator<String> mergeOrder =
+            Comparator.comparing(virtualServices::get, ConfigSnapshot.MERGE_ORDER);
+    private RouteTable table;
+
+    private record PortHost(int port, String host) {
+    }
+
+    private GatewayTable(List<ServerBinding> servers, ServiceDirectory directory) {
+        this.servers = servers;
+        this.http = new HttpRouteCompiler(directory);
+        this.tls = new TlsRouteCompiler(directory);
+    }
+
+    /** Compiles the whole table of a gateway node. */
+    static GatewayTable compile(ConfigSnapshot snapshot, NodeIdentity node) {
+        ServiceDirectory directory = RouteCompiler.directory(snapshot);
+        OutboundPolicy outbound = RouteCompiler.outboundPolicy(snapshot);
+        if (node.enforcesOutboundPolicy() && outbound == OutboundPolicy.ALLOW_ANY) {
+            directory.reachUnregisteredHostsByName();
+        }
+        GatewayTable t = new GatewayTable(selectedServers(snapshot, node), directory);
+        for (ServerBinding s : t.servers) {
+            if (s.passthrough()) {
+                t.passthrough.computeIfAbsent(s.port(), p -> new LinkedHashMap<>());
+                continue;
+            }
+            ListenerBuilder b = t.listeners.computeIfAbsent(s.port(), p -> new ListenerBuilder(p, s.protocol()));
+            if (s.tls() != null) {
+                b.addTls(s.tls());
+            }
+            if (s.httpsRedirect()) {
+                b.redirectToHttps(s.host());
+            }
+        }
+        for (ServerBinding s : t.servers) {
+            if (s.autoPassthrough()) {
+                AutoPassthrough.addRoutes(s.host(), s.port(), directory, snapshot.services(),
+                        t.passthrough.get(s.port()));
+            }
+        }
+        for (Resource vs : snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE)) {
+            t.add(vs, false);
+        }
+        if (node.ingressGateway()) {
+            List<Resource> ingresses = snapshot.ofKind(ResourceKind.INGRESS).stream()
+                    .filter(IngressCompiler::served).toList();
+            if (!ingresses.isEmpty()) {
+                // a served Ingress is answered on port 80 even with no Gateway there: unknown hosts get 404
+                t.listeners.computeIfAbsent(IngressCompiler.PORT,
+                                p -> new ListenerBuilder(p, IngressCompiler.PROTOCOL))
+                        .addIngress(new IngressCompiler(directory).compile(ingresses));
+            }
+        }
+        Map<Integer, Listener> compiled = new LinkedHashMap<>();
+        t.listeners.forEach((port, b) -> compiled.put(port, b.build()));
+        Map<Integer, SniRouter> sni = new LinkedHashMap<>();
+        t.passthrough.forEach((port, routes) -> sni.put(port, SniRouter.of(port, routes)));
+        t.table = new RouteTable(snapshot.configRevision(), snapshot.registryRevision(), compiled, sni, outbound);
+        return t;
+    }
+
+    RouteTable table() {
+        return table;
+    }
+
+    /**
+     * Whether a change to this VirtualService can be {@link #update applied}: not when it routes TLS by
+     * SNI on a passthrough server, whose routes are compiled with the whole table.
+     */
+    boolean updatable(Resource virtualService) {
+        VirtualServiceSpec spec = Json.spec(virtualService, VirtualServiceSpec.class);
+        List<String> refs = gatewayRefs(virtualService, spec);
+        return servers.stream().noneMatch(s -> s.passthrough() && binds(s, refs, virtualService));
+    }
+
+    /**
+     * The table after some VirtualServices changed and nothing else did. Leaves this object describing
+     * the new table; a failure part way leaves it unusable, and the caller compiles the whole table next.
+     *
+     * @param removed the old versions of changed or deleted VirtualServices, all {@link #updatable}
+     * @param added   the new versions of changed or created VirtualServices, all {@link #updatable}
+     */
+    RouteTable update(Collection<Resource> removed, Collection<Resource> added, long configRevision) {
+        Map<Integer, Set<String>> changed = new HashMap<>();
+        for (Resource vs : removed) {
+            String source = vs.namespace() + "/" + vs.name();
+            for (PortHost ph : served.getOrDefault(source, List.of())) {
+                listeners.get(ph.port()).remove(ph.host(), source);
+                changed.computeIfAbsent(ph.port(), p -> new HashSet<>()).add(ph.host());
+            }
+            served.remove(source);
+            virtualServices.remove(source);
+        }
+        for (Resource vs : added) {
+            for (PortHost ph : add(vs, true)) {
+                changed.computeIfAbsent(ph.port(), p -> new HashSet<>()).add(ph.host());
+            }
+        }
+        Map<Integer, Listener> next = new LinkedHashMap<>(table.listeners());
+        changed.forEach((port, hosts) -> next.put(port, listeners.get(port).rebuild(hosts)));
+        table = new RouteTable(configRevision, table.registryRevision(), next, table.passthrough(), table.outbound());
+        return table;
+    }
+
+    /**
+     * Compiles one VirtualService onto every server it binds. A full compile adds in merge order; an
+     * update inserts each host's routes at their place in it.
+     */
+    private List<PortHost> add(Resource vs, boolean inMergeOrder) {
+        VirtualServiceSpec spec = Json.spec(vs, VirtualServiceSpec.class);
+        List<String> refs = gatewayRefs(vs, spec);
+        String source = vs.namespace() + "/" + vs.name();
+        virtualServices.put(source, vs);
+        List<PortHost> out = new ArrayList<>();
+        for (ServerBinding s : servers) {
+            // a redirecting server answers every request itself (Envoy's require_tls)
+            if (s.httpsRedirect() || !binds(s, refs, vs)) {
+                continue;
+            }
+            if (s.passthrough()) {
+                tls.compile(source, vs.namespace(), spec.hosts(), spec.tls(), s.gatewayRef(), s.port(), s.host(),
+                        passthrough.get(s.port()));
+                continue;
+            }
+            List<Route> routes = null;
+            for (String vsHost : spec.hosts()) {
+                String host = HostMatcher.intersect(s.host(), vsHost.toLowerCase(Locale.ROOT));
+                PortHost at = host == null ? null : new PortHost(s.port(), host);
+                if (at == null || out.contains(at)) {
+                    continue; // no common host, or the same host reached through another server host
+                }
+                if (routes == null) {
+                    routes = http.compile(source, vs.namespace(), spec.http(), s.gatewayRef(), s.port());
+                }
+                ListenerBuilder b = listeners.get(s.port());
+                if (inMergeOrder) {
+                    b.insert(host, source, routes, mergeOrder);
+                } else {
+                    b.add(host, source, routes);
+                }
+                out.add(at);
+            }
+        }
+        served.put(source, out);
+        return out;
+    }
+
+    private static List<String> gatewayRefs(Resource vs, VirtualServiceSpec spec) {
+        return (spec.gateways().isEmpty() ? List.of(NodeIdentity.MESH) : spec.gateways())
+                .stream().map(g -> GatewayRefs.resolve(g, vs.namespace())).toList();
+    }
+
+    private static boolean binds(ServerBinding s, List<String> refs, Resource vs) {
+        return refs.contains(s.gatewayRef()) && s.admitsNamespace(vs.namespace());
+    }
+
+    /** Every server of every Gateway whose selector picks this node, one binding per server host. */
+    private static List<ServerBinding> selectedServers(ConfigSnapshot snapshot, NodeIdentity node) {
+        List<ServerBinding> out = new ArrayList<>();
+        for (Resource gw : snapshot.ofKind(ResourceKind.GATEWAY)) {
+            GatewaySpec spec = Json.spec(gw, GatewaySpec.class);
+            if (!node.selectedBy(spec.selector())) {
+                continue;
+            }
+            for (GatewaySpec.Server server : spec.servers()) {
+                if (server.port() == null || server.port().number() == null) {
+                    continue;
+                }
+                String protocol = server.port().protocol() == null ? "HTTP"
+                        : server.port().protocol().toUpperCase(Locale.ROOT);
+                String tlsMode = server.tls() == null || server.tls().mode() == null ? null
+                        : server.tls().mode().toUpperCase(Locale.ROOT);
+                List<ServerBinding> bindings = server.hosts().stream()
+                        .map(h -> ServerBinding.of(gw.namespace() + "/" + gw.name(), gw.namespace(),
+                                server.port().number(), protocol, tlsMode, h, null, false))
+                        .toList();
+                boolean terminates = protocol.equals("HTTPS") && !bindings.getFirst().passthrough();
+                ServerTls serverTls = terminates
+                        ? ServerTls.of(server, bindings.stream().map(ServerBinding::host).toList()) : null;
+                // Istio honours httpsRedirect on plain-text servers only
+                boolean redirect = protocol.equals("HTTP") && server.tls() != null
+                        && Boolean.TRUE.equals(server.tls().httpsRedirect());
+                bindings.forEach(b -> out.add(b.with(serverTls, redirect)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One host of one Gateway server. A host may carry a namespace filter: {@code ns/host},
+     * {@code ./host} (the Gateway's namespace) or {@code *}/host.
+     */
+    private record ServerBinding(String gatewayRef, int port, String protocol, String tlsMode,
+                                 String namespaceFilter, String host, ServerTls tls, boolean httpsRedirect) {
+
+        static ServerBinding of(String gatewayRef, String gatewayNamespace, int port, String protocol,
+                                String tlsMode, String hostSpec, ServerTls tls, boolean httpsRedirect) {
+            int slash = hostSpec.indexOf('/');
+            String ns = slash < 0 ? "*" : hostSpec.substring(0, slash);
+            String host = (slash < 0 ? hostSpec : hostSpec.substring(slash + 1)).toLowerCase(Locale.ROOT);
+            return new ServerBinding(gatewayRef, port, protocol, tlsMode, ns.equals(".") ? gatewayNamespace : ns,
+                    host, tls, httpsRedirect);
+        }
+
+        ServerBinding with(ServerTls t, boolean redirect) {
+            return new ServerBinding(gatewayRef, port, protocol, tlsMode, namespaceFilter, host, t, redirect);
+        }
+
+        /** A TLS stream routed by SNI and not terminated here (TLS/HTTPS server, PASSTHROUGH modes). */
+        boolean passthrough() {
+            return "PASSTHROUGH".equals(tlsMode) || autoPassthrough();
+        }
+
+        boolean autoPassthrough() {
+            return "AUTO_PASSTHROUGH".equals(tlsMode);
+        }
+
+        boolean admitsNamespace(String ns) {
+            return namespaceFilter.equals("*") || namespaceFilter.equals(ns);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.sluice.routing;
+
+import static io.sluice.routing.TestSnapshots.endpoint;
+import static io.sluice.routing.TestSnapshots.service;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.model.Resource;
+import io.sluice.model.ResourceKind;
+import io.sluice.model.registry.ServiceEndpoints;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The incremental compiler must produce, after every change, the table a whole compile of the same
+ * state produces. Random edits over Gateways that exercise merging (several VirtualServices per host),
+ * namespace filters, TLS termination, an HTTPS redirect, a passthrough server and an Ingress.
+ */
+class IncrementalRouteCompilerTest {
+
+    private static final String GATEWAYS = """
+            apiVersion: networking.istio.io/v1beta1
+            kind: Gateway
+            metadata: {name: gw-all, namespace: ns1}
+            spec:
+              selector: {istio: ingressgateway}
+              servers:
+              - port: {number: 80, name: http, protocol: HTTP}
+                hosts: ["*"]
+              - port: {number: 443, name: https, protocol: HTTPS}
+                hosts: ["a.example.com", "*.example.com"]
+                tls: {mode: SIMPLE, credentialName: example-cert}
+            ---
+            apiVersion: networking.istio.io/v1beta1
+            kind: Gateway
+            metadata: {name: gw-ns, namespace: ns2}
+            spec:
+              selector: {istio: ingressgateway}
+              servers:
+              - port: {number: 80, name: http, protocol: HTTP}
+                hosts: ["./b.example.com", "ns1/c.other.org"]
+              - port: {number: 8080, name: http-redirect, protocol: HTTP}
+                hosts: ["a.example.com"]
+                tls: {httpsRedirect: true}
+              - port: {number: 8080, name: http-alt, protocol: HTTP}
+                hosts: ["*"]
+            ---
+            apiVersion: networking.istio.io/v1beta1
+            kind: Gateway
+            metadata: {name: gw-pass, namespace: ns1}
+            spec:
+              selector: {istio: ingressgateway}
+              servers:
+              - port: {number: 9443, name: tls, protocol: TLS}
+                hosts: ["*.example.com"]
+                tls: {mode: PASSTHROUGH}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: legacy, namespace: ns1}
+            spec:
+              ingressClassName: istio
+              rules:
+              - host: b.example.com
+                http:
+                  paths:
+                  - {path: /legacy, pathType: Prefix, backend: {service: {name: svc1, port: {number: 80}}}}
+            """;
+    private static final String[] HOSTS = {"a.example.com", "b.example.com", "*.example.com", "c.other.org"};
+    private static final String[] NAMESPACES = {"ns1", "ns2"};
+    private static final String[] GATEWAY_REFS = {"ns1/gw-all", "ns2/gw-ns", "ns1/gw-pass", "mesh"};
+
+    private final Random random = new Random(4);
+    private final Map<String, Resource> config = new HashMap<>();
+    private final Map<String, ServiceEndpoints> services = new HashMap<>();
+    private int clock;
+    private long configRevision;
+    private long registryRevision;
+
+    @Test
+    void everyTableAfterARandomEditIsTheTableAWholeCompileMakes() {
+        TestSnapshots.apply(GATEWAYS).forEach(this::put);
+        for (int i = 1; i <= 3; i++) {
+            ServiceEndpoints s = service("svc" + i, "ns1", 80, endpoint("10.0.0." + i, 8080, "version", "v1"));
+            services.put(s.host(), s);
+        }
+        NodeIdentity node = NodeIdentity.ingress("ingress-0");
+        IncrementalRouteCompiler compiler = new IncrementalRouteCompiler(node);
+        List<String> names = new ArrayList<>();
+        for (int step = 0; step < 400; step++) {
+            int op = random.nextInt(100);
+            if (op < 35 || names.isEmpty()) {
+                String name = "vs" + step;
+                names.add(NAMESPACES[random.nextInt(2)] + "/" + name);
+                put(virtualService(names.getLast(), null));
+            } else if (op < 70) {
+                String name = names.get(random.nextInt(names.size()));
+                put(virtualService(name, config.get(key(name)).metadata().creationTimestamp()));
+            } else if (op < 90) {
+                config.remove(key(names.remove(random.nextInt(names.size()))));
+                configRevision++;
+            } else if (op < 95) {
+                put(destinationRule());
+            } else {
+                ServiceEndpoints s = service("svc" + (1 + random.nextInt(3)), "ns1", 80,
+                        endpoint("10.0.1." + step % 250, 8080, "version", "v" + random.nextInt(3)));
+                services.put(s.host(), s);
+                registryRevision++;
+            }
+            RouteTable incremental = compiler.compile(Map.copyOf(config), configRevision,
+                    Map.copyOf(services), registryRevision);
+            RouteTable whole = RouteCompiler.compile(new ConfigSnapshot(config.values(), configRevision,
+                    services, registryRevision), node);
+            assertEquals(whole.dump(), incremental.dump(), "after step " + step);
+            assertEquals(whole.ports(), incremental.ports());
+        }
+        assertTrue(compiler.updates() > 200, "most edits only touch VirtualServices: " + compiler.updates());
+    }
+
+    @Test
+    void aChangeToOneVirtualServiceKeepsTheOtherHostsAndListenersAsTheyWere() {
+        TestSnapshots.apply(GATEWAYS).forEach(this::put);
+        put(virtualService("ns1/first", null));
+        put(virtualService("ns1/second", null));
+        IncrementalRouteCompiler compiler = new IncrementalRouteCompiler(NodeIdentity.ingress("ingress-0"));
+        RouteTable before = compiler.compile(Map.copyOf(config), configRevision, Map.of(), 0);
+        put(virtualService("ns1/second", config.get(key("ns1/second")).metadata().creationTimestamp()));
+        RouteTable after = compiler.compile(Map.copyOf(config), configRevision, Map.of(), 0);
+        assertEquals(1, compiler.updates());
+        assertEquals(configRevision, after.configRevision());
+        assertSame(before.sniRouter(9443), after.sniRouter(9443), "passthrough routes are reused");
+    }
+
+    private void put(Resource r) {
+        config.put(r.kind() + "/" + r.namespace() + "/" + r.name(), r);
+        configRevision++;
+    }
+
+    /** The record key of a VirtualService {@code ns/name}. */
+    private static String key(String nsName) {
+        return ResourceKind.VIRTUAL_SERVICE + "/" + nsName;
+    }
+
+    /** A VirtualService with random hosts, gateways and rules; {@code created} keeps an old one's place. */
+    private Resource virtualService(String nsName, String created) {
+        String ns = nsName.substring(0, nsName.indexOf('/'));
+        String name = nsName.substring(nsName.indexOf('/') + 1);
+        List<String> hosts = new ArrayList<>(List.of(HOSTS[random.nextInt(HOSTS.length)]));
+        if (random.nextBoolean() && !hosts.contains(HOSTS[3])) {
+            hosts.add(HOSTS[3]);
+        }
+        List<String> gateways = new ArrayList<>();
+        for (String g : GATEWAY_REFS) {
+            if (random.nextInt(3) > 0 && !(g.equals("ns1/gw-pass") && random.nextInt(4) > 0)) {
+                gateways.add(g);
+            }
+        }
+        StringBuilder http = new StringBuilder();
+        for (int r = 0, rules = 1 + random.nextInt(3); r < rules; r++) {
+            http.append("  - ");
+            if (random.nextBoolean()) {
+                http.append("match: [{uri: {prefix: /p").append(random.nextInt(4)).append("}}]\n    ");
+            }
+            if (random.nextInt(4) == 0) {
+                http.append("directResponse: {status: ").append(200 + random.nextInt(5)).append("}\n");
+            } else {
+                int w = random.nextInt(101);
+                http.append("route:\n")
+                        .append("    - {destination: {host: svc1.ns1.svc.cluster.local}, weight: ").append(w).append("}\n")
+                        .append("    - {destination: {host: svc").append(2 + random.nextInt(2))
+                        .append(".ns1.svc.cluster.local}, weight: ").append(100 - w).append("}\n");
+            }
+        }
+        String tls = !gateways.contains("ns1/gw-pass") || !hosts.getFirst().endsWith("example.com") ? "" : """
+                  tls:
+                  - match: [{sniHosts: ["%s"]}]
+                    route: [{destination: {host: svc1.ns1.svc.cluster.local, port: {number: 443}}}]
+                """.formatted(hosts.getFirst().replace("*", "w"));
+        String yaml = """
+                apiVersion: networking.istio.io/v1beta1
+                kind: VirtualService
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  hosts: [%s]
+                  gateways: [%s]
+                  http:
+                %s%s""".formatted(name, ns, String.join(", ", hosts.stream().map(h -> "\"" + h + "\"").toList()),
+                String.join(", ", gateways), http, tls);
+        return stamped(TestSnapshots.apply(yaml).getFirst(), created);
+    }
+
+    private Resource destinationRule() {
+        String yaml = """
+                apiVersion: networking.istio.io/v1beta1
+                kind: DestinationRule
+                metadata: {name: svc1, namespace: ns1}
+                spec:
+                  host: svc1.ns1.svc.cluster.local
+                  trafficPolicy: {loadBalancer: {simple: %s}}
+                """.formatted(random.nextBoolean() ? "ROUND_ROBIN" : "RANDOM");
+        return stamped(TestSnapshots.apply(yaml).getFirst(), null);
+    }
+
+    private Resource stamped(Resource r, String created) {
+        String at = created != null ? created : "2024-01-01T%02d:%02d:%02dZ".formatted(
+                clock / 3600, clock / 60 % 60, clock % 60);
+        clock += random.nextInt(3); // equal times happen: the tie-break by namespace and name must hold
+        return r.withMetadata(r.metadata().withServerFields("uid", at, 1L, null));
+    }
+}
