@@ -90,6 +90,16 @@ final class HostMatcher<T> {
         return null;
     }
 
+    /** Every value, in no particular order: for a walk over all of them, without naming each. */
+    List<T> values() {
+        List<T> all = new ArrayList<>(exact.values());
+        all.addAll(suffixes.values());
+        if (catchAll != null) {
+            all.add(catchAll);
+        }
+        return all;
+    }
+
     List<String> patterns() {
         List<String> all = new ArrayList<>(exact.names());
         suffixes.names().forEach(s -> all.add("*" + s));

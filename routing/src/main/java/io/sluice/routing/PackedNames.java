@@ -1,6 +1,8 @@
 package io.sluice.routing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -80,6 +82,12 @@ final class PackedNames<T> {
                 return (T) values[index - 1];
             }
         }
+    }
+
+    /** The values, in no particular order. */
+    @SuppressWarnings("unchecked")
+    List<T> values() {
+        return (List<T>) Collections.unmodifiableList(Arrays.asList(values));
     }
 
     boolean isEmpty() {

@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,13 +62,9 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
      * (active requests, ejections) across table swaps.
      */
     public Map<String, Cluster> clusters() {
-        Map<String, Cluster> out = new TreeMap<>();
+        Map<String, Cluster> out = new HashMap<>();
         for (Listener l : listeners.values()) {
-            for (String host : l.hosts().patterns()) {
-                VirtualHost vh = l.hosts().find(host.startsWith("*.") ? "x" + host.substring(1) : host);
-                if (vh == null) {
-                    continue;
-                }
+            for (VirtualHost vh : l.hosts().values()) {
                 for (Route r : vh.routes()) {
                     if (r.action() instanceof RouteAction.Forward f) {
                         f.targets().forEach(t -> out.putIfAbsent(t.cluster().name(), t.cluster()));
