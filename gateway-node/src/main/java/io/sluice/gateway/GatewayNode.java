@@ -25,8 +25,10 @@ import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.TopicAdmin;
 import io.sluice.model.Json;
 import io.sluice.model.Resource;
+import io.sluice.model.ResourceKey;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.routing.NodeIdentity;
+import io.sluice.routing.RouteCompiler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -83,7 +85,8 @@ public final class GatewayNode implements AutoCloseable {
         String client = "sluice-gateway-" + node.id();
         CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
                 client + "-config",
-                (k, v, offset) -> kafka.secretKeys().open(Json.fromRecordTyped(v, offset)));
+                (k, v, offset) -> RouteCompiler.readsFrom(ResourceKey.kindOf(k))
+                        ? kafka.secretKeys().open(Json.fromRecordTyped(v, offset)) : null);
         Credentials credentials = new Credentials(options.secretNamespace());
         config.addListener(s -> credentials.update(s.entries().values()));
         CompactedTopicStore<ServiceEndpoints> registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(),

@@ -26,6 +26,12 @@ public record ResourceKey(ResourceKind kind, String namespace, String name) {
                 .orElse(null);
     }
 
+    /** The kind a topic key names, or null for a key of a kind this version does not know. */
+    public static ResourceKind kindOf(String topicKey) {
+        ResourceKey key = parse(topicKey);
+        return key == null ? null : key.kind();
+    }
+
     /** How kubectl names an object in its output: {@code gateway.networking.istio.io/chapter4-gateway}. */
     public String displayName() {
         String group = kind.group().isEmpty() ? "" : "." + kind.group();

@@ -9,13 +9,13 @@ import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.TopicAdmin;
 import io.sluice.model.Json;
 import io.sluice.model.Resource;
+import io.sluice.model.ResourceKey;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.Workload;
 import io.sluice.service.ApiException;
 import io.sluice.service.Http;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -68,7 +68,7 @@ public final class RegistryService implements AutoCloseable {
         this.names = new NameCache(options.resolveFile());
         this.health = new HealthChecker(options.healthInterval(), this::scheduleRecompute);
         this.config = new CompactedTopicStore<>(kafka, kafka.topics().config(), "sluice-registry-config",
-                (k, v, offset) -> Json.fromRecord(v, offset));
+                (k, v, offset) -> EndpointsBuilder.readsFrom(ResourceKey.kindOf(k)) ? Json.fromRecord(v, offset) : null);
         this.workloads = new CompactedTopicStore<>(kafka, kafka.topics().workloads(), "sluice-registry-workloads",
                 (k, v, offset) -> Json.read(v, Registration.class));
         this.published = new CompactedTopicStore<>(kafka, kafka.topics().registry(), "sluice-registry-published",
@@ -199,15 +199,11 @@ public final class RegistryService implements AutoCloseable {
      * Recomputes when a kind endpoints are built from changed. Most config changes are routes
      * (VirtualServices, DestinationRules) that no endpoint depends on, and recomputing for each took
      * this service's share of the cores while the gateways were compiling the same change. The store
-     * hands over the same object for a record it did not re-read, so identity tells what changed.
+     * holds only those kinds (its decoder skips the rest) and hands over the same object for a record
+     * it did not re-read, so identity tells what changed.
      */
     private void configChanged(CompactedTopicStore.Snapshot<Resource> snapshot) {
-        Map<String, Resource> inputs = new HashMap<>();
-        snapshot.entries().forEach((key, r) -> {
-            if (EndpointsBuilder.readsFrom(r.kind())) {
-                inputs.put(key, r);
-            }
-        });
+        Map<String, Resource> inputs = snapshot.entries();
         if (endpointInputs != null && sameObjects(endpointInputs, inputs)) {
             return;
         }

@@ -15,6 +15,17 @@ public final class RouteCompiler {
     private RouteCompiler() {
     }
 
+    /**
+     * The config kinds a table is compiled from (Secrets also for the node's certificates). The rest,
+     * Services and the other workload kinds, reach routing through the registry's endpoints, so a node
+     * need not even decode them.
+     */
+    public static boolean readsFrom(ResourceKind kind) {
+        return kind == ResourceKind.GATEWAY || kind == ResourceKind.VIRTUAL_SERVICE
+                || kind == ResourceKind.DESTINATION_RULE || kind == ResourceKind.SECRET
+                || kind == ResourceKind.MESH_CONFIG || kind == ResourceKind.INGRESS;
+    }
+
     public static RouteTable compile(ConfigSnapshot snapshot, NodeIdentity node) {
         if (node.mesh()) {
             return MeshRouteCompiler.compile(snapshot, directory(snapshot), outboundPolicy(snapshot));

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.model.Resource;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.ServicePort;
 import java.util.List;
@@ -122,5 +123,32 @@ class BookChapter4RoutingTest {
 
     private static List<String> origins(RouteTable table, String host) {
         return table.listener(80).virtualHost(host).routes().stream().map(Route::origin).toList();
+    }
+
+    @Test
+    void everyBookFileCompilesToTheSameTableWithoutTheKindsRoutingDoesNotRead() throws Exception {
+        List<String> files;
+        try (var listing = java.nio.file.Files.list(io.sluice.testing.BookFiles.dir())) {
+            files = listing.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml")).sorted().toList();
+        }
+        int withOtherKinds = 0;
+        for (String file : files) {
+            List<Resource> all = io.sluice.model.Manifests.decode(book(file), "default").stream()
+                    .flatMap(d -> d instanceof io.sluice.model.Manifests.Accepted a
+                            ? java.util.stream.Stream.of(a.resource()) : java.util.stream.Stream.empty())
+                    .toList();
+            List<Resource> read = all.stream().filter(r -> RouteCompiler.readsFrom(r.kind())).toList();
+            withOtherKinds += all.size() - read.size();
+            for (NodeIdentity node : List.of(NodeIdentity.ingress("i"), NodeIdentity.egress("e"),
+                    NodeIdentity.meshProxy("m"))) {
+                assertEquals(table(all, node).dump(), table(read, node).dump(), file + " on " + node.id());
+            }
+        }
+        assertTrue(withOtherKinds > 0, "the book's files have Services and ServiceEntries to leave out");
+    }
+
+    private static RouteTable table(List<Resource> resources, NodeIdentity node) {
+        return RouteCompiler.compile(new ConfigSnapshot(resources, 1, java.util.Map.of(FRONT_END.host(), FRONT_END,
+                ENVOYDUMMY.host(), ENVOYDUMMY, HTTPBIN.host(), HTTPBIN), 1), node);
     }
 }
