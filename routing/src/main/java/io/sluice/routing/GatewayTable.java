@@ -5,6 +5,7 @@ import io.sluice.model.Resource;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.istio.GatewaySpec;
 import io.sluice.model.istio.VirtualServiceSpec;
+import io.sluice.model.registry.ServiceEndpoints;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -18,21 +19,30 @@ import java.util.Set;
 
 /**
  * The route table of an ingress or egress gateway node, with what it was compiled from: the node's
- * Gateway servers, each port's routes by host, and which hosts each VirtualService serves. A change
- * that touches only VirtualServices, the everyday edit, is then {@link #update applied} by compiling
- * those VirtualServices and rebuilding the hosts they serve; the rest of the table is reused.
+ * Gateway servers, each port's routes by host, which hosts each VirtualService serves and which
+ * registry names its routes looked up. The everyday changes, edited VirtualServices and changed
+ * endpoints, are then {@link #update applied} by compiling just the VirtualServices they touch and
+ * rebuilding the hosts those serve; the rest of the table is reused.
  */
 final class GatewayTable {
 
     private final List<ServerBinding> servers;
-    private final HttpRouteCompiler http;
-    private final TlsRouteCompiler tls;
+    private final List<Resource> destinationRules;
+    private final List<Resource> secrets;
+    private final boolean unregisteredByName;
+    private ServiceDirectory directory;
+    private HttpRouteCompiler http;
+    private TlsRouteCompiler tls;
     private final Map<Integer, ListenerBuilder> listeners = new LinkedHashMap<>();
     private final Map<Integer, Map<String, TcpRoute>> passthrough = new LinkedHashMap<>();
     /** Every VirtualService compiled, by {@code ns/name}: the merge order of a host's sources. */
     private final Map<String, Resource> virtualServices = new HashMap<>();
     /** Where each VirtualService's routes went, by {@code ns/name}. */
     private final Map<String, List<PortHost>> served = new HashMap<>();
+    /** The registry names each VirtualService's routes looked up, by {@code ns/name}. */
+    private final Map<String, Set<String>> lookedUp = new HashMap<>();
+    /** The other way round: by registry name, the VirtualServices whose routes looked it up. */
+    private final Map<String, Set<String>> lookedUpBy = new HashMap<>();
     private final Comparator<String> mergeOrder =
             Comparator.comparing(virtualServices::get, ConfigSnapshot.MERGE_ORDER);
     private RouteTable table;
@@ -40,20 +50,33 @@ final class GatewayTable {
     private record PortHost(int port, String host) {
     }
 
-    private GatewayTable(List<ServerBinding> servers, ServiceDirectory directory) {
-        this.servers = servers;
-        this.http = new HttpRouteCompiler(directory);
-        this.tls = new TlsRouteCompiler(directory);
+    private GatewayTable(ConfigSnapshot snapshot, NodeIdentity node, OutboundPolicy outbound) {
+        this.servers = selectedServers(snapshot, node);
+        this.destinationRules = snapshot.ofKind(ResourceKind.DESTINATION_RULE);
+        this.secrets = snapshot.ofKind(ResourceKind.SECRET);
+        this.unregisteredByName = node.enforcesOutboundPolicy() && outbound == OutboundPolicy.ALLOW_ANY;
+        use(directory(snapshot.services()));
+    }
+
+    private ServiceDirectory directory(Map<String, ServiceEndpoints> services) {
+        ServiceDirectory d = new ServiceDirectory(services, destinationRules, secrets);
+        if (unregisteredByName) {
+            d.reachUnregisteredHostsByName();
+        }
+        return d;
+    }
+
+    private void use(ServiceDirectory d) {
+        directory = d;
+        http = new HttpRouteCompiler(d);
+        tls = new TlsRouteCompiler(d);
     }
 
     /** Compiles the whole table of a gateway node. */
     static GatewayTable compile(ConfigSnapshot snapshot, NodeIdentity node) {
-        ServiceDirectory directory = RouteCompiler.directory(snapshot);
         OutboundPolicy outbound = RouteCompiler.outboundPolicy(snapshot);
-        if (node.enforcesOutboundPolicy() && outbound == OutboundPolicy.ALLOW_ANY) {
-            directory.reachUnregisteredHostsByName();
-        }
-        GatewayTable t = new GatewayTable(selectedServers(snapshot, node), directory);
+        GatewayTable t = new GatewayTable(snapshot, node, outbound);
+        ServiceDirectory directory = t.directory;
         for (ServerBinding s : t.servers) {
             if (s.passthrough()) {
                 t.passthrough.computeIfAbsent(s.port(), p -> new LinkedHashMap<>());
@@ -109,13 +132,43 @@ final class GatewayTable {
     }
 
     /**
-     * The table after some VirtualServices changed and nothing else did. Leaves this object describing
-     * the new table; a failure part way leaves it unusable, and the caller compiles the whole table next.
-     *
-     * @param removed the old versions of changed or deleted VirtualServices, all {@link #updatable}
-     * @param added   the new versions of changed or created VirtualServices, all {@link #updatable}
+     * Whether a registry change can be {@link #useRegistry applied}: not with passthrough or Ingress
+     * routes, which are compiled from the registry with the whole table.
      */
-    RouteTable update(Collection<Resource> removed, Collection<Resource> added, long configRevision) {
+    boolean registryUpdatable() {
+        return table.passthrough().isEmpty() && listeners.values().stream().noneMatch(ListenerBuilder::hasIngress);
+    }
+
+    /**
+     * Switches to a new registry view and says which VirtualServices must be recompiled for it: those
+     * whose routes looked up a name that changed. Returns null, changing nothing, when the change moved
+     * a DestinationRule to another host; then the whole table must be compiled.
+     *
+     * @param changed the registry names added, removed or changed since the last table
+     */
+    List<Resource> useRegistry(Map<String, ServiceEndpoints> services, Set<String> changed) {
+        ServiceDirectory next = directory(services);
+        if (!next.sameRules(directory)) {
+            return null;
+        }
+        use(next);
+        Set<String> sources = new HashSet<>();
+        for (String name : changed) {
+            sources.addAll(lookedUpBy.getOrDefault(name, Set.of()));
+        }
+        return sources.stream().map(virtualServices::get).toList();
+    }
+
+    /**
+     * The table after some VirtualServices changed, or need recompiling for a registry change, and
+     * nothing else did. Leaves this object describing the new table; a failure part way leaves it
+     * unusable, and the caller compiles the whole table next.
+     *
+     * @param removed the old versions of the VirtualServices to recompile or delete, all {@link #updatable}
+     * @param added   the new versions of the VirtualServices to recompile or create, all {@link #updatable}
+     */
+    RouteTable update(Collection<Resource> removed, Collection<Resource> added, long configRevision,
+                      long registryRevision) {
         Map<Integer, Set<String>> changed = new HashMap<>();
         for (Resource vs : removed) {
             String source = vs.namespace() + "/" + vs.name();
@@ -124,6 +177,13 @@ final class GatewayTable {
                 changed.computeIfAbsent(ph.port(), p -> new HashSet<>()).add(ph.host());
             }
             served.remove(source);
+            for (String name : lookedUp.remove(source)) {
+                Set<String> by = lookedUpBy.get(name);
+                by.remove(source);
+                if (by.isEmpty()) {
+                    lookedUpBy.remove(name);
+                }
+            }
             virtualServices.remove(source);
         }
         for (Resource vs : added) {
@@ -133,7 +193,7 @@ final class GatewayTable {
         }
         Map<Integer, Listener> next = new LinkedHashMap<>(table.listeners());
         changed.forEach((port, hosts) -> next.put(port, listeners.get(port).rebuild(hosts)));
-        table = new RouteTable(configRevision, table.registryRevision(), next, table.passthrough(), table.outbound());
+        table = new RouteTable(configRevision, registryRevision, next, table.passthrough(), table.outbound());
         return table;
     }
 
@@ -147,6 +207,7 @@ final class GatewayTable {
         String source = vs.namespace() + "/" + vs.name();
         virtualServices.put(source, vs);
         List<PortHost> out = new ArrayList<>();
+        directory.record();
         for (ServerBinding s : servers) {
             // a redirecting server answers every request itself (Envoy's require_tls)
             if (s.httpsRedirect() || !binds(s, refs, vs)) {
@@ -177,6 +238,9 @@ final class GatewayTable {
             }
         }
         served.put(source, out);
+        Set<String> names = directory.recorded();
+        lookedUp.put(source, names);
+        names.forEach(name -> lookedUpBy.computeIfAbsent(name, n -> new HashSet<>()).add(source));
         return out;
     }
 

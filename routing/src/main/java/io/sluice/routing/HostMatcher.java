@@ -1,7 +1,6 @@
 package io.sluice.routing;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,17 +29,18 @@ final class HostMatcher<T> {
 
     /** Builds from pattern → value; patterns are exact names, {@code *.suffix} or {@code *}. */
     static <T> HostMatcher<T> of(Map<String, T> byPattern) {
-        Map<String, T> exact = new HashMap<>();
-        Map<String, T> suffixes = new HashMap<>();
+        // lists, not maps: the patterns are distinct already, and a gateway rebuilds this on every change
+        List<Map.Entry<String, T>> exact = new ArrayList<>(byPattern.size());
+        List<Map.Entry<String, T>> suffixes = new ArrayList<>();
         T catchAll = null;
         for (var e : byPattern.entrySet()) {
             String p = e.getKey();
             if (p.equals("*")) {
                 catchAll = e.getValue();
             } else if (p.startsWith("*.")) {
-                suffixes.put(p.substring(1), e.getValue());
+                suffixes.add(Map.entry(p.substring(1), e.getValue()));
             } else {
-                exact.put(p, e.getValue());
+                exact.add(e);
             }
         }
         return new HostMatcher<>(PackedNames.of(exact), PackedNames.of(suffixes), catchAll);

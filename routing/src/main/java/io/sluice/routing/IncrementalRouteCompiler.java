@@ -4,14 +4,17 @@ import io.sluice.model.Resource;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.registry.ServiceEndpoints;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Compiles one node's route tables change after change. When only VirtualServices changed since the
- * last table (a canary's weights, a new route: the everyday edit), it recompiles just those and the
- * hosts they serve, so a change costs the same with ten routes or ten thousand; any other change (a
- * Gateway, a DestinationRule, a Secret, the registry) compiles the whole table, as {@link RouteCompiler}
+ * Compiles one node's route tables change after change. When only VirtualServices and the registry
+ * changed since the last table (a canary's weights, a new route, endpoints coming and going: the
+ * everyday changes), it recompiles just the VirtualServices edited or routing to a changed service,
+ * and the hosts they serve, so a change costs the same with ten routes or ten thousand. Any other
+ * change (a Gateway, a DestinationRule, a Secret) compiles the whole table, as {@link RouteCompiler}
  * does. Either way the table is the one {@link RouteCompiler} would compile from the same state.
  *
  * <p>Not thread-safe: one compiler thread per node.
@@ -22,6 +25,7 @@ public final class IncrementalRouteCompiler {
     /** What the last table was compiled from; null after a failure or before the first compile. */
     private GatewayTable last;
     private Map<String, Resource> lastConfig = Map.of();
+    private Map<String, ServiceEndpoints> lastServices = Map.of();
     private long lastRegistryRevision;
     private long updates;
 
@@ -32,14 +36,15 @@ public final class IncrementalRouteCompiler {
     /**
      * @param config   the config topic's resources by record key; an unchanged resource is the same
      *                 object as in the last call, as a {@code CompactedTopicStore} snapshot keeps it
-     * @param services the registry's services by host
+     * @param services the registry's services by host; an unchanged one is the same object as in the
+     *                 last call, as for {@code config}
      */
     public RouteTable compile(Map<String, Resource> config, long configRevision,
                               Map<String, ServiceEndpoints> services, long registryRevision) {
         GatewayTable previous = last;
         last = null; // until this compile is done: a failure part way must not leave a table to build on
-        RouteTable table = previous == null || registryRevision != lastRegistryRevision ? null
-                : update(previous, config, configRevision);
+        RouteTable table = previous == null ? null
+                : update(previous, config, configRevision, services, registryRevision);
         if (table == null) {
             ConfigSnapshot snapshot = new ConfigSnapshot(config.values(), configRevision, services, registryRevision);
             if (node.mesh()) {
@@ -52,6 +57,7 @@ public final class IncrementalRouteCompiler {
         }
         last = previous;
         lastConfig = config;
+        lastServices = services;
         lastRegistryRevision = registryRevision;
         return table;
     }
@@ -61,10 +67,26 @@ public final class IncrementalRouteCompiler {
         return updates;
     }
 
-    /** The table after applying what changed, or null when more than VirtualServices did. */
-    private RouteTable update(GatewayTable previous, Map<String, Resource> config, long configRevision) {
+    /** The table after applying what changed, or null when more than VirtualServices and the registry did. */
+    private RouteTable update(GatewayTable previous, Map<String, Resource> config, long configRevision,
+                              Map<String, ServiceEndpoints> services, long registryRevision) {
         List<Resource> removed = new ArrayList<>();
         List<Resource> added = new ArrayList<>();
+        if (config != lastConfig && !virtualServiceChanges(previous, config, removed, added)) {
+            return null;
+        }
+        if (registryRevision != lastRegistryRevision && !registryChanges(previous, services, removed, added)) {
+            return null;
+        }
+        return previous.update(removed, added, configRevision, registryRevision);
+    }
+
+    /**
+     * Collects the old and new versions of the VirtualServices that changed; false when another kind
+     * changed, or a VirtualService the table cannot update.
+     */
+    private boolean virtualServiceChanges(GatewayTable previous, Map<String, Resource> config,
+                                          List<Resource> removed, List<Resource> added) {
         int created = 0;
         for (var e : config.entrySet()) {
             Resource old = lastConfig.get(e.getKey());
@@ -72,7 +94,7 @@ public final class IncrementalRouteCompiler {
                 continue;
             }
             if (!updatable(previous, e.getValue()) || old != null && !updatable(previous, old)) {
-                return null;
+                return false;
             }
             if (old == null) {
                 created++;
@@ -85,13 +107,51 @@ public final class IncrementalRouteCompiler {
             for (var e : lastConfig.entrySet()) {
                 if (!config.containsKey(e.getKey())) {
                     if (!updatable(previous, e.getValue())) {
-                        return null;
+                        return false;
                     }
                     removed.add(e.getValue());
                 }
             }
         }
-        return previous.update(removed, added, configRevision);
+        return true;
+    }
+
+    /**
+     * Switches the table to the new registry view and adds the VirtualServices whose routes depend on
+     * a changed service to those to recompile; false when the table cannot take the change in part.
+     */
+    private boolean registryChanges(GatewayTable previous, Map<String, ServiceEndpoints> services,
+                                    List<Resource> removed, List<Resource> added) {
+        if (!previous.registryUpdatable()) {
+            return false;
+        }
+        List<Resource> affected = previous.useRegistry(services, changedNames(services));
+        if (affected == null) {
+            return false;
+        }
+        for (Resource vs : affected) {
+            if (removed.stream().noneMatch(r -> r == vs)) { // an edited one is recompiled anyway, as edited
+                removed.add(vs);
+                added.add(vs);
+            }
+        }
+        return true;
+    }
+
+    /** The registry names whose service was added, removed or changed since the last table. */
+    private Set<String> changedNames(Map<String, ServiceEndpoints> services) {
+        Set<String> changed = new HashSet<>();
+        services.forEach((name, s) -> {
+            if (lastServices.get(name) != s) {
+                changed.add(name);
+            }
+        });
+        lastServices.keySet().forEach(name -> {
+            if (!services.containsKey(name)) {
+                changed.add(name);
+            }
+        });
+        return changed;
     }
 
     private static boolean updatable(GatewayTable table, Resource r) {

@@ -86,6 +86,10 @@ final class ListenerBuilder {
         ingressRoutes.putAll(byHost);
     }
 
+    boolean hasIngress() {
+        return !ingressRoutes.isEmpty();
+    }
+
     Listener build() {
         Map<String, VirtualHost> hosts = new HashMap<>();
         for (String host : routes.keySet()) {
@@ -102,16 +106,15 @@ final class ListenerBuilder {
 
     /** The listener after a change to the routes of {@code changed} hosts; the others are the last build's. */
     Listener rebuild(Set<String> changed) {
-        Map<String, VirtualHost> hosts = new HashMap<>(built);
-        for (String host : changed) {
+        for (String host : changed) { // the listener made below copies what it needs: no copy here
             VirtualHost vh = virtualHost(host);
             if (vh == null) {
-                hosts.remove(host);
+                built.remove(host);
             } else {
-                hosts.put(host, vh);
+                built.put(host, vh);
             }
         }
-        return done(hosts, new Listener(port, protocol, HostMatcher.of(hosts), last.tls()));
+        return done(built, new Listener(port, protocol, HostMatcher.of(built), last.tls()));
     }
 
     private Listener done(Map<String, VirtualHost> hosts, Listener l) {

@@ -2,6 +2,7 @@ package io.sluice.routing;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +32,17 @@ final class PackedNames<T> {
     }
 
     static <T> PackedNames<T> of(Map<String, T> byName) {
+        return of(byName.entrySet());
+    }
+
+    /** @param byName distinct names and their values */
+    static <T> PackedNames<T> of(Collection<? extends Map.Entry<String, T>> byName) {
         int capacity = Integer.highestOneBit(Math.max(2, byName.size() * 2 - 1)) << 1; // load ≤ ½
         int[] slots = new int[capacity * SLOT];
         StringBuilder keys = new StringBuilder();
         Object[] values = new Object[byName.size()];
         int index = 0;
-        for (var e : byName.entrySet()) {
+        for (var e : byName) {
             String name = e.getKey();
             int h = name.hashCode();
             int slot = spread(h) & (capacity - 1);

@@ -8,8 +8,10 @@ import io.sluice.model.istio.DestinationRuleSpec;
 import io.sluice.model.registry.Endpoint;
 import io.sluice.model.registry.ServiceEndpoints;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Resolves a route destination (host as written, subset, port) into a {@link Cluster} with its
@@ -26,6 +28,8 @@ final class ServiceDirectory {
     private final UpstreamTlsResolver tls;
     /** Whether a host the registry does not know is reached by its name (a gateway under ALLOW_ANY, enforced). */
     private boolean unregisteredByName;
+    /** The registry names looked up since {@link #record()}, or null when not recording. */
+    private Set<String> lookedUp;
 
     ServiceDirectory(Map<String, ServiceEndpoints> services, List<Resource> destinationRules) {
         this(services, destinationRules, List.of());
@@ -47,11 +51,26 @@ final class ServiceDirectory {
         }
     }
 
+    /**
+     * Starts noting every registry name looked up, found or not, until {@link #recorded()}: what the
+     * routes compiled meanwhile depend on, so that a registry change recompiles only the routes it
+     * could alter.
+     */
+    void record() {
+        lookedUp = new HashSet<>();
+    }
+
+    Set<String> recorded() {
+        Set<String> names = lookedUp;
+        lookedUp = null;
+        return names;
+    }
+
     /** The registry name a host refers to from a namespace: the first candidate that exists. */
     String resolveHost(String host, String namespace) {
         List<String> candidates = HostNames.candidates(host, namespace);
         for (String c : candidates) {
-            if (services.containsKey(c)) {
+            if (service(c) != null) {
                 return c;
             }
         }
@@ -59,7 +78,18 @@ final class ServiceDirectory {
     }
 
     ServiceEndpoints service(String fqdn) {
+        if (lookedUp != null) {
+            lookedUp.add(fqdn);
+        }
         return services.get(fqdn);
+    }
+
+    /**
+     * Whether DestinationRules apply to the same hosts here as in {@code other}: a rule's short host
+     * is resolved against the registry, so a registry change can move it.
+     */
+    boolean sameRules(ServiceDirectory other) {
+        return rules.equals(other.rules) && ruleNamespaces.equals(other.ruleNamespaces);
     }
 
     DestinationRuleSpec destinationRule(String fqdn) {
@@ -68,7 +98,7 @@ final class ServiceDirectory {
 
     Cluster cluster(Destination d, String namespace) {
         String resolved = resolveHost(d.host(), namespace);
-        ServiceEndpoints svc = services.get(resolved);
+        ServiceEndpoints svc = service(resolved);
         // a host the registry does not know, reached by name: as written, as DNS would take it
         String fqdn = svc == null && unregisteredByName ? HostNames.qualify(d.host(), namespace) : resolved;
         int port = d.portNumber() != null ? d.portNumber()

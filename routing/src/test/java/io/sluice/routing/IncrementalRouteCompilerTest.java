@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.registry.ServiceEndpoints;
+import io.sluice.model.registry.ServicePort;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,6 +74,11 @@ class IncrementalRouteCompilerTest {
             """;
     private static final String[] HOSTS = {"a.example.com", "b.example.com", "*.example.com", "c.other.org"};
     private static final String[] NAMESPACES = {"ns1", "ns2"};
+    /**
+     * In full and short, resolved from the VirtualService's namespace: svc4 starts out unregistered, and
+     * svc2.ns1 means a ServiceEntry host of that name while one exists, else svc2 of ns1.
+     */
+    private static final String[] DESTINATIONS = {"svc1.ns1.svc.cluster.local", "svc1", "svc2", "svc4", "svc2.ns1"};
     private static final String[] GATEWAY_REFS = {"ns1/gw-all", "ns2/gw-ns", "ns1/gw-pass", "mesh"};
 
     private final Random random = new Random(4);
@@ -84,7 +90,25 @@ class IncrementalRouteCompilerTest {
 
     @Test
     void everyTableAfterARandomEditIsTheTableAWholeCompileMakes() {
-        TestSnapshots.apply(GATEWAYS).forEach(this::put);
+        IncrementalRouteCompiler compiler = randomEdits(GATEWAYS);
+        assertTrue(compiler.updates() > 200, "most edits only touch VirtualServices: " + compiler.updates());
+    }
+
+    @Test
+    void everyTableAfterRandomEditsAndEndpointChangesIsTheTableAWholeCompileMakes() {
+        // without Ingress and passthrough routes, which take the registry whole, endpoint changes update too
+        String routesOnly = GATEWAYS.substring(0, GATEWAYS.indexOf("---\napiVersion: networking.istio.io/v1beta1\n"
+                + "kind: Gateway\nmetadata: {name: gw-pass"));
+        IncrementalRouteCompiler compiler = randomEdits(routesOnly);
+        assertTrue(compiler.updates() > 330, "all but DestinationRule edits update: " + compiler.updates());
+    }
+
+    /**
+     * 400 random steps: VirtualServices created, edited, deleted; a DestinationRule rewritten; services
+     * added, changed and removed in the registry. After each, the incremental table must be the whole one.
+     */
+    private IncrementalRouteCompiler randomEdits(String gateways) {
+        TestSnapshots.apply(gateways).forEach(this::put);
         for (int i = 1; i <= 3; i++) {
             ServiceEndpoints s = service("svc" + i, "ns1", 80, endpoint("10.0.0." + i, 8080, "version", "v1"));
             services.put(s.host(), s);
@@ -94,23 +118,20 @@ class IncrementalRouteCompilerTest {
         List<String> names = new ArrayList<>();
         for (int step = 0; step < 400; step++) {
             int op = random.nextInt(100);
-            if (op < 35 || names.isEmpty()) {
+            if (op < 30 || names.isEmpty()) {
                 String name = "vs" + step;
                 names.add(NAMESPACES[random.nextInt(2)] + "/" + name);
                 put(virtualService(names.getLast(), null));
-            } else if (op < 70) {
+            } else if (op < 55) {
                 String name = names.get(random.nextInt(names.size()));
                 put(virtualService(name, config.get(key(name)).metadata().creationTimestamp()));
-            } else if (op < 90) {
+            } else if (op < 70) {
                 config.remove(key(names.remove(random.nextInt(names.size()))));
                 configRevision++;
-            } else if (op < 95) {
+            } else if (op < 75) {
                 put(destinationRule());
             } else {
-                ServiceEndpoints s = service("svc" + (1 + random.nextInt(3)), "ns1", 80,
-                        endpoint("10.0.1." + step % 250, 8080, "version", "v" + random.nextInt(3)));
-                services.put(s.host(), s);
-                registryRevision++;
+                changeRegistry(step);
             }
             RouteTable incremental = compiler.compile(Map.copyOf(config), configRevision,
                     Map.copyOf(services), registryRevision);
@@ -119,7 +140,30 @@ class IncrementalRouteCompilerTest {
             assertEquals(whole.dump(), incremental.dump(), "after step " + step);
             assertEquals(whole.ports(), incremental.ports());
         }
-        assertTrue(compiler.updates() > 200, "most edits only touch VirtualServices: " + compiler.updates());
+        return compiler;
+    }
+
+    /** Adds, changes or removes a service that routes may name in full or by a short name. */
+    private void changeRegistry(int step) {
+        if (random.nextInt(6) == 0) {
+            if (services.remove("svc2.ns1") == null) {
+                services.put("svc2.ns1", new ServiceEndpoints(1, "svc2.ns1", "ns1", "ServiceEntry",
+                        List.of(new ServicePort(80, "http", "HTTP")), "MESH_EXTERNAL", "DNS",
+                        List.of(endpoint("svc2.example.org", 80))));
+            }
+            registryRevision++;
+            return;
+        }
+        String name = "svc" + (1 + random.nextInt(4));
+        String ns = NAMESPACES[random.nextInt(2)];
+        if (random.nextInt(10) < 3) {
+            services.remove(name + "." + ns + ".svc.cluster.local");
+        } else {
+            ServiceEndpoints s = service(name, ns, 80,
+                    endpoint("10.0.1." + step % 250, 8080, "version", "v" + random.nextInt(3)));
+            services.put(s.host(), s);
+        }
+        registryRevision++;
     }
 
     @Test
@@ -134,6 +178,49 @@ class IncrementalRouteCompilerTest {
         assertEquals(1, compiler.updates());
         assertEquals(configRevision, after.configRevision());
         assertSame(before.sniRouter(9443), after.sniRouter(9443), "passthrough routes are reused");
+    }
+
+    @Test
+    void anEndpointChangeRecompilesOnlyTheRoutesToThatService() {
+        TestSnapshots.apply("""
+                apiVersion: networking.istio.io/v1beta1
+                kind: Gateway
+                metadata: {name: gw, namespace: ns1}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers:
+                  - port: {number: 80, name: http, protocol: HTTP}
+                    hosts: ["*"]
+                ---
+                apiVersion: networking.istio.io/v1beta1
+                kind: VirtualService
+                metadata: {name: one, namespace: ns1}
+                spec:
+                  hosts: [one.example.com]
+                  gateways: [gw]
+                  http: [{route: [{destination: {host: svc1}}]}]
+                ---
+                apiVersion: networking.istio.io/v1beta1
+                kind: VirtualService
+                metadata: {name: two, namespace: ns1}
+                spec:
+                  hosts: [two.example.com]
+                  gateways: [gw]
+                  http: [{route: [{destination: {host: svc2}}]}]
+                """).forEach(this::put);
+        ServiceEndpoints svc1 = service("svc1", "ns1", 80, endpoint("10.0.0.1", 8080));
+        ServiceEndpoints svc2 = service("svc2", "ns1", 80, endpoint("10.0.0.2", 8080));
+        IncrementalRouteCompiler compiler = new IncrementalRouteCompiler(NodeIdentity.ingress("ingress-0"));
+        Map<String, Resource> view = Map.copyOf(config);
+        RouteTable before = compiler.compile(view, 1, Map.of(svc1.host(), svc1, svc2.host(), svc2), 1);
+        ServiceEndpoints moved = service("svc1", "ns1", 80, endpoint("10.0.0.9", 8080));
+        RouteTable after = compiler.compile(view, 1, Map.of(svc1.host(), moved, svc2.host(), svc2), 2);
+        assertEquals(1, compiler.updates());
+        assertEquals(2, after.registryRevision());
+        assertSame(before.listener(80).virtualHost("two.example.com"), after.listener(80).virtualHost("two.example.com"));
+        Route one = after.listener(80).virtualHost("one.example.com").routes().getFirst();
+        assertEquals(List.of("10.0.0.9:8080"), ((RouteAction.Forward) one.action()).targets().getFirst()
+                .cluster().endpoints().stream().map(Upstream::authority).toList());
     }
 
     private void put(Resource r) {
@@ -171,7 +258,8 @@ class IncrementalRouteCompilerTest {
             } else {
                 int w = random.nextInt(101);
                 http.append("route:\n")
-                        .append("    - {destination: {host: svc1.ns1.svc.cluster.local}, weight: ").append(w).append("}\n")
+                        .append("    - {destination: {host: ").append(DESTINATIONS[random.nextInt(DESTINATIONS.length)])
+                        .append("}, weight: ").append(w).append("}\n")
                         .append("    - {destination: {host: svc").append(2 + random.nextInt(2))
                         .append(".ns1.svc.cluster.local}, weight: ").append(100 - w).append("}\n");
             }
@@ -200,9 +288,10 @@ class IncrementalRouteCompilerTest {
                 kind: DestinationRule
                 metadata: {name: svc1, namespace: ns1}
                 spec:
-                  host: svc1.ns1.svc.cluster.local
+                  host: %s
                   trafficPolicy: {loadBalancer: {simple: %s}}
-                """.formatted(random.nextBoolean() ? "ROUND_ROBIN" : "RANDOM");
+                """.formatted(random.nextBoolean() ? "svc1.ns1.svc.cluster.local" : "svc4",
+                random.nextBoolean() ? "ROUND_ROBIN" : "RANDOM");
         return stamped(TestSnapshots.apply(yaml).getFirst(), null);
     }
 
