@@ -70,7 +70,7 @@ public final class RouteTableSource implements AutoCloseable {
         return compiles.get();
     }
 
-    /** Of {@link #compiles}, those that recompiled only the VirtualServices that changed. */
+    /** Of {@link #compiles}, those that recompiled only the VirtualServices a change touched. */
     public long incrementalCompiles() {
         return incrementalCompiles;
     }
