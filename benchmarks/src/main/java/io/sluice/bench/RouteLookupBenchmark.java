@@ -7,6 +7,7 @@ import io.sluice.model.registry.Endpoint;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.ServicePort;
 import io.sluice.routing.ConfigSnapshot;
+import io.sluice.routing.IncrementalRouteCompiler;
 import io.sluice.routing.Listener;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.routing.RequestAttributes;
@@ -69,29 +70,7 @@ public class RouteLookupBenchmark {
                 """));
         Map<String, ServiceEndpoints> services = new HashMap<>();
         for (int h = 0; h < HOSTS; h++) {
-            StringBuilder vs = new StringBuilder("""
-                    apiVersion: networking.istio.io/v1
-                    kind: VirtualService
-                    metadata: {name: vs%d, namespace: bench}
-                    spec:
-                      hosts: ["host%d.example.com"]
-                      gateways: [gw]
-                      http:
-                    """.formatted(h, h));
-            for (int r = 0; r < RULES; r++) {
-                vs.append("""
-                          - match:
-                            - uri: {prefix: /api/v%d/}
-                              headers: {x-tenant: {exact: t%d}}
-                            - uri: {regex: "/regex/%d/[a-z]+"}
-                            route:
-                            - destination: {host: svc%d, subset: v1}
-                              weight: 90
-                            - destination: {host: svc%d, subset: v2}
-                              weight: 10
-                        """.formatted(r, r, r, h, h));
-            }
-            resources.add(decode(vs.toString()));
+            resources.add(decode(virtualService(h, 90)));
             String host = "svc" + h + ".bench.svc.cluster.local";
             services.put(host, new ServiceEndpoints(Json.SCHEMA_VERSION, host, "bench", "Service",
                     List.of(new ServicePort(80, "http", "HTTP")), "MESH_INTERNAL", "STATIC",
@@ -100,6 +79,7 @@ public class RouteLookupBenchmark {
         }
         snapshot = new ConfigSnapshot(resources, 1, services, 1);
         table = RouteCompiler.compile(snapshot, NodeIdentity.ingress("bench"));
+        prepareIncremental(resources, services);
         java.util.Random random = new java.util.Random(42);
         requests = new Request[4096];
         for (int i = 0; i < requests.length; i++) {
@@ -137,6 +117,80 @@ public class RouteLookupBenchmark {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public RouteTable compileWholeTable() {
         return RouteCompiler.compile(snapshot, NodeIdentity.ingress("bench"));
+    }
+
+    /**
+     * A gateway's compiler after a whole first table, and two versions of the config (VirtualService 5
+     * with another weight split) and of the registry (svc5 with another endpoint) that differ in that
+     * one entry, as consecutive store snapshots do: the other entries are the same objects.
+     */
+    private void prepareIncremental(List<Resource> resources, Map<String, ServiceEndpoints> services)
+            throws Exception {
+        Map<String, Resource> config = new HashMap<>();
+        for (Resource r : resources) { // bound to typed specs, as the gateway's store reads them
+            config.put(r.key().topicKey(), Json.fromRecordTyped(Json.toRecord(r), 1));
+        }
+        configs[0] = Map.copyOf(config);
+        Resource edited = decode(virtualService(5, 80));
+        config.put(edited.key().topicKey(), Json.fromRecordTyped(Json.toRecord(edited), 2));
+        configs[1] = Map.copyOf(config);
+        registries[0] = Map.copyOf(services);
+        String svc5 = "svc5.bench.svc.cluster.local";
+        ServiceEndpoints moved = services.get(svc5);
+        services.put(svc5, new ServiceEndpoints(moved.schemaVersion(), svc5, "bench", "Service", moved.ports(),
+                moved.location(), moved.resolution(), List.of(moved.endpoints().getFirst())));
+        registries[1] = Map.copyOf(services);
+        incremental.compile(configs[0], 1, registries[0], 1);
+    }
+
+    final IncrementalRouteCompiler incremental = new IncrementalRouteCompiler(NodeIdentity.ingress("bench"));
+    @SuppressWarnings("unchecked")
+    final Map<String, Resource>[] configs = new Map[2];
+    @SuppressWarnings("unchecked")
+    final Map<String, ServiceEndpoints>[] registries = new Map[2];
+    long revision = 1;
+
+    /** What a gateway does when one VirtualService of 10 000 changed (against {@code compileWholeTable}). */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public RouteTable compileAfterOneVirtualServiceEdit() {
+        revision++;
+        return incremental.compile(configs[(int) (revision & 1)], revision, registries[0], 1);
+    }
+
+    /** What a gateway does when one service's endpoints changed (against {@code compileWholeTable}). */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public RouteTable compileAfterOneEndpointChange() {
+        revision++;
+        return incremental.compile(configs[0], 1, registries[(int) (revision & 1)], revision);
+    }
+
+    /** Host {@code h}'s VirtualService: 10 rules, each split {@code v1Weight}/rest over two subsets. */
+    private static String virtualService(int h, int v1Weight) {
+        StringBuilder vs = new StringBuilder("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: vs%d, namespace: bench}
+                spec:
+                  hosts: ["host%d.example.com"]
+                  gateways: [gw]
+                  http:
+                """.formatted(h, h));
+        for (int r = 0; r < RULES; r++) {
+            vs.append("""
+                      - match:
+                        - uri: {prefix: /api/v%d/}
+                          headers: {x-tenant: {exact: t%d}}
+                        - uri: {regex: "/regex/%d/[a-z]+"}
+                        route:
+                        - destination: {host: svc%d, subset: v1}
+                          weight: %d
+                        - destination: {host: svc%d, subset: v2}
+                          weight: %d
+                    """.formatted(r, r, r, h, v1Weight, h, 100 - v1Weight));
+        }
+        return vs.toString();
     }
 
     private static Resource decode(String yaml) throws Exception {
