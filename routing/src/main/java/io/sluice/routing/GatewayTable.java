@@ -177,13 +177,14 @@ final class GatewayTable {
                 changed.computeIfAbsent(ph.port(), p -> new HashSet<>()).add(ph.host());
             }
             served.remove(source);
-            for (String name : lookedUp.remove(source)) {
+            for (String name : lookedUp.getOrDefault(source, Set.of())) {
                 Set<String> by = lookedUpBy.get(name);
                 by.remove(source);
                 if (by.isEmpty()) {
                     lookedUpBy.remove(name);
                 }
             }
+            lookedUp.remove(source);
             virtualServices.remove(source);
         }
         for (Resource vs : added) {
