@@ -87,30 +87,17 @@ public final class IncrementalRouteCompiler {
      */
     private boolean virtualServiceChanges(GatewayTable previous, Map<String, Resource> config,
                                           List<Resource> removed, List<Resource> added) {
-        int created = 0;
-        for (var e : config.entrySet()) {
-            Resource old = lastConfig.get(e.getKey());
-            if (old == e.getValue()) {
-                continue;
-            }
-            if (!updatable(previous, e.getValue()) || old != null && !updatable(previous, old)) {
+        for (String key : changedKeys(lastConfig, config)) {
+            Resource old = lastConfig.get(key);
+            Resource now = config.get(key);
+            if (old != null && !updatable(previous, old) || now != null && !updatable(previous, now)) {
                 return false;
             }
-            if (old == null) {
-                created++;
-            } else {
+            if (old != null) {
                 removed.add(old);
             }
-            added.add(e.getValue());
-        }
-        if (lastConfig.size() + created > config.size()) { // some were deleted
-            for (var e : lastConfig.entrySet()) {
-                if (!config.containsKey(e.getKey())) {
-                    if (!updatable(previous, e.getValue())) {
-                        return false;
-                    }
-                    removed.add(e.getValue());
-                }
+            if (now != null) {
+                added.add(now);
             }
         }
         return true;
@@ -125,7 +112,7 @@ public final class IncrementalRouteCompiler {
         if (!previous.registryUpdatable()) {
             return false;
         }
-        List<Resource> affected = previous.useRegistry(services, changedNames(services));
+        List<Resource> affected = previous.useRegistry(services, changedKeys(lastServices, services));
         if (affected == null) {
             return false;
         }
@@ -138,19 +125,21 @@ public final class IncrementalRouteCompiler {
         return true;
     }
 
-    /** The registry names whose service was added, removed or changed since the last table. */
-    private Set<String> changedNames(Map<String, ServiceEndpoints> services) {
+    /** The keys added, removed or given another object from {@code before} to {@code after}. */
+    private static <V> Set<String> changedKeys(Map<String, V> before, Map<String, V> after) {
         Set<String> changed = new HashSet<>();
-        services.forEach((name, s) -> {
-            if (lastServices.get(name) != s) {
-                changed.add(name);
+        after.forEach((key, v) -> {
+            if (before.get(key) != v) {
+                changed.add(key);
             }
         });
-        lastServices.keySet().forEach(name -> {
-            if (!services.containsKey(name)) {
-                changed.add(name);
-            }
-        });
+        if (before.size() + changed.size() > after.size()) { // keys can only have gone if this holds
+            before.keySet().forEach(key -> {
+                if (!after.containsKey(key)) {
+                    changed.add(key);
+                }
+            });
+        }
         return changed;
     }
 
