@@ -14,8 +14,8 @@ import java.util.function.IntSupplier;
  */
 final class BindRetry implements AutoCloseable {
 
-    static final Duration FIRST = Duration.ofSeconds(1);
-    static final Duration MAX = Duration.ofSeconds(30);
+    private static final Duration FIRST = Duration.ofSeconds(1);
+    private static final Duration MAX = Duration.ofSeconds(30);
 
     private final Runnable retry;
     private final IntSupplier unbound;
