@@ -14,9 +14,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,12 +73,19 @@ public final class PropagationBenchmark {
             cluster.apply(GATEWAY); // retried while config-service warms up
             double[] all = new double[samples];
             double[] first = new double[samples];
+            StringBuilder trace = new StringBuilder("acknowledged_utc,host,ms_per_node\n");
             for (int i = -warmup; i < samples; i++) {
+                if (i == 0) {
+                    // the warm-up's garbage goes now: a collection of the probers' own JVM would stall a
+                    // sample (one did, 26 ms), and the measured samples allocate far less than a young generation
+                    System.gc();
+                }
                 double[] perNode = sample(http, cluster, probers, probeConnections,
                         "p" + (i + warmup) + ".bench.example");
                 if (i >= 0) {
                     all[i] = Arrays.stream(perNode).max().orElseThrow();
                     first[i] = Arrays.stream(perNode).min().orElseThrow();
+                    trace.append(sampleTrace(perNode, "p" + (i + warmup) + ".bench.example"));
                 }
                 Thread.sleep(pauseMs);
             }
@@ -89,6 +98,9 @@ public final class PropagationBenchmark {
             report.table(List.of("", "p50", "p90", "p99", "max"), List.of(
                     row("all three nodes answer", all),
                     row("first node answers", first)));
+            // one line per sample, to line a slow one up with the processes' GC and FINE logs
+            Files.writeString(work.resolve("samples.csv"), trace);
+            System.err.println("per-sample trace: " + work.resolve("samples.csv"));
         }
         report.publish("propagation");
     }
@@ -96,6 +108,15 @@ public final class PropagationBenchmark {
     private static List<String> row(String what, double[] sorted) {
         return List.of(what, Report.ms(Report.percentile(sorted, 50)), Report.ms(Report.percentile(sorted, 90)),
                 Report.ms(Report.percentile(sorted, 99)), Report.ms(sorted[sorted.length - 1]));
+    }
+
+    private static String sampleTrace(double[] perNode, String host) {
+        long ackedAt = Instant.now().toEpochMilli() - Math.round(Arrays.stream(perNode).max().orElseThrow());
+        StringBuilder line = new StringBuilder(Instant.ofEpochMilli(ackedAt).toString()).append(',').append(host);
+        for (double ms : perNode) {
+            line.append(',').append(String.format(Locale.ROOT, "%.2f", ms));
+        }
+        return line.append('\n').toString();
     }
 
     /** Applies a route for {@code host} and returns, per node, the milliseconds from the acknowledgement to its first 200. */
