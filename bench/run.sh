@@ -2,7 +2,7 @@
 # Shared by bench/*.sh: builds what is missing or stale, then runs one benchmark main of the
 # benchmarks module with the repository as its working directory. Markdown goes to stdout and to
 # bench/results/ (not committed); paste it into BENCHMARKS.md. SLUICE_JVM_OPTS sets the JVM options of
-# every Sluice process started (default -Xmx256m -Xms16m -XX:+UseSerialGC, as ./sluice up), e.g. to
+# every Sluice service started (default: each one's own from etc/jvm/, as ./sluice up), e.g. to
 # compare collectors.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,5 +33,5 @@ exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-
   -Djdk.httpclient.allowRestrictedHeaders=host \
   -Djava.util.logging.config.file="$ROOT/etc/logging.properties" \
   -Dsluice.root="$ROOT" -Dsluice.compat.dir="${SLUICE_COMPAT_DIR:-$ROOT/compat/book-chapter4}" \
-  -Dbench.jvm="${SLUICE_JVM_OPTS:--Xmx256m -Xms16m -XX:+UseSerialGC}" -Dbench.results="$ROOT/bench/results" -Dbench.command="${BENCH_COMMAND:-$0 $*}" \
+  -Dbench.jvm="${SLUICE_JVM_OPTS:-}" -Dbench.results="$ROOT/bench/results" -Dbench.command="${BENCH_COMMAND:-$0 $*}" \
   -cp "benchmarks/target/*:benchmarks/target/lib/*" "io.sluice.bench.$main" "$@"

@@ -23,17 +23,18 @@ final class Report {
         md.append("- machine: ").append(machine()).append('\n');
         md.append("- date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
         md.append("- command: `").append(System.getProperty("bench.command", "(see bench/)")).append("`\n");
-        md.append("- Sluice JVM options: `").append(String.join(" ", jvmOptions())).append("`\n");
+        md.append("- Sluice JVM options: ").append(jvmOptions().isEmpty() ? "as `./sluice up` (`etc/jvm/`)"
+                : "`" + String.join(" ", jvmOptions()) + "`").append("\n");
         md.append("- load average at start: ").append(loadAverage()).append("\n\n");
     }
 
     /**
-     * JVM options of every Sluice process a benchmark starts: {@code -Dbench.jvm} ({@code SLUICE_JVM_OPTS}
-     * in bench/run.sh), by default the {@code -Xmx256m -Xms16m -XX:+UseSerialGC} that {@code ./sluice up}
-     * gives each service.
+     * JVM options of every Sluice service a benchmark starts: {@code -Dbench.jvm} ({@code SLUICE_JVM_OPTS}
+     * in bench/run.sh); none, by default, for each service's own from {@code etc/jvm/}, as {@code ./sluice up}.
      */
     static List<String> jvmOptions() {
-        return List.of(System.getProperty("bench.jvm", "-Xmx256m -Xms16m -XX:+UseSerialGC").trim().split("\\s+"));
+        String options = System.getProperty("bench.jvm", "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     Report line(String text) {

@@ -34,7 +34,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class ScaleBenchmark {
 
-    private static final List<String> JVM = Report.jvmOptions();
+    /** The gateway's: the AOT runs add to them, so the defaults are spelled out. */
+    private static final List<String> JVM = Report.jvmOptions().isEmpty()
+            ? ServiceProcess.defaultJvmOptions(ProcessCluster.repositoryRoot(), Module.GATEWAY_NODE)
+            : Report.jvmOptions();
 
     private ScaleBenchmark() {
     }
@@ -46,7 +49,7 @@ public final class ScaleBenchmark {
         Path root = ProcessCluster.repositoryRoot();
         Path work = Files.createTempDirectory("sluice-scale");
         int kafkaPort = ProcessCluster.freePort();
-        ServiceProcess broker = ServiceProcess.start(root, work.resolve("logs"), "kafka", Module.BROKER, JVM,
+        ServiceProcess broker = ServiceProcess.start(root, work.resolve("logs"), "kafka", Module.BROKER, List.of(),
                 List.of(work.resolve("kafka").toString(), Integer.toString(kafkaPort), Integer.toString(ProcessCluster.freePort())),
                 Map.of());
         List<List<String>> rows = new ArrayList<>();

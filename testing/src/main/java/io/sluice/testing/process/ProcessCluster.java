@@ -74,7 +74,8 @@ public final class ProcessCluster implements AutoCloseable {
      *
      * @param workDir    the broker's data and every process's log ({@code logs/NAME.log}); whatever a
      *                   previous run left there is deleted first
-     * @param jvmOptions for every process, e.g. {@code -Xmx256m}
+     * @param jvmOptions for every Sluice service, e.g. {@code -Xmx256m}; none for each one's own, as
+     *                   {@code ./sluice up} starts it. The broker always runs with its own.
      */
     public static ProcessCluster start(Path workDir, int gateways, boolean mirrorSink, List<String> jvmOptions) {
         deleteRecursively(workDir);
@@ -117,7 +118,8 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     private ServiceProcess launch(String name, Module module, List<String> args, Map<String, String> env) {
-        ServiceProcess p = ServiceProcess.start(root, workDir.resolve("logs"), name, module, jvmOptions, args, env);
+        List<String> jvm = module == Module.BROKER ? List.<String>of() : jvmOptions;
+        ServiceProcess p = ServiceProcess.start(root, workDir.resolve("logs"), name, module, jvm, args, env);
         started.add(p);
         return p;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -51,9 +52,27 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
+     * The JVM options {@code ./sluice up} gives {@code module}: {@code etc/jvm/MODULE.options}, or
+     * {@code etc/jvm/service.options} for a module without a file of its own.
+     */
+    public static List<String> defaultJvmOptions(Path root, Module module) {
+        Path own = root.resolve("etc/jvm").resolve(module.directory + ".options");
+        Path file = Files.isRegularFile(own) ? own : root.resolve("etc/jvm/service.options");
+        try {
+            return Files.readAllLines(file).stream()
+                    .filter(line -> !line.startsWith("#"))
+                    .flatMap(line -> Arrays.stream(line.trim().split("\\s+")))
+                    .filter(option -> !option.isEmpty())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Starts {@code module} with {@code args}.
      *
-     * @param jvmOptions heap and GC flags (the defaults of {@code ./sluice up} are {@code -Xmx256m})
+     * @param jvmOptions heap and GC flags; none for {@link #defaultJvmOptions the module's own}
      */
     public static ServiceProcess start(Path root, Path logDir, String name, Module module, List<String> jvmOptions,
                                        List<String> args, Map<String, String> environment) {
@@ -67,7 +86,7 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("--sun-misc-unsafe-memory-access=allow");
         cmd.add("-Djava.util.logging.config.file=" + root.resolve("etc/logging.properties"));
-        cmd.addAll(jvmOptions);
+        cmd.addAll(jvmOptions.isEmpty() ? defaultJvmOptions(root, module) : jvmOptions);
         // the module jar (target/*.jar) and its runtime dependencies, as the sluice script does
         cmd.add("-cp");
         cmd.add(target + File.separator + "*" + File.pathSeparator + target.resolve("lib") + File.separator + "*");
