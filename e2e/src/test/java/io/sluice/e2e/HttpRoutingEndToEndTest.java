@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.testing.BookFiles;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -150,6 +153,24 @@ class HttpRoutingEndToEndTest {
                 URI.create("http://127.0.0.1:" + cluster.gateway.statusPort() + "/stats/prometheus")).build());
         return ObservabilityEndToEndTest.SERIES.matcher(res.body()).results()
                 .mapToLong(m -> Long.parseLong(m.group(2))).sum();
+    }
+
+    /**
+     * RFC 9112 §3.2: an HTTP/1.1 request with no Host, two, or an invalid one gets 400, whatever the
+     * routes. Raw requests over a socket: no HTTP client sends these.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Host: routing.example.com\r\nHost: mockshop.com\r\n", "Host: bad host\r\n"})
+    void requestsWithoutOneValidHostHeaderAreRefused(String hostLines) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", cluster.gateway.localPort(80))) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /static HTTP/1.1\r\n" + hostLines + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            String status = in.readLine();
+            assertTrue(status.startsWith("HTTP/1.1 400"), status);
+        }
     }
 
     @Test
