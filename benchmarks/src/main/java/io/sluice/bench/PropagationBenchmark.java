@@ -32,10 +32,14 @@ import java.util.concurrent.locks.LockSupport;
  * the apply's response on, one prober per node asks that node for the host until it answers 200. A
  * sample is the time from the apply's response to the last node's first 200.
  *
- * <p>{@code PropagationBenchmark [samples=200] [warmup=20] [pauseMs=0]}: {@code pauseMs} between samples
- * lets each change meet a system at rest (the nodes' status reports and the registry's recompute of
- * the previous one done), as config changes usually do; 0 applies back to back, which measures the
- * topology saturated by its own writes.
+ * <p>{@code PropagationBenchmark [samples=200] [warmup=20] [pauseMs=0]}: {@code pauseMs} between measured
+ * samples lets each change meet a system at rest (the nodes' status reports and the registry's recompute
+ * of the previous one done), as config changes usually do; 0 applies back to back, which measures the
+ * topology saturated by its own writes. Warm-up samples always run back to back: the change path runs
+ * once per sample, and the JIT compiles by invocation counts, so only many changes get all seven JVMs
+ * past their compile thresholds (paced 200 ms apart, 600 warm-up samples still left each JVM 130-420
+ * compilations, some of them C2 ones taking a core for 100s of ms, inside the measured samples). Each
+ * warm-up route is deleted once answered, so the table is measured at its size, not the warm-up's.
  */
 public final class PropagationBenchmark {
 
@@ -71,36 +75,38 @@ public final class PropagationBenchmark {
              ExecutorService probers = Executors.newFixedThreadPool(3);
              ConnectionPool probeConnections = new ConnectionPool()) {
             cluster.apply(GATEWAY); // retried while config-service warms up
+            for (int i = 0; i < warmup; i++) {
+                String host = "w" + i + ".bench.example";
+                sample(http, cluster, probers, probeConnections, host);
+                // the table keeps the size it will be measured at: a change's compile grows with it
+                send(http, cluster, "/delete", virtualService(host));
+            }
+            // the warm-up's garbage goes now: a collection of the probers' own JVM would stall a sample
+            // (one did, 26 ms), and the measured samples allocate far less than a young generation
+            System.gc();
+            double[][] perNode = new double[samples][];
+            long[] acknowledgedAt = new long[samples];
+            for (int i = 0; i < samples; i++) {
+                Thread.sleep(pauseMs);
+                acknowledgedAt[i] = System.currentTimeMillis();
+                perNode[i] = sample(http, cluster, probers, probeConnections, "p" + i + ".bench.example");
+            }
             double[] all = new double[samples];
             double[] first = new double[samples];
-            StringBuilder trace = new StringBuilder("acknowledged_utc,host,ms_per_node\n");
-            for (int i = -warmup; i < samples; i++) {
-                if (i == 0) {
-                    // the warm-up's garbage goes now: a collection of the probers' own JVM would stall a
-                    // sample (one did, 26 ms), and the measured samples allocate far less than a young generation
-                    System.gc();
-                }
-                double[] perNode = sample(http, cluster, probers, probeConnections,
-                        "p" + (i + warmup) + ".bench.example");
-                if (i >= 0) {
-                    all[i] = Arrays.stream(perNode).max().orElseThrow();
-                    first[i] = Arrays.stream(perNode).min().orElseThrow();
-                    trace.append(sampleTrace(perNode, "p" + (i + warmup) + ".bench.example"));
-                }
-                Thread.sleep(pauseMs);
+            for (int i = 0; i < samples; i++) {
+                all[i] = Arrays.stream(perNode[i]).max().orElseThrow();
+                first[i] = Arrays.stream(perNode[i]).min().orElseThrow();
             }
+            writeTrace(work.resolve("samples.csv"), acknowledgedAt, perNode);
             Arrays.sort(all);
             Arrays.sort(first);
             report.line("Each sample applies one new VirtualService (`POST /apply`, one Kafka transaction) and times "
                     + "from config-service's response until each node answers the new host with 200 (each node "
                     + "probed from the acknowledgement on, every 1 ms, over a kept-alive connection of the gateway's own upstream client). " + samples + " samples after " + warmup + " warm-up ones, "
-                    + (pauseMs == 0 ? "back to back" : pauseMs + " ms apart") + ".\n");
+                    + (pauseMs == 0 ? "back to back" : pauseMs + " ms apart") + " (warm-up back to back).\n");
             report.table(List.of("", "p50", "p90", "p99", "max"), List.of(
                     row("all three nodes answer", all),
                     row("first node answers", first)));
-            // one line per sample, to line a slow one up with the processes' GC and FINE logs
-            Files.writeString(work.resolve("samples.csv"), trace);
-            System.err.println("per-sample trace: " + work.resolve("samples.csv"));
         }
         report.publish("propagation");
     }
@@ -110,13 +116,22 @@ public final class PropagationBenchmark {
                 Report.ms(Report.percentile(sorted, 99)), Report.ms(sorted[sorted.length - 1]));
     }
 
-    private static String sampleTrace(double[] perNode, String host) {
-        long ackedAt = Instant.now().toEpochMilli() - Math.round(Arrays.stream(perNode).max().orElseThrow());
-        StringBuilder line = new StringBuilder(Instant.ofEpochMilli(ackedAt).toString()).append(',').append(host);
-        for (double ms : perNode) {
-            line.append(',').append(String.format(Locale.ROOT, "%.2f", ms));
+    /**
+     * One line per measured sample, to line a slow one up with the processes' GC and FINE logs: when its
+     * apply was sent (the acknowledgement, where its clock starts, follows a config write later) and each
+     * node's figure.
+     */
+    private static void writeTrace(Path file, long[] startedAt, double[][] perNode) throws IOException {
+        StringBuilder csv = new StringBuilder("started_utc,host,ms_per_node\n");
+        for (int i = 0; i < perNode.length; i++) {
+            csv.append(Instant.ofEpochMilli(startedAt[i])).append(",p").append(i).append(".bench.example");
+            for (double ms : perNode[i]) {
+                csv.append(',').append(String.format(Locale.ROOT, "%.2f", ms));
+            }
+            csv.append('\n');
         }
-        return line.append('\n').toString();
+        Files.writeString(file, csv);
+        System.err.println("per-sample trace: " + file);
     }
 
     /** Applies a route for {@code host} and returns, per node, the milliseconds from the acknowledgement to its first 200. */
@@ -154,8 +169,18 @@ public final class PropagationBenchmark {
                 throw new IllegalStateException("ingress-" + node + " never answered " + host);
             }));
         }
+        long acked = send(http, cluster, "/apply", virtualService(host));
+        acknowledged.countDown();
+        for (Future<?> f : probes) {
+            f.get();
+        }
+        return Arrays.stream(answered).mapToDouble(t -> Math.max(0, t - acked) / 1e6).toArray();
+    }
+
+    /** A direct response for {@code host}, named after its first label. */
+    private static String virtualService(String host) {
         String name = host.substring(0, host.indexOf('.'));
-        long acked = apply(http, cluster, """
+        return """
                 apiVersion: networking.istio.io/v1beta1
                 kind: VirtualService
                 metadata: {name: %s, namespace: bench}
@@ -164,25 +189,20 @@ public final class PropagationBenchmark {
                   gateways: [bench-gateway]
                   http:
                   - directResponse: {status: 200, body: {string: "%s"}}
-                """.formatted(name, host, name));
-        acknowledged.countDown();
-        for (Future<?> f : probes) {
-            f.get();
-        }
-        return Arrays.stream(answered).mapToDouble(t -> Math.max(0, t - acked) / 1e6).toArray();
+                """.formatted(name, host, name);
     }
 
     /**
-     * POSTs YAML to /apply directly (no retry layer between the reply and the clock) and returns
-     * {@link System#nanoTime()} when the acknowledgement arrived.
+     * POSTs YAML to config-service's {@code /apply} or {@code /delete} directly (no retry layer between
+     * the reply and the clock) and returns {@link System#nanoTime()} when the acknowledgement arrived.
      */
-    private static long apply(HttpClient http, ProcessCluster cluster, String yaml)
+    private static long send(HttpClient http, ProcessCluster cluster, String path, String yaml)
             throws IOException, InterruptedException {
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(cluster.configUrl() + "/apply"))
+        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(cluster.configUrl() + path))
                 .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
         long acked = System.nanoTime();
         if (res.statusCode() != 200) {
-            throw new IllegalStateException("apply answered " + res.statusCode() + ": " + res.body());
+            throw new IllegalStateException(path + " answered " + res.statusCode() + ": " + res.body());
         }
         return acked;
     }
