@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
@@ -256,15 +258,22 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     /**
      * A port nobody listens on now, below Linux's ephemeral range (32768–60999). A port the kernel
      * hands out for port 0 comes from that range, and until the process it is meant for binds it, any
      * outgoing connection (a Kafka client's, an HTTP client's) may be given it as its own local port:
-     * a gateway's listener then failed with "Address already in use" (SystemTopologyIT, once).
+     * a gateway's listener then failed with "Address already in use" (SystemTopologyIT, once). Never
+     * the same port twice in a JVM: one is free only until its process binds it, seconds later, and a
+     * gateway was once given config-service's port that way.
      */
     public static int freePort() {
         for (int attempt = 0; attempt < 1_000; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(20_000, 32_768);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
             try (ServerSocket s = new ServerSocket()) {
                 s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
                 return port;
