@@ -85,10 +85,10 @@ public final class PropagationBenchmark {
             // (one did, 26 ms), and the measured samples allocate far less than a young generation
             System.gc();
             double[][] perNode = new double[samples][];
-            long[] acknowledgedAt = new long[samples];
+            long[] sentAt = new long[samples];
             for (int i = 0; i < samples; i++) {
                 Thread.sleep(pauseMs);
-                acknowledgedAt[i] = System.currentTimeMillis();
+                sentAt[i] = System.currentTimeMillis();
                 perNode[i] = sample(http, cluster, probers, probeConnections, "p" + i + ".bench.example");
             }
             double[] all = new double[samples];
@@ -97,13 +97,13 @@ public final class PropagationBenchmark {
                 all[i] = Arrays.stream(perNode[i]).max().orElseThrow();
                 first[i] = Arrays.stream(perNode[i]).min().orElseThrow();
             }
-            writeTrace(work.resolve("samples.csv"), acknowledgedAt, perNode);
+            writeTrace(work.resolve("samples.csv"), sentAt, perNode);
             Arrays.sort(all);
             Arrays.sort(first);
             report.line("Each sample applies one new VirtualService (`POST /apply`, one Kafka transaction) and times "
                     + "from config-service's response until each node answers the new host with 200 (each node "
                     + "probed from the acknowledgement on, every 1 ms, over a kept-alive connection of the gateway's own upstream client). " + samples + " samples after " + warmup + " warm-up ones, "
-                    + (pauseMs == 0 ? "back to back" : pauseMs + " ms apart") + " (warm-up back to back).\n");
+                    + (pauseMs == 0 ? "back to back" : pauseMs + " ms apart") + " (warm-up back to back, each warm-up route deleted once answered).\n");
             report.table(List.of("", "p50", "p90", "p99", "max"), List.of(
                     row("all three nodes answer", all),
                     row("first node answers", first)));
