@@ -31,10 +31,6 @@ final class PackedNames<T> {
         this.values = values;
     }
 
-    static <T> PackedNames<T> of(Map<String, T> byName) {
-        return of(byName.entrySet());
-    }
-
     /** @param byName distinct names and their values */
     static <T> PackedNames<T> of(Collection<? extends Map.Entry<String, T>> byName) {
         int capacity = Integer.highestOneBit(Math.max(2, byName.size() * 2 - 1)) << 1; // load ≤ ½

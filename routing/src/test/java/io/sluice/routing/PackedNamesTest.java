@@ -22,7 +22,7 @@ class PackedNamesTest {
                 reference.put(randomName(random), reference.size());
             }
             reference.put("Aa", -1); // "Aa" and "BB" share a hash code
-            PackedNames<Integer> packed = PackedNames.of(reference);
+            PackedNames<Integer> packed = PackedNames.of(reference.entrySet());
             assertEquals(new HashSet<>(reference.keySet()), new HashSet<>(packed.names()));
             for (int i = 0; i < 20_000; i++) {
                 String s = random.nextInt(3) == 0 ? "x." + randomName(random) : randomName(random);
