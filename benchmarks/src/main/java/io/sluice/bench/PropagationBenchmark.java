@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * the apply's response on, one prober per node asks that node for the host until it answers 200. A
  * sample is the time from the apply's response to the last node's first 200.
  *
- * <p>{@code PropagationBenchmark [samples=200] [warmup=20] [pauseMs=0]}: {@code pauseMs} between measured
+ * <p>{@code PropagationBenchmark [samples=200] [warmup=20] [pauseMs=0] [routes=0]}: {@code pauseMs} between measured
  * samples lets each change meet a system at rest (the nodes' status reports and the registry's recompute
  * of the previous one done), as config changes usually do; 0 applies back to back, which measures the
  * topology saturated by its own writes. Warm-up samples always run back to back: the change path runs
@@ -40,6 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  * past their compile thresholds (paced 200 ms apart, 600 warm-up samples still left each JVM 130-420
  * compilations, some of them C2 ones taking a core for 100s of ms, inside the measured samples). Each
  * warm-up route is deleted once answered, so the table is measured at its size, not the warm-up's.
+ * {@code routes} VirtualServices of other hosts are applied before the warm-up: a change is measured
+ * against a table of that size, as in a gateway serving many hosts.
  */
 public final class PropagationBenchmark {
 
@@ -67,6 +69,7 @@ public final class PropagationBenchmark {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         long pauseMs = args.length > 2 ? Long.parseLong(args[2]) : 0;
+        int routes = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         Report report = new Report("Propagation: apply → new route answered by all three gateway nodes");
         Path work = Files.createTempDirectory("sluice-propagation");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -75,6 +78,7 @@ public final class PropagationBenchmark {
              ExecutorService probers = Executors.newFixedThreadPool(3);
              ConnectionPool probeConnections = new ConnectionPool()) {
             cluster.apply(GATEWAY); // retried while config-service warms up
+            applyBackground(http, cluster, routes);
             for (int i = 0; i < warmup; i++) {
                 String host = "w" + i + ".bench.example";
                 sample(http, cluster, probers, probeConnections, host);
@@ -103,7 +107,8 @@ public final class PropagationBenchmark {
             report.line("Each sample applies one new VirtualService (`POST /apply`, one Kafka transaction) and times "
                     + "from config-service's response until each node answers the new host with 200 (each node "
                     + "probed from the acknowledgement on, every 1 ms, over a kept-alive connection of the gateway's own upstream client). " + samples + " samples after " + warmup + " warm-up ones, "
-                    + (pauseMs == 0 ? "back to back" : pauseMs + " ms apart") + " (warm-up back to back, each warm-up route deleted once answered).\n");
+                    + (pauseMs == 0 ? "back to back" : pauseMs + " ms apart") + " (warm-up back to back, each warm-up route deleted once answered); "
+                    + routes + " VirtualServices of other hosts in the table throughout.\n");
             report.table(List.of("", "p50", "p90", "p99", "max"), List.of(
                     row("all three nodes answer", all),
                     row("first node answers", first)));
@@ -132,6 +137,41 @@ public final class PropagationBenchmark {
         }
         Files.writeString(file, csv);
         System.err.println("per-sample trace: " + file);
+    }
+
+    /** Applies {@code routes} VirtualServices of hosts no sample uses, many to a request, and waits until every node serves them. */
+    private static void applyBackground(HttpClient http, ProcessCluster cluster, int routes) throws Exception {
+        int perApply = 500;
+        for (int from = 0; from < routes; from += perApply) {
+            StringBuilder yaml = new StringBuilder();
+            for (int i = from; i < Math.min(routes, from + perApply); i++) {
+                yaml.append(virtualService("bg" + i + ".bench.example")).append("---\n");
+            }
+            send(http, cluster, "/apply", yaml.toString());
+            System.err.printf(Locale.ROOT, "applied %d of %d background routes%n", Math.min(routes, from + perApply), routes);
+        }
+        if (routes > 0) { // the last one answered everywhere: the table holds them all
+            HeaderList headers = new HeaderList().add("host", "bg" + (routes - 1) + ".bench.example");
+            try (ConnectionPool pool = new ConnectionPool()) {
+                for (int n = 1; n <= cluster.gatewayCount(); n++) {
+                    Destination gateway = new Destination("127.0.0.1", cluster.gatewayHttpPort(n), null);
+                    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                    while (true) {
+                        try (UpstreamResponse res = pool.send(gateway, PROBE_TIMEOUT, PROBE_TIMEOUT, "GET", "/", headers,
+                                OutgoingBody.NONE, false)) {
+                            res.body().readAllBytes();
+                            if (res.status() == 200) {
+                                break;
+                            }
+                        }
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("ingress-" + n + " never served the background routes");
+                        }
+                        Thread.sleep(50);
+                    }
+                }
+            }
+        }
     }
 
     /** Applies a route for {@code host} and returns, per node, the milliseconds from the acknowledgement to its first 200. */
