@@ -1,6 +1,7 @@
 package io.sluice.routing;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,6 +45,29 @@ final class HostMatcher<T> {
             }
         }
         return new HostMatcher<>(PackedNames.of(exact), PackedNames.of(suffixes), catchAll);
+    }
+
+    /**
+     * This matcher with {@code changes} applied, pattern → value, null removing the pattern: costs the
+     * changes, not the patterns ({@link PackedNames#with}), so a gateway's change to one host of ten
+     * thousand does not re-pack the other ones.
+     */
+    HostMatcher<T> with(Map<String, T> changes) {
+        Map<String, T> exactChanges = new HashMap<>();
+        Map<String, T> suffixChanges = new HashMap<>();
+        T all = catchAll;
+        for (var e : changes.entrySet()) {
+            String p = e.getKey();
+            if (p.equals("*")) {
+                all = e.getValue();
+            } else if (p.startsWith("*.")) {
+                suffixChanges.put(p.substring(1), e.getValue());
+            } else {
+                exactChanges.put(p, e.getValue());
+            }
+        }
+        return new HostMatcher<>(exactChanges.isEmpty() ? exact : exact.with(exactChanges),
+                suffixChanges.isEmpty() ? suffixes : suffixes.with(suffixChanges), all);
     }
 
     T find(String host) {

@@ -34,8 +34,7 @@ final class ListenerBuilder {
     private final Map<String, List<Route>> ingressRoutes = new LinkedHashMap<>();
     private final List<ServerTls> tls = new ArrayList<>();
     private final List<String> redirectHosts = new ArrayList<>();
-    /** The hosts of the last listener built. */
-    private Map<String, VirtualHost> built;
+    /** The last listener built, which {@link #rebuild} changes. */
     private Listener last;
 
     ListenerBuilder(int port, String protocol) {
@@ -101,26 +100,18 @@ final class ListenerBuilder {
         for (String host : redirectHosts) {
             hosts.put(host, virtualHost(host));
         }
-        return done(hosts, Listener.of(port, protocol, hosts, tls.isEmpty() ? null : ListenerTls.of(tls)));
+        last = Listener.of(port, protocol, hosts, tls.isEmpty() ? null : ListenerTls.of(tls));
+        return last;
     }
 
     /** The listener after a change to the routes of {@code changed} hosts; the others are the last build's. */
     Listener rebuild(Set<String> changed) {
-        for (String host : changed) { // the listener made below copies what it needs: no copy here
-            VirtualHost vh = virtualHost(host);
-            if (vh == null) {
-                built.remove(host);
-            } else {
-                built.put(host, vh);
-            }
+        Map<String, VirtualHost> changes = new HashMap<>();
+        for (String host : changed) {
+            changes.put(host, virtualHost(host)); // null: nothing routes the host any more
         }
-        return done(built, new Listener(port, protocol, HostMatcher.of(built), last.tls()));
-    }
-
-    private Listener done(Map<String, VirtualHost> hosts, Listener l) {
-        built = hosts;
-        last = l;
-        return l;
+        last = new Listener(port, protocol, last.hosts().with(changes), last.tls());
+        return last;
     }
 
     /** What a host serves, or null when nothing routes it. */

@@ -2,6 +2,7 @@ package io.sluice.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,23 @@ class HostMatcherTest {
         Map<String, String> byPattern = new LinkedHashMap<>();
         patterns.forEach(p -> byPattern.put(p, p));
         return HostMatcher.of(byPattern);
+    }
+
+    /** A change to exact names, wildcards and the catch-all is found as in a matcher built with it. */
+    @Test
+    void changedMatcherFindsWhatOneBuiltWithTheChangeFinds() {
+        Map<String, String> changes = new HashMap<>();
+        changes.put("*.eu.sockshop.com", null);
+        changes.put("sockshop.com", "sockshop.com v2");
+        changes.put("*.org", "*.org");
+        changes.put("*", null);
+        HostMatcher<String> changed = matcher(PATTERNS).with(changes);
+        HostMatcher<String> built = matcher(List.of("sockshop.com", "*.sockshop.com", "a.eu.sockshop.com", "*.com", "*.org"));
+        for (String host : List.of("sockshop.com", "b.eu.sockshop.com", "a.eu.sockshop.com", "x.org", "com", "mockshop.com")) {
+            String expected = host.equals("sockshop.com") ? "sockshop.com v2" : built.find(host);
+            assertEquals(expected, changed.find(host), host);
+        }
+        assertEquals(built.patterns(), changed.patterns());
     }
 
     /** The most specific pattern wins: the exact name, then the longest wildcard, then {@code *}. */
