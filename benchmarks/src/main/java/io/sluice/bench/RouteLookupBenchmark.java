@@ -2,6 +2,7 @@ package io.sluice.bench;
 
 import io.sluice.model.Json;
 import io.sluice.model.Manifests;
+import io.sluice.model.PersistentMap;
 import io.sluice.model.Resource;
 import io.sluice.model.registry.Endpoint;
 import io.sluice.model.registry.ServiceEndpoints;
@@ -122,24 +123,26 @@ public class RouteLookupBenchmark {
     /**
      * A gateway's compiler after a whole first table, and two versions of the config (VirtualService 5
      * with another weight split) and of the registry (svc5 with another endpoint) that differ in that
-     * one entry, as consecutive store snapshots do: the other entries are the same objects.
+     * one entry, as consecutive store snapshots do: {@link PersistentMap}s sharing all the rest.
      */
     private void prepareIncremental(List<Resource> resources, Map<String, ServiceEndpoints> services)
             throws Exception {
-        Map<String, Resource> config = new HashMap<>();
+        PersistentMap<Resource> config = PersistentMap.empty();
         for (Resource r : resources) { // bound to typed specs, as the gateway's store reads them
-            config.put(r.key().topicKey(), Json.fromRecordTyped(Json.toRecord(r), 1));
+            config = config.with(r.key().topicKey(), Json.fromRecordTyped(Json.toRecord(r), 1));
         }
-        configs[0] = Map.copyOf(config);
+        configs[0] = config;
         Resource edited = decode(virtualService(5, 80));
-        config.put(edited.key().topicKey(), Json.fromRecordTyped(Json.toRecord(edited), 2));
-        configs[1] = Map.copyOf(config);
-        registries[0] = Map.copyOf(services);
+        configs[1] = config.with(edited.key().topicKey(), Json.fromRecordTyped(Json.toRecord(edited), 2));
+        PersistentMap<ServiceEndpoints> registry = PersistentMap.empty();
+        for (var e : services.entrySet()) {
+            registry = registry.with(e.getKey(), e.getValue());
+        }
+        registries[0] = registry;
         String svc5 = "svc5.bench.svc.cluster.local";
         ServiceEndpoints moved = services.get(svc5);
-        services.put(svc5, new ServiceEndpoints(moved.schemaVersion(), svc5, "bench", "Service", moved.ports(),
-                moved.location(), moved.resolution(), List.of(moved.endpoints().getFirst())));
-        registries[1] = Map.copyOf(services);
+        registries[1] = registry.with(svc5, new ServiceEndpoints(moved.schemaVersion(), svc5, "bench", "Service",
+                moved.ports(), moved.location(), moved.resolution(), List.of(moved.endpoints().getFirst())));
         incremental.compile(configs[0], 1, registries[0], 1);
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.kafka;
 
+import io.sluice.model.PersistentMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,8 +77,11 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     private final CompletableFuture<Void> initialLoad = new CompletableFuture<>();
     private final AtomicLong decodeFailures = new AtomicLong();
     private final Thread thread;
-    /** Confined to the store's thread; readers see {@link #snapshot}. */
-    private final Map<String, V> state = new HashMap<>();
+    /**
+     * Written by the store's thread only; readers see it through {@link #snapshot}. Persistent, so that
+     * publishing a view after each record costs that record, not a copy of the whole view.
+     */
+    private PersistentMap<V> state = PersistentMap.empty();
     private long revision = -1;
     private volatile Snapshot<V> snapshot = new Snapshot<>(Map.of(), -1);
     private volatile boolean running = true;
@@ -249,10 +253,10 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
 
     /**
      * Makes the applied state visible: a new snapshot, the revision waits it satisfies, the listeners.
-     * Copying the view costs one pass over it, so a catch-up publishes once at its end, not per batch.
+     * A catch-up publishes once at its end, not per batch: listeners do their work once.
      */
     private void publish() {
-        Snapshot<V> s = new Snapshot<>(Map.copyOf(state), revision);
+        Snapshot<V> s = new Snapshot<>(state, revision);
         snapshot = s;
         for (RevisionWait w : revisionWaits) {
             if (w.offset() <= s.revision()) {
@@ -270,16 +274,12 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
                 continue;
             }
             if (r.value() == null) {
-                state.remove(r.key());
+                state = state.without(r.key());
                 continue;
             }
             try {
                 V v = decoder.decode(r.key(), r.value(), r.offset());
-                if (v == null) {
-                    state.remove(r.key());
-                } else {
-                    state.put(r.key(), v);
-                }
+                state = v == null ? state.without(r.key()) : state.with(r.key(), v);
             } catch (Exception e) {
                 decodeFailures.incrementAndGet();
                 LOG.warning("store " + topic + ": skipped record " + r.key() + "@" + r.offset() + ": " + e);

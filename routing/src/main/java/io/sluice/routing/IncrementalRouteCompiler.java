@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import io.sluice.model.PersistentMap;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.registry.ServiceEndpoints;
@@ -35,7 +36,8 @@ public final class IncrementalRouteCompiler {
 
     /**
      * @param config   the config topic's resources by record key; an unchanged resource is the same
-     *                 object as in the last call, as a {@code CompactedTopicStore} snapshot keeps it
+     *                 object as in the last call, as a {@code CompactedTopicStore} snapshot keeps it (its
+     *                 {@link PersistentMap} views are compared by what they do not share)
      * @param services the registry's services by host; an unchanged one is the same object as in the
      *                 last call, as for {@code config}
      */
@@ -125,8 +127,14 @@ public final class IncrementalRouteCompiler {
         return true;
     }
 
-    /** The keys added, removed or given another object from {@code before} to {@code after}. */
+    /**
+     * The keys added, removed or given another object from {@code before} to {@code after}. Two views of
+     * one store are compared by what they do not share, a cost of the change; other maps key by key.
+     */
     private static <V> Set<String> changedKeys(Map<String, V> before, Map<String, V> after) {
+        if (before instanceof PersistentMap<V> b && after instanceof PersistentMap<V> a) {
+            return PersistentMap.changedKeys(b, a);
+        }
         Set<String> changed = new HashSet<>();
         after.forEach((key, v) -> {
             if (before.get(key) != v) {
