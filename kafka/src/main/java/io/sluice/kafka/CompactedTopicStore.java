@@ -59,12 +59,13 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
     }
 
     /**
-     * An immutable view of the topic.
+     * An immutable view of the topic. Two views of one store share what did not change between them,
+     * and {@link PersistentMap#changedKeys} finds what did at the cost of the change.
      *
      * @param revision offset of the last record applied, -1 before the first; with one partition this
      *                 orders every write, and config-service returns it as the resourceVersion
      */
-    public record Snapshot<V>(Map<String, V> entries, long revision) {
+    public record Snapshot<V>(PersistentMap<V> entries, long revision) {
     }
 
     private final String topic;
@@ -83,7 +84,7 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
      */
     private PersistentMap<V> state = PersistentMap.empty();
     private long revision = -1;
-    private volatile Snapshot<V> snapshot = new Snapshot<>(Map.of(), -1);
+    private volatile Snapshot<V> snapshot = new Snapshot<>(PersistentMap.empty(), -1);
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     /** Confined to the store's thread: whether a fetch may be parked on the broker now. */

@@ -8,6 +8,7 @@ import io.sluice.kafka.CompactedTopicStore;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.kafka.TopicAdmin;
 import io.sluice.model.Json;
+import io.sluice.model.PersistentMap;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKey;
 import io.sluice.model.registry.ServiceEndpoints;
@@ -58,7 +59,7 @@ public final class RegistryService implements AutoCloseable {
             Thread.ofPlatform().name("sluice-registry-recompute").daemon().factory());
     private final AtomicBoolean recomputeQueued = new AtomicBoolean();
     /** The config objects endpoints were last computed from; confined to the config store's thread. */
-    private Map<String, Resource> endpointInputs;
+    private PersistentMap<Resource> endpointInputs;
     private WebServer server;
 
     private RegistryService(KafkaSettings kafka, String token, RegistryOptions options) {
@@ -203,24 +204,12 @@ public final class RegistryService implements AutoCloseable {
      * it did not re-read, so identity tells what changed.
      */
     private void configChanged(CompactedTopicStore.Snapshot<Resource> snapshot) {
-        Map<String, Resource> inputs = snapshot.entries();
-        if (endpointInputs != null && sameObjects(endpointInputs, inputs)) {
+        PersistentMap<Resource> inputs = snapshot.entries();
+        if (endpointInputs != null && PersistentMap.changedKeys(endpointInputs, inputs).isEmpty()) {
             return;
         }
         endpointInputs = inputs;
         scheduleRecompute();
-    }
-
-    private static boolean sameObjects(Map<String, Resource> a, Map<String, Resource> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (Map.Entry<String, Resource> e : a.entrySet()) {
-            if (b.get(e.getKey()) != e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Coalesces bursts of changes into one recomputation on one thread. */
