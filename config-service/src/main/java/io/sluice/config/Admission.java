@@ -2,6 +2,7 @@ package io.sluice.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.model.Manifests;
+import io.sluice.model.PersistentMap;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKey;
 import io.sluice.model.Violation;
@@ -12,11 +13,8 @@ import io.sluice.model.validation.Validation;
 import io.sluice.model.validation.Warning;
 import io.sluice.service.ApiException;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -44,14 +42,21 @@ final class Admission {
         }
     }
 
-    private final Supplier<Collection<Resource>> stored;
+    /** An analysis index with what it was made from: the stored config and the registry's hosts, as objects. */
+    private record Indexed(PersistentMap<Resource> stored, Set<String> hosts, Analyzer.Index index) {
+    }
+
+    private final Supplier<PersistentMap<Resource>> stored;
     private final Supplier<Set<String>> registeredHosts;
+    /** The index last analysed against; a race between writes only makes one of them index again. */
+    private volatile Indexed lastIndex;
 
     /**
      * @param stored          the config as it is now, to analyse the new objects against
-     * @param registeredHosts host names the registry knows (services with workloads, ServiceEntries)
+     * @param registeredHosts host names the registry knows (services with workloads, ServiceEntries);
+     *                        the same object while they do not change
      */
-    Admission(Supplier<Collection<Resource>> stored, Supplier<Set<String>> registeredHosts) {
+    Admission(Supplier<PersistentMap<Resource>> stored, Supplier<Set<String>> registeredHosts) {
         this.stored = stored;
         this.registeredHosts = registeredHosts;
     }
@@ -102,11 +107,43 @@ final class Admission {
      * nothing is given.
      */
     List<Warning> analyze(List<Resource> changed) {
-        Map<ResourceKey, Resource> all = new HashMap<>();
-        stored.get().forEach(r -> all.put(r.key(), r));
-        changed.forEach(r -> all.put(r.key(), r));
-        Collection<Resource> targets = changed.isEmpty() ? all.values() : changed;
-        return Analyzer.analyze(all.values(), targets, registeredHosts.get());
+        PersistentMap<Resource> config = stored.get();
+        Set<String> hosts = registeredHosts.get();
+        if (changed.isEmpty()) {
+            return Analyzer.analyze(config.values(), config.values(), hosts);
+        }
+        if (changed.stream().anyMatch(r -> Analyzer.indexes(r.kind()))) {
+            return Analyzer.analyze(config.values(), changed, hosts);
+        }
+        return Analyzer.analyze(indexOf(config, hosts), changed);
+    }
+
+    /**
+     * The analysis index of a stored config. Writes of VirtualServices, the everyday ones, do not
+     * change it: with 10 000 objects stored, making it at each write was a pass over all of them before
+     * the acknowledgement. So the last one is kept while only kinds it does not hold changed since.
+     */
+    private Analyzer.Index indexOf(PersistentMap<Resource> config, Set<String> hosts) {
+        Indexed last = lastIndex;
+        if (last != null && last.hosts() == hosts && indexUnchanged(last.stored(), config)) {
+            if (last.stored() != config) {
+                lastIndex = new Indexed(config, hosts, last.index());
+            }
+            return last.index();
+        }
+        Analyzer.Index index = Analyzer.index(config.values(), hosts);
+        lastIndex = new Indexed(config, hosts, index);
+        return index;
+    }
+
+    private static boolean indexUnchanged(PersistentMap<Resource> before, PersistentMap<Resource> after) {
+        for (String key : PersistentMap.changedKeys(before, after)) {
+            Resource r = after.containsKey(key) ? after.get(key) : before.get(key);
+            if (Analyzer.indexes(r.kind())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** kubectl's name for an object of a kind Sluice does not store: {@code deployment.apps/envoydummy}. */

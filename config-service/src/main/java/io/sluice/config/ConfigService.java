@@ -52,7 +52,7 @@ public final class ConfigService implements AutoCloseable {
         CompactedTopicStore<ServiceEndpoints> registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(),
                 "sluice-config-service-registry", (key, value, offset) -> Json.read(value, ServiceEndpoints.class))
                 .start();
-        Admission admission = new Admission(() -> store.snapshot().entries().values(),
+        Admission admission = new Admission(() -> store.snapshot().entries(),
                 () -> registry.snapshot().entries().keySet());
         ConfigApi api = new ConfigApi(store, writer, admission, token);
         CompactedTopicStore<NodeStatus> nodes = NodeStatusApi.store(kafka);

@@ -14,6 +14,7 @@ import io.sluice.model.istio.ServiceEntrySpec;
 import io.sluice.model.istio.VirtualServiceSpec;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +51,31 @@ public final class Analyzer {
         Map<ResourceKey, Resource> world = new LinkedHashMap<>();
         all.forEach(r -> world.put(r.key(), r));
         changed.forEach(r -> world.put(r.key(), r));
-        Index index = new Index(world.values(), knownHosts);
+        return analyze(new Index(world.values(), knownHosts), changed);
+    }
+
+    /**
+     * What the references of VirtualServices are resolved against, made once from a config and the
+     * registry's hosts: a write of VirtualServices alone can be analysed against the index of the
+     * config it changes, with no pass over the config.
+     */
+    public static Index index(Collection<Resource> all, Set<String> knownHosts) {
+        return new Index(all, knownHosts);
+    }
+
+    /** Whether objects of this kind go into an {@link Index}: a change to other kinds leaves an index as it was. */
+    public static boolean indexes(ResourceKind kind) {
+        return switch (kind) {
+            case GATEWAY, DESTINATION_RULE, SERVICE, SERVICE_ENTRY -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * The warnings of the {@code changed} objects, resolved against an index that has them in place:
+     * made with them, or from a config they do not change the index of (none is of a kind it {@link #indexes}).
+     */
+    public static List<Warning> analyze(Index index, Collection<Resource> changed) {
         List<Warning> out = new ArrayList<>();
         for (Resource r : changed) {
             if (r.kind() == ResourceKind.VIRTUAL_SERVICE) {
@@ -60,16 +85,17 @@ public final class Analyzer {
         return List.copyOf(out);
     }
 
-    /** What the references of a VirtualService are resolved against. */
-    private static final class Index {
+    /** What the references of a VirtualService are resolved against; immutable once made. */
+    public static final class Index {
 
         final Map<String, GatewaySpec> gateways = new LinkedHashMap<>();
         final List<Subsets> subsets = new ArrayList<>();
-        /** Known hosts in lower case; ServiceEntry hosts may be wildcards. */
-        final List<String> hosts = new ArrayList<>();
+        /** Known hosts in lower case: names looked up by hash, wildcards (ServiceEntry hosts may be) matched one by one. */
+        final Set<String> hosts = new HashSet<>();
+        final List<String> wildcardHosts = new ArrayList<>();
 
-        Index(Collection<Resource> world, Set<String> knownHosts) {
-            knownHosts.forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
+        private Index(Collection<Resource> world, Set<String> knownHosts) {
+            knownHosts.forEach(this::addHost);
             for (Resource r : world) {
                 switch (r.kind()) {
                     case GATEWAY -> bind(r, GatewaySpec.class)
@@ -79,13 +105,32 @@ public final class Analyzer {
                             .ifPresent(dr -> subsets.add(new Subsets(
                                     HostNames.candidates(dr.host(), r.namespace()),
                                     dr.subsets().stream().map(DestinationRuleSpec.Subset::name).toList())));
-                    case SERVICE -> hosts.add(HostNames.serviceFqdn(r.name(), r.namespace()));
-                    case SERVICE_ENTRY -> bind(r, ServiceEntrySpec.class).ifPresent(se ->
-                            se.hosts().forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT))));
+                    case SERVICE -> addHost(HostNames.serviceFqdn(r.name(), r.namespace()));
+                    case SERVICE_ENTRY -> bind(r, ServiceEntrySpec.class).ifPresent(se -> se.hosts().forEach(this::addHost));
                     default -> {
                     }
                 }
             }
+        }
+
+        private void addHost(String host) {
+            String h = host.toLowerCase(Locale.ROOT);
+            if (h.startsWith("*")) {
+                wildcardHosts.add(h);
+            } else {
+                hosts.add(h);
+            }
+        }
+
+        /** Whether a known host covers one of the names a destination host may mean. */
+        boolean knows(List<String> candidates) {
+            for (String c : candidates) {
+                String name = c.toLowerCase(Locale.ROOT);
+                if (hosts.contains(name) || wildcardHosts.stream().anyMatch(w -> covers(w, name))) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -154,7 +199,7 @@ public final class Analyzer {
             return;
         }
         List<String> candidates = HostNames.candidates(d.host(), r.namespace());
-        if (index.hosts.stream().noneMatch(known -> candidates.stream().anyMatch(c -> covers(known, c)))) {
+        if (!index.knows(candidates)) {
             out.add(new Warning(Warning.REFERENCED_RESOURCE_NOT_FOUND, who, path + ".host",
                     "Referenced host not found: \"" + d.host() + "\""));
         }
