@@ -24,12 +24,14 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Not a test: its name keeps it out of surefire's default run. Run it with
  * {@code mvn -o verify -pl e2e -Dtest=ConfigWriteBenchmark -Dsurefire.failIfNoSpecifiedTests=false
- * [-Dbench.samples=2000]}; it prints the percentiles.
+ * [-Dbench.samples=2000] [-Dbench.stored=0]}; it prints the percentiles. {@code bench.stored} VirtualServices
+ * and as many Services are stored first: each write is then checked against a config of that size.
  */
 class ConfigWriteBenchmark {
 
     private static final int WARMUP = 300;
     private static final int SAMPLES = Integer.getInteger("bench.samples", 2000);
+    private static final int STORED = Integer.getInteger("bench.stored", 0);
 
     @Test
     void configWriteLatency() throws Exception {
@@ -38,6 +40,7 @@ class ConfigWriteBenchmark {
         try (ConfigService config = ConfigService.start(kafka, "127.0.0.1", 0, null)) {
             org.awaitility.Awaitility.await().until(config::ready);
             URI apply = URI.create("http://127.0.0.1:" + config.port() + "/apply");
+            store(apply, STORED);
             for (int i = 0; i < WARMUP; i++) {
                 write(apply, i);
             }
@@ -47,9 +50,36 @@ class ConfigWriteBenchmark {
                 write(apply, WARMUP + i);
                 nanos[i] = System.nanoTime() - t0;
             }
-            report("config write (POST /apply, 1 VirtualService changed each time)", nanos);
+            report("config write (POST /apply, 1 VirtualService changed each time, " + STORED
+                    + " VirtualServices and " + STORED + " Services stored)", nanos);
         }
         report("bare produce, acks=all, idempotent (floor)", bareProduce(kafka));
+    }
+
+    /** Stores {@code n} VirtualServices routing to {@code n} Services, 500 objects a request. */
+    private static void store(URI apply, int n) {
+        for (int from = 0; from < n; from += 250) {
+            StringBuilder yaml = new StringBuilder();
+            for (int i = from; i < Math.min(n, from + 250); i++) {
+                yaml.append("""
+                        apiVersion: v1
+                        kind: Service
+                        metadata: {name: svc%d, namespace: bench}
+                        spec: {ports: [{port: 80, name: http}]}
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: VirtualService
+                        metadata: {name: vs%d, namespace: bench}
+                        spec:
+                          hosts: [h%d.example.com]
+                          http: [{route: [{destination: {host: svc%d}}]}]
+                        ---
+                        """.formatted(i, i, i, i));
+            }
+            HttpResponse<String> res = SluiceCluster.send(HttpRequest.newBuilder(apply)
+                    .POST(HttpRequest.BodyPublishers.ofString(yaml.toString())).build());
+            assertEquals(200, res.statusCode(), "storing objects " + from + "…: " + res.body());
+        }
     }
 
     /** Each write changes the object, so every sample is a real write, never "unchanged". */
