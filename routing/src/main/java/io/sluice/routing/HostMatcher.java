@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Host lookup as Envoy does it: the exact name, then wildcard suffixes longest first, then {@code *}.
@@ -33,17 +34,8 @@ final class HostMatcher<T> {
         // lists, not maps: the patterns are distinct already, and a gateway rebuilds this on every change
         List<Map.Entry<String, T>> exact = new ArrayList<>(byPattern.size());
         List<Map.Entry<String, T>> suffixes = new ArrayList<>();
-        T catchAll = null;
-        for (var e : byPattern.entrySet()) {
-            String p = e.getKey();
-            if (p.equals("*")) {
-                catchAll = e.getValue();
-            } else if (p.startsWith("*.")) {
-                suffixes.add(Map.entry(p.substring(1), e.getValue()));
-            } else {
-                exact.add(e);
-            }
-        }
+        T catchAll = sort(byPattern, (name, v) -> exact.add(Map.entry(name, v)),
+                (suffix, v) -> suffixes.add(Map.entry(suffix, v)), null);
         return new HostMatcher<>(PackedNames.of(exact), PackedNames.of(suffixes), catchAll);
     }
 
@@ -55,19 +47,30 @@ final class HostMatcher<T> {
     HostMatcher<T> with(Map<String, T> changes) {
         Map<String, T> exactChanges = new HashMap<>();
         Map<String, T> suffixChanges = new HashMap<>();
+        T all = sort(changes, exactChanges::put, suffixChanges::put, catchAll);
+        return new HostMatcher<>(exactChanges.isEmpty() ? exact : exact.with(exactChanges),
+                suffixChanges.isEmpty() ? suffixes : suffixes.with(suffixChanges), all);
+    }
+
+    /**
+     * Hands each pattern to the table a lookup probes it in: exact names as they are, wildcards keyed
+     * by their suffix with its leading dot ({@code .sockshop.com}). Returns the value of {@code *} if
+     * there is one among them, else {@code catchAll}.
+     */
+    private static <T> T sort(Map<String, T> byPattern, BiConsumer<String, T> exact, BiConsumer<String, T> suffix,
+                              T catchAll) {
         T all = catchAll;
-        for (var e : changes.entrySet()) {
+        for (var e : byPattern.entrySet()) {
             String p = e.getKey();
             if (p.equals("*")) {
                 all = e.getValue();
             } else if (p.startsWith("*.")) {
-                suffixChanges.put(p.substring(1), e.getValue());
+                suffix.accept(p.substring(1), e.getValue());
             } else {
-                exactChanges.put(p, e.getValue());
+                exact.accept(p, e.getValue());
             }
         }
-        return new HostMatcher<>(exactChanges.isEmpty() ? exact : exact.with(exactChanges),
-                suffixChanges.isEmpty() ? suffixes : suffixes.with(suffixChanges), all);
+        return all;
     }
 
     T find(String host) {
