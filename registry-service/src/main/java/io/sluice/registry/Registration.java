@@ -1,5 +1,6 @@
 package io.sluice.registry;
 
+import io.sluice.model.PersistentMap;
 import io.sluice.model.registry.Workload;
 
 /**
@@ -7,4 +8,20 @@ import io.sluice.model.registry.Workload;
  * millis), from which its TTL is counted.
  */
 public record Registration(int schemaVersion, Workload workload, long heartbeatMillis) {
+
+    /**
+     * Whether two views of the workloads topic hold the same workloads, heartbeat times aside: what
+     * endpoints are built from. A registration is rewritten every half TTL with only its time changed;
+     * with thousands of workloads those refreshes arrive many a second, and none changes an endpoint.
+     */
+    static boolean sameWorkloads(PersistentMap<Registration> before, PersistentMap<Registration> after) {
+        for (String id : PersistentMap.changedKeys(before, after)) {
+            Registration a = before.get(id);
+            Registration b = after.get(id);
+            if (a == null || b == null || !a.workload().equals(b.workload())) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -60,6 +60,8 @@ public final class RegistryService implements AutoCloseable {
     private final AtomicBoolean recomputeQueued = new AtomicBoolean();
     /** The config objects endpoints were last computed from; confined to the config store's thread. */
     private PersistentMap<Resource> endpointInputs;
+    /** The registrations last looked at; confined to the workloads store's thread. */
+    private PersistentMap<Registration> registrations;
     private WebServer server;
 
     private RegistryService(KafkaSettings kafka, String token, RegistryOptions options) {
@@ -86,7 +88,7 @@ public final class RegistryService implements AutoCloseable {
         TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
         RegistryService s = new RegistryService(kafka, token, options);
         s.config.addListener(s::configChanged).start();
-        s.workloads.addListener(x -> s.scheduleRecompute()).start();
+        s.workloads.addListener(s::workloadsChanged).start();
         s.workloads.initialLoad().thenRun(() -> s.expiry.hearingSince(System.currentTimeMillis()));
         s.published.start();
         s.server = WebServer.builder().host(host).port(port).routing(s::routing).build().start();
@@ -210,6 +212,16 @@ public final class RegistryService implements AutoCloseable {
         }
         endpointInputs = inputs;
         scheduleRecompute();
+    }
+
+    /** Recomputes when a workload came, went or changed; not for a heartbeat's refresh of its record. */
+    private void workloadsChanged(CompactedTopicStore.Snapshot<Registration> snapshot) {
+        PersistentMap<Registration> now = snapshot.entries();
+        PersistentMap<Registration> before = registrations;
+        registrations = now;
+        if (before == null || !Registration.sameWorkloads(before, now)) {
+            scheduleRecompute();
+        }
     }
 
     /** Coalesces bursts of changes into one recomputation on one thread. */
