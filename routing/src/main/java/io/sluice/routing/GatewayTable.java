@@ -20,14 +20,15 @@ import java.util.Set;
 /**
  * The route table of an ingress or egress gateway node, with what it was compiled from: the node's
  * Gateway servers, each port's routes by host, which hosts each VirtualService serves and which
- * registry names its routes looked up. The everyday changes, edited VirtualServices and changed
- * endpoints, are then {@link #update applied} by compiling just the VirtualServices they touch and
- * rebuilding the hosts those serve; the rest of the table is reused.
+ * registry names its routes looked up. The everyday changes, edited VirtualServices, changed
+ * endpoints and DestinationRules, are then {@link #update applied} by compiling just the
+ * VirtualServices they touch and rebuilding the hosts those serve; the rest of the table is reused.
  */
 final class GatewayTable {
 
     private final List<ServerBinding> servers;
-    private final List<Resource> destinationRules;
+    /** In {@link ConfigSnapshot#MERGE_ORDER}: the first rule for a host wins. */
+    private List<Resource> destinationRules;
     private final List<Resource> secrets;
     private final boolean unregisteredByName;
     private ServiceDirectory directory;
@@ -132,28 +133,37 @@ final class GatewayTable {
     }
 
     /**
-     * Whether a registry change can be {@link #useRegistry applied}: not with passthrough or Ingress
-     * routes, which are compiled from the registry with the whole table.
+     * Whether a change to the registry or to DestinationRules can be {@link #useDirectory applied}: not
+     * with passthrough or Ingress routes, which are compiled from them with the whole table.
      */
-    boolean registryUpdatable() {
+    boolean directoryUpdatable() {
         return table.passthrough().isEmpty() && listeners.values().stream().noneMatch(ListenerBuilder::hasIngress);
     }
 
     /**
-     * Switches to a new registry view and says which VirtualServices must be recompiled for it: those
-     * whose routes looked up a name that changed. Returns null, changing nothing, when the change moved
-     * a DestinationRule to another host; then the whole table must be compiled.
+     * Switches to a new registry view and DestinationRules, and says which VirtualServices must be
+     * recompiled for them: those whose routes looked up a name that changed in the registry or whose
+     * rule changed.
      *
-     * @param changed the registry names added, removed or changed since the last table
+     * @param changed      the registry names added, removed or changed since the last table
+     * @param rulesRemoved the old versions of DestinationRules changed or deleted since the last table
+     * @param rulesAdded   the new versions of DestinationRules changed or created since
      */
-    List<Resource> useRegistry(Map<String, ServiceEndpoints> services, Set<String> changed) {
-        ServiceDirectory next = directory(services);
-        if (!next.sameRules(directory)) {
-            return null;
+    List<Resource> useDirectory(Map<String, ServiceEndpoints> services, Set<String> changed,
+                                Collection<Resource> rulesRemoved, Collection<Resource> rulesAdded) {
+        if (!rulesRemoved.isEmpty() || !rulesAdded.isEmpty()) {
+            List<Resource> rules = new ArrayList<>(destinationRules);
+            rules.removeIf(r -> rulesRemoved.stream().anyMatch(old -> old.key().equals(r.key())));
+            rules.addAll(rulesAdded);
+            rules.sort(ConfigSnapshot.MERGE_ORDER);
+            destinationRules = List.copyOf(rules);
         }
+        ServiceDirectory next = directory(services);
+        Set<String> names = new HashSet<>(changed);
+        names.addAll(next.namesWithOtherRules(directory));
         use(next);
         Set<String> sources = new HashSet<>();
-        for (String name : changed) {
+        for (String name : names) {
             sources.addAll(lookedUpBy.getOrDefault(name, Set.of()));
         }
         return sources.stream().map(virtualServices::get).toList();

@@ -11,12 +11,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Compiles one node's route tables change after change. When only VirtualServices and the registry
- * changed since the last table (a canary's weights, a new route, endpoints coming and going: the
- * everyday changes), it recompiles just the VirtualServices edited or routing to a changed service,
- * and the hosts they serve, so a change costs the same with ten routes or ten thousand. Any other
- * change (a Gateway, a DestinationRule, a Secret) compiles the whole table, as {@link RouteCompiler}
- * does. Either way the table is the one {@link RouteCompiler} would compile from the same state.
+ * Compiles one node's route tables change after change. When only VirtualServices, DestinationRules
+ * and the registry changed since the last table (a canary's weights, a new route or subset, endpoints
+ * coming and going: the everyday changes), it recompiles just the VirtualServices edited or routing
+ * to a service whose endpoints or rule changed, and the hosts they serve, so a change costs the same
+ * with ten routes or ten thousand. Any other change (a Gateway, a Secret) compiles the whole table,
+ * as {@link RouteCompiler} does. Either way the table is the one {@link RouteCompiler} would compile
+ * from the same state.
  *
  * <p>Not thread-safe: one compiler thread per node.
  */
@@ -69,59 +70,76 @@ public final class IncrementalRouteCompiler {
         return updates;
     }
 
-    /** The table after applying what changed, or null when more than VirtualServices and the registry did. */
+    /**
+     * The table after applying what changed, or null when more than VirtualServices, DestinationRules
+     * and the registry did.
+     */
     private RouteTable update(GatewayTable previous, Map<String, Resource> config, long configRevision,
                               Map<String, ServiceEndpoints> services, long registryRevision) {
-        List<Resource> removed = new ArrayList<>();
-        List<Resource> added = new ArrayList<>();
-        if (config != lastConfig && !virtualServiceChanges(previous, config, removed, added)) {
+        Changes changes = new Changes();
+        if (config != lastConfig && !configChanges(previous, config, changes)) {
             return null;
         }
-        if (registryRevision != lastRegistryRevision && !registryChanges(previous, services, removed, added)) {
+        boolean registryChanged = registryRevision != lastRegistryRevision;
+        if ((registryChanged || !changes.rulesRemoved.isEmpty() || !changes.rulesAdded.isEmpty())
+                && !directoryChanges(previous, services, registryChanged, changes)) {
             return null;
         }
-        return previous.update(removed, added, configRevision, registryRevision);
+        return previous.update(changes.removed, changes.added, configRevision, registryRevision);
+    }
+
+    /** The old and new versions of what changed: VirtualServices to recompile, DestinationRules to switch to. */
+    private static final class Changes {
+        final List<Resource> removed = new ArrayList<>();
+        final List<Resource> added = new ArrayList<>();
+        final List<Resource> rulesRemoved = new ArrayList<>();
+        final List<Resource> rulesAdded = new ArrayList<>();
     }
 
     /**
-     * Collects the old and new versions of the VirtualServices that changed; false when another kind
-     * changed, or a VirtualService the table cannot update.
+     * Collects the old and new versions of the VirtualServices and DestinationRules that changed; false
+     * when another kind changed, or a VirtualService the table cannot update.
      */
-    private boolean virtualServiceChanges(GatewayTable previous, Map<String, Resource> config,
-                                          List<Resource> removed, List<Resource> added) {
+    private boolean configChanges(GatewayTable previous, Map<String, Resource> config, Changes changes) {
         for (String key : changedKeys(lastConfig, config)) {
             Resource old = lastConfig.get(key);
             Resource now = config.get(key);
-            if (old != null && !updatable(previous, old) || now != null && !updatable(previous, now)) {
+            Resource either = now != null ? now : old;
+            if (either.kind() == ResourceKind.DESTINATION_RULE) {
+                add(old, now, changes.rulesRemoved, changes.rulesAdded);
+            } else if ((old == null || updatable(previous, old)) && (now == null || updatable(previous, now))) {
+                add(old, now, changes.removed, changes.added);
+            } else {
                 return false;
-            }
-            if (old != null) {
-                removed.add(old);
-            }
-            if (now != null) {
-                added.add(now);
             }
         }
         return true;
     }
 
+    private static void add(Resource old, Resource now, List<Resource> removed, List<Resource> added) {
+        if (old != null) {
+            removed.add(old);
+        }
+        if (now != null) {
+            added.add(now);
+        }
+    }
+
     /**
-     * Switches the table to the new registry view and adds the VirtualServices whose routes depend on
-     * a changed service to those to recompile; false when the table cannot take the change in part.
+     * Switches the table to the new registry view and DestinationRules, and adds the VirtualServices
+     * whose routes depend on a changed service or rule to those to recompile; false when the table
+     * cannot take the change in part.
      */
-    private boolean registryChanges(GatewayTable previous, Map<String, ServiceEndpoints> services,
-                                    List<Resource> removed, List<Resource> added) {
-        if (!previous.registryUpdatable()) {
+    private boolean directoryChanges(GatewayTable previous, Map<String, ServiceEndpoints> services,
+                                     boolean registryChanged, Changes changes) {
+        if (!previous.directoryUpdatable()) {
             return false;
         }
-        List<Resource> affected = previous.useRegistry(services, changedKeys(lastServices, services));
-        if (affected == null) {
-            return false;
-        }
-        for (Resource vs : affected) {
-            if (removed.stream().noneMatch(r -> r == vs)) { // an edited one is recompiled anyway, as edited
-                removed.add(vs);
-                added.add(vs);
+        Set<String> changedServices = registryChanged ? changedKeys(lastServices, services) : Set.of();
+        for (Resource vs : previous.useDirectory(services, changedServices, changes.rulesRemoved, changes.rulesAdded)) {
+            if (changes.removed.stream().noneMatch(r -> r == vs)) { // an edited one is recompiled anyway, as edited
+                changes.removed.add(vs);
+                changes.added.add(vs);
             }
         }
         return true;

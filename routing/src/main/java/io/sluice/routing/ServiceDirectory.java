@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -85,11 +86,21 @@ final class ServiceDirectory {
     }
 
     /**
-     * Whether DestinationRules apply to the same hosts here as in {@code other}: a rule's short host
-     * is resolved against the registry, so a registry change can move it.
+     * The registry names whose DestinationRule differs here from {@code other}'s, or applies from
+     * another namespace: what routes to recompile when rules changed. A rule's short host is resolved
+     * against the registry, so a registry change can move a rule from one name to another too.
      */
-    boolean sameRules(ServiceDirectory other) {
-        return rules.equals(other.rules) && ruleNamespaces.equals(other.ruleNamespaces);
+    Set<String> namesWithOtherRules(ServiceDirectory other) {
+        Set<String> names = new HashSet<>();
+        Set<String> all = new HashSet<>(rules.keySet());
+        all.addAll(other.rules.keySet());
+        for (String name : all) {
+            if (!Objects.equals(rules.get(name), other.rules.get(name))
+                    || !Objects.equals(ruleNamespaces.get(name), other.ruleNamespaces.get(name))) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     DestinationRuleSpec destinationRule(String fqdn) {
@@ -101,6 +112,9 @@ final class ServiceDirectory {
         ServiceEndpoints svc = service(resolved);
         // a host the registry does not know, reached by name: as written, as DNS would take it
         String fqdn = svc == null && unregisteredByName ? HostNames.qualify(d.host(), namespace) : resolved;
+        if (lookedUp != null) {
+            lookedUp.add(fqdn); // the name its DestinationRule is found under
+        }
         int port = d.portNumber() != null ? d.portNumber()
                 : svc != null && svc.ports().size() == 1 ? svc.ports().getFirst().number() : 80;
         String subset = d.subset() == null ? "" : d.subset();

@@ -83,6 +83,8 @@ class IncrementalRouteCompilerTest {
     private static final String[] GATEWAY_REFS = {"ns1/gw-all", "ns2/gw-ns", "ns1/gw-pass", "mesh"};
 
     private final Random random = new Random(4);
+    /** Subsets are drawn apart, so that the VirtualServices the tests below build from {@code random} stay as they were. */
+    private final Random subsetDraws = new Random(5);
     private final Map<String, Resource> config = new HashMap<>();
     private final Map<String, ServiceEndpoints> services = new HashMap<>();
     /** Whether the compiler gets views as a topic store hands them out, or plain copies. */
@@ -105,7 +107,7 @@ class IncrementalRouteCompilerTest {
         String routesOnly = GATEWAYS.substring(0, GATEWAYS.indexOf("---\napiVersion: networking.istio.io/v1beta1\n"
                 + "kind: Gateway\nmetadata: {name: gw-pass"));
         IncrementalRouteCompiler compiler = randomEdits(routesOnly);
-        assertTrue(compiler.updates() > 330, "all but DestinationRule edits update: " + compiler.updates());
+        assertEquals(399, compiler.updates(), "every edit after the first compile updates, DestinationRules too");
     }
 
     @Test
@@ -114,11 +116,11 @@ class IncrementalRouteCompilerTest {
         String routesOnly = GATEWAYS.substring(0, GATEWAYS.indexOf("---\napiVersion: networking.istio.io/v1beta1\n"
                 + "kind: Gateway\nmetadata: {name: gw-pass"));
         IncrementalRouteCompiler compiler = randomEdits(routesOnly);
-        assertTrue(compiler.updates() > 330, "all but DestinationRule edits update: " + compiler.updates());
+        assertEquals(399, compiler.updates(), "every edit after the first compile updates, DestinationRules too");
     }
 
     /**
-     * 400 random steps: VirtualServices created, edited, deleted; a DestinationRule rewritten; services
+     * 400 random steps: VirtualServices created, edited, deleted; DestinationRules created, edited, deleted; services
      * added, changed and removed in the registry. After each, the incremental table must be the whole one.
      */
     private IncrementalRouteCompiler randomEdits(String gateways) {
@@ -142,8 +144,11 @@ class IncrementalRouteCompilerTest {
             } else if (op < 70) {
                 config.remove(key(names.remove(random.nextInt(names.size()))));
                 configRevision++;
-            } else if (op < 75) {
+            } else if (op < 78) {
                 put(destinationRule());
+            } else if (op < 80) {
+                config.remove(ResourceKind.DESTINATION_RULE + "/" + NAMESPACES[random.nextInt(2)] + "/dr" + random.nextInt(2));
+                configRevision++;
             } else {
                 changeRegistry(step);
             }
@@ -289,6 +294,7 @@ class IncrementalRouteCompilerTest {
                 int w = random.nextInt(101);
                 http.append("route:\n")
                         .append("    - {destination: {host: ").append(DESTINATIONS[random.nextInt(DESTINATIONS.length)])
+                        .append(subsetDraws.nextBoolean() ? "" : ", subset: v" + (1 + subsetDraws.nextInt(2)))
                         .append("}, weight: ").append(w).append("}\n")
                         .append("    - {destination: {host: svc").append(2 + random.nextInt(2))
                         .append(".ns1.svc.cluster.local}, weight: ").append(100 - w).append("}\n");
@@ -312,17 +318,33 @@ class IncrementalRouteCompilerTest {
         return stamped(TestSnapshots.apply(yaml).getFirst(), created);
     }
 
+    /**
+     * One of four DestinationRules, two per namespace, on one of three hosts as written (so that two
+     * rules may claim one host and the older must win), with random subsets and load balancing; an
+     * edited rule keeps its creation time, as in Kubernetes.
+     */
     private Resource destinationRule() {
+        String name = "dr" + random.nextInt(2);
+        String ns = NAMESPACES[random.nextInt(2)];
+        StringBuilder subsets = new StringBuilder();
+        for (String subset : List.of("v1", "v2")) {
+            if (random.nextBoolean()) {
+                subsets.append("  - {name: ").append(subset).append(", labels: {version: ").append(subset).append("}}\n");
+            }
+        }
         String yaml = """
                 apiVersion: networking.istio.io/v1beta1
                 kind: DestinationRule
-                metadata: {name: svc1, namespace: ns1}
+                metadata: {name: %s, namespace: %s}
                 spec:
                   host: %s
                   trafficPolicy: {loadBalancer: {simple: %s}}
-                """.formatted(random.nextBoolean() ? "svc1.ns1.svc.cluster.local" : "svc4",
-                random.nextBoolean() ? "ROUND_ROBIN" : "RANDOM");
-        return stamped(TestSnapshots.apply(yaml).getFirst(), null);
+                """.formatted(name, ns, List.of("svc1.ns1.svc.cluster.local", "svc4", "svc2").get(random.nextInt(3)),
+                random.nextBoolean() ? "ROUND_ROBIN" : "RANDOM")
+                + (subsets.isEmpty() ? "" : "  subsets:\n" + subsets);
+        Resource existing = config.get(ResourceKind.DESTINATION_RULE + "/" + ns + "/" + name);
+        return stamped(TestSnapshots.apply(yaml).getFirst(),
+                existing == null ? null : existing.metadata().creationTimestamp());
     }
 
     private Resource stamped(Resource r, String created) {
