@@ -121,9 +121,10 @@ public class RouteLookupBenchmark {
     }
 
     /**
-     * A gateway's compiler after a whole first table, and two versions of the config (VirtualService 5
-     * with another weight split) and of the registry (svc5 with another endpoint) that differ in that
-     * one entry, as consecutive store snapshots do: {@link PersistentMap}s sharing all the rest.
+     * A gateway's compiler after a whole first table, and other versions of the config (VirtualService 5
+     * with another weight split; a DestinationRule defining svc5's subsets) and of the registry (svc5
+     * with another endpoint) that differ in that one entry, as consecutive store snapshots do:
+     * {@link PersistentMap}s sharing all the rest.
      */
     private void prepareIncremental(List<Resource> resources, Map<String, ServiceEndpoints> services)
             throws Exception {
@@ -134,6 +135,13 @@ public class RouteLookupBenchmark {
         configs[0] = config;
         Resource edited = decode(virtualService(5, 80));
         configs[1] = config.with(edited.key().topicKey(), Json.fromRecordTyped(Json.toRecord(edited), 2));
+        Resource rule = decode("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: svc5, namespace: bench}
+                spec: {host: svc5, subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]}
+                """);
+        configs[2] = config.with(rule.key().topicKey(), Json.fromRecordTyped(Json.toRecord(rule), 3));
         PersistentMap<ServiceEndpoints> registry = PersistentMap.empty();
         for (var e : services.entrySet()) {
             registry = registry.with(e.getKey(), e.getValue());
@@ -148,7 +156,7 @@ public class RouteLookupBenchmark {
 
     final IncrementalRouteCompiler incremental = new IncrementalRouteCompiler(NodeIdentity.ingress("bench"));
     @SuppressWarnings("unchecked")
-    final Map<String, Resource>[] configs = new Map[2];
+    final Map<String, Resource>[] configs = new Map[3];
     @SuppressWarnings("unchecked")
     final Map<String, ServiceEndpoints>[] registries = new Map[2];
     long revision = 1;
@@ -159,6 +167,14 @@ public class RouteLookupBenchmark {
     public RouteTable compileAfterOneVirtualServiceEdit() {
         revision++;
         return incremental.compile(configs[(int) (revision & 1)], revision, registries[0], 1);
+    }
+
+    /** What a gateway does when a DestinationRule (svc5's subsets) comes and goes (against {@code compileWholeTable}). */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public RouteTable compileAfterOneDestinationRuleEdit() {
+        revision++;
+        return incremental.compile(configs[(revision & 1) == 0 ? 0 : 2], revision, registries[0], 1);
     }
 
     /** What a gateway does when one service's endpoints changed (against {@code compileWholeTable}). */
