@@ -156,14 +156,7 @@ public final class PropagationBenchmark {
                 for (int n = 1; n <= cluster.gatewayCount(); n++) {
                     Destination gateway = new Destination("127.0.0.1", cluster.gatewayHttpPort(n), null);
                     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                    while (true) {
-                        try (UpstreamResponse res = pool.send(gateway, PROBE_TIMEOUT, PROBE_TIMEOUT, "GET", "/", headers,
-                                OutgoingBody.NONE, false)) {
-                            res.body().readAllBytes();
-                            if (res.status() == 200) {
-                                break;
-                            }
-                        }
+                    while (!answers(pool, gateway, headers)) {
                         if (System.nanoTime() > deadline) {
                             throw new IllegalStateException("ingress-" + n + " never served the background routes");
                         }
@@ -191,10 +184,8 @@ public final class PropagationBenchmark {
                 Destination gateway = new Destination("127.0.0.1", cluster.gatewayHttpPort(node), null);
                 HeaderList headers = new HeaderList().add("host", host);
                 while (System.nanoTime() < deadline) {
-                    try (UpstreamResponse res = probeConnections.send(gateway, PROBE_TIMEOUT, PROBE_TIMEOUT, "GET",
-                            "/", headers, OutgoingBody.NONE, false)) {
-                        res.body().readAllBytes();
-                        if (res.status() == 200) {
+                    try {
+                        if (answers(probeConnections, gateway, headers)) {
                             answered[node - 1] = System.nanoTime();
                             return null;
                         }
@@ -215,6 +206,15 @@ public final class PropagationBenchmark {
             f.get();
         }
         return Arrays.stream(answered).mapToDouble(t -> Math.max(0, t - acked) / 1e6).toArray();
+    }
+
+    /** Whether the node answers a GET for the host in {@code headers} with 200. */
+    private static boolean answers(ConnectionPool pool, Destination gateway, HeaderList headers) throws IOException {
+        try (UpstreamResponse res = pool.send(gateway, PROBE_TIMEOUT, PROBE_TIMEOUT, "GET", "/", headers,
+                OutgoingBody.NONE, false)) {
+            res.body().readAllBytes();
+            return res.status() == 200;
+        }
     }
 
     /** A direct response for {@code host}, named after its first label. */
