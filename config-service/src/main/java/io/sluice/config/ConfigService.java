@@ -8,6 +8,7 @@ import io.sluice.model.Json;
 import io.sluice.model.Resource;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.status.NodeStatus;
+import io.sluice.service.Servers;
 import java.time.Duration;
 
 /**
@@ -57,15 +58,14 @@ public final class ConfigService implements AutoCloseable {
         ConfigApi api = new ConfigApi(store, writer, admission, token);
         CompactedTopicStore<NodeStatus> nodes = NodeStatusApi.store(kafka);
         NodeStatusApi status = new NodeStatusApi(nodes, store);
-        WebServer server = WebServer.builder()
+        WebServer server = Servers.start(WebServer.builder()
                 .host(host)
                 .port(port)
                 .routing(r -> {
                     api.routing(r);
                     status.routing(r);
                 })
-                .build()
-                .start();
+                .build(), "the config API on " + host + ":" + port);
         return new ConfigService(store, registry, nodes, writer, server);
     }
 

@@ -9,6 +9,7 @@ import io.sluice.kafka.TopicAdmin;
 import io.sluice.model.Json;
 import io.sluice.model.mirror.MirrorRecord;
 import io.sluice.service.Http;
+import io.sluice.service.Servers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -115,7 +116,7 @@ public final class MirrorSink implements AutoCloseable {
         ensureOutcomesTopic(kafka);
         MirrorSink sink = new MirrorSink(kafka, host, port, settings);
         sink.consumer.subscribe(List.of(kafka.topics().mirror()));
-        sink.server.start();
+        Servers.start(sink.server, "the report server on " + host + ":" + port);
         sink.streams.start();
         sink.thread.start();
         return sink;

@@ -15,6 +15,7 @@ import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.Workload;
 import io.sluice.service.ApiException;
 import io.sluice.service.Http;
+import io.sluice.service.Servers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +92,8 @@ public final class RegistryService implements AutoCloseable {
         s.workloads.addListener(s::workloadsChanged).start();
         s.workloads.initialLoad().thenRun(() -> s.expiry.hearingSince(System.currentTimeMillis()));
         s.published.start();
-        s.server = WebServer.builder().host(host).port(port).routing(s::routing).build().start();
+        s.server = Servers.start(WebServer.builder().host(host).port(port).routing(s::routing).build(),
+                "the registry API on " + host + ":" + port);
         s.scheduleRecompute();
         s.every(s.expiry.sweepPeriod(), s::expire);
         s.every(options.dnsRefresh(), () -> {

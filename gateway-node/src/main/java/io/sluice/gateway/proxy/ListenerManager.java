@@ -9,6 +9,7 @@ import io.sluice.gateway.tls.TlsParameters;
 import io.sluice.routing.Listener;
 import io.sluice.routing.ListenerTls;
 import io.sluice.routing.RouteTable;
+import io.sluice.service.Servers;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -103,11 +104,7 @@ public final class ListenerManager implements AutoCloseable {
             if (tls != null) {
                 b.tls(proxy.tls().tls(tls, () -> listenerTls(port)));
             }
-            WebServer s = b.build().start();
-            if (s.port() < 0) { // Helidon logs a failed bind itself and hands back a server with no socket
-                s.stop();
-                throw new IllegalStateException("the server did not open its socket (in use by another process?)");
-            }
+            WebServer s = Servers.start(b.build(), "gateway port " + port + " on " + host + ":" + local);
             servers.put(port, new Running(s, tls));
             LOG.info("gateway port " + port + " listening on " + host + ":" + s.port()
                     + (tls == null ? "" : " (TLS " + tls + ")"));
