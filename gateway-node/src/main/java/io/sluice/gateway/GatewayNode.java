@@ -29,6 +29,7 @@ import io.sluice.model.ResourceKey;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.routing.RouteCompiler;
+import io.sluice.service.Servers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -91,6 +92,11 @@ public final class GatewayNode implements AutoCloseable {
         config.addListener(s -> credentials.update(s.entries().values()));
         CompactedTopicStore<ServiceEndpoints> registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(),
                 client + "-registry", (k, v, offset) -> Json.read(v, ServiceEndpoints.class));
+        // Reading the topics is most of a fresh node's start-up (BENCHMARKS.md, scale): it starts before
+        // anything else is built, and the rest (Kafka producers, Helidon's set-up) overlaps it. A store
+        // whose topic is not made yet waits for the topic-maker below.
+        config.start();
+        registry.start();
         IstioMetrics istio = new IstioMetrics(node.labels().getOrDefault("app", node.id()));
         List<ExchangeObserver> observers = new ArrayList<>(List.of(istio));
         AccessLog accessLog = options.accessLog();
@@ -132,6 +138,8 @@ public final class GatewayNode implements AutoCloseable {
                 mesh = MeshProxy.start(options.host(), meshPort, proxy);
             } catch (IOException e) {
                 routes.close();
+                config.close();
+                registry.close();
                 throw new UncheckedIOException("cannot listen for the mesh proxy on " + options.host() + ":"
                         + meshPort, e);
             }
@@ -145,13 +153,11 @@ public final class GatewayNode implements AutoCloseable {
         if (accessLog != null) {
             gauges.put("sluice_access_log_dropped_total", accessLog::dropped);
         }
-        MetricsEndpoint metrics = new MetricsEndpoint(istio, upstreams, gauges);
+        MetricsEndpoint metrics = new MetricsEndpoint(istio, upstreams, gauges, List.of(config, registry));
         // Kafka and the status server start side by side: both take most of a fresh node's start-up
         // (class loading, round trips), and /healthz/ready says not ready until the table is compiled
         CompletableFuture<Void> kafkaStarted = CompletableFuture.runAsync(() -> {
             TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
-            config.start();
-            registry.start();
             reporter.prepare();
         }, r -> Thread.ofPlatform().name("sluice-gateway-start").daemon().start(r));
         WebServer status = WebServer.builder().host(options.host()).port(options.statusPort())
@@ -161,15 +167,17 @@ public final class GatewayNode implements AutoCloseable {
                     r.get("/debug/traffic", (req, res) -> res.header("Content-Type", "application/json")
                             .send(Json.write(connector.counters().snapshot())));
                 })
-                .build().start();
-        reporter.statusAddress(options.host() + ":" + status.port());
+                .build();
         GatewayNode gateway = new GatewayNode(config, registry, routes, holder[0], passthrough[0], bindRetry, mesh,
                 connector, status, reporter, accessLog, mirror, pool);
         try {
+            Servers.start(status, "the status server on " + options.host() + ":" + options.statusPort());
+            reporter.statusAddress(options.host() + ":" + status.port());
+            routes.start(); // everything its swaps reach is built
             kafkaStarted.join();
-        } catch (CompletionException e) {
+        } catch (RuntimeException e) {
             gateway.close();
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException r ? r : e;
         }
         return gateway;
     }

@@ -24,6 +24,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
@@ -139,6 +141,12 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
 
     public long decodeFailures() {
         return decodeFailures.get();
+    }
+
+    /** The consumer's own metrics (records consumed, lag, fetch latency); none before it is made. */
+    public Map<MetricName, ? extends Metric> consumerMetrics() {
+        KafkaConsumer<String, byte[]> c = consumer;
+        return c == null ? Map.of() : c.metrics();
     }
 
     /**
@@ -325,6 +333,10 @@ public final class CompactedTopicStore<V> implements AutoCloseable {
             } catch (WakeupException e) {
                 // another readToEnd arrived while catching up: it is served on the next round
             }
+        }
+        if (!running) { // closed part-way: these readers did not get the end they asked for
+            waiting.forEach(w -> w.completeExceptionally(new IllegalStateException("store closed")));
+            return;
         }
         if (applied > 0) {
             publish();

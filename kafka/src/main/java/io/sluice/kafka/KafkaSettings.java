@@ -75,6 +75,10 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     public Map<String, Object> common() {
         Map<String, Object> m = new HashMap<>(clientProperties);
         m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // Kafka's default JmxReporter registers an MBean per client metric, hundreds per client: about
+        // 0.2 s of a fresh gateway's start before its first fetch (BENCHMARKS.md, scale). The metrics
+        // Sluice reports it reads from the clients; a properties file can turn the reporter back on.
+        m.putIfAbsent(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, "");
         return m;
     }
 
@@ -112,6 +116,9 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         m.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // topics are made by TopicAdmin with their compaction settings; a reader that asks first must
+        // wait for them, not have the broker make a topic with its defaults
+        m.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         m.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         m.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         m.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);

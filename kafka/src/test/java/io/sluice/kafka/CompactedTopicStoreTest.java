@@ -62,6 +62,21 @@ class CompactedTopicStoreTest {
         }
     }
 
+    /** Gateways start reading before they make sure the topics exist: a store waits for its topic. */
+    @Test
+    void aStoreStartedBeforeItsTopicIsMadeIsReadyOnceItIs() throws Exception {
+        KafkaSettings early = KafkaSettings.of(KafkaFixture.bootstrapServers())
+                .withTopics(Topics.withPrefix(KafkaFixture.uniquePrefix("early")));
+        try (CompactedTopicStore<String> store = new CompactedTopicStore<>(early, early.topics().config(),
+                "early-test", (k, v, offset) -> new String(v, StandardCharsets.UTF_8)).start()) {
+            Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> !store.ready());
+            TopicAdmin.ensureTopics(early, Duration.ofSeconds(30));
+            store.initialLoad().get(30, TimeUnit.SECONDS);
+            assertEquals(-1, store.snapshot().revision());
+        }
+    }
+
     /** Copying the view per poll batch made an initial load quadratic in the number of records. */
     @Test
     void initialLoadOverManyPollBatchesPublishesOneSnapshot() throws Exception {

@@ -1,50 +1,40 @@
 package io.sluice.gateway.metrics;
 
-import java.lang.management.ManagementFactory;
+import io.sluice.kafka.CompactedTopicStore;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 /**
  * The Kafka consumers' own metrics (lag, records and bytes consumed, fetch latency, connections), read
- * from the JMX beans kafka-clients registers for every consumer, so the stores need no hook.
+ * from the stores' consumers when scraped. Not from JMX: Sluice's clients do not register MBeans
+ * ({@code KafkaSettings#common}).
  */
 final class KafkaConsumerMetrics {
 
-    private static final Logger LOG = Logger.getLogger(KafkaConsumerMetrics.class.getName());
-    /** Client-level beans only: per-topic and per-partition ones would multiply the series. */
-    private static final String[] TYPES = {"consumer-fetch-manager-metrics", "consumer-metrics"};
+    /** Client-level groups only: per-topic and per-partition ones would multiply the series. */
+    private static final List<String> GROUPS = List.of("consumer-fetch-manager-metrics", "consumer-metrics");
 
     private KafkaConsumerMetrics() {
     }
 
-    static void write(StringBuilder out) {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        for (String type : TYPES) {
+    static void write(StringBuilder out, List<? extends CompactedTopicStore<?>> stores) {
+        for (String group : GROUPS) {
             Map<String, StringBuilder> byMetric = new TreeMap<>();
-            try {
-                for (ObjectName name : server.queryNames(new ObjectName("kafka.consumer:type=" + type + ",*"), null)) {
-                    if (name.getKeyPropertyList().size() != 2) {
-                        continue;
+            for (CompactedTopicStore<?> store : stores) {
+                store.consumerMetrics().forEach((name, metric) -> {
+                    String client = name.tags().get("client-id");
+                    if (!name.group().equals(group) || client == null || name.tags().size() != 1
+                            || !(metric.metricValue() instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                        return;
                     }
-                    String client = name.getKeyProperty("client-id");
-                    for (MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
-                        if (server.getAttribute(name, a.getName()) instanceof Number n
-                                && Double.isFinite(n.doubleValue())) {
-                            String metric = PrometheusText.name("kafka_" + type.replace("-metrics", "") + "_"
-                                    + a.getName());
-                            StringBuilder line = byMetric.computeIfAbsent(metric, m -> new StringBuilder());
-                            line.append(metric).append("{client_id=\"").append(client).append("\"} ")
-                                    .append(PrometheusText.number(n.doubleValue())).append('\n');
-                        }
-                    }
-                }
-            } catch (Exception e) {
-                LOG.log(Level.FINE, "cannot read Kafka consumer metrics", e);
+                    String prometheusName = PrometheusText.name("kafka_" + group.replace("-metrics", "") + "_"
+                            + name.name());
+                    StringBuilder line = byMetric.computeIfAbsent(prometheusName, m -> new StringBuilder());
+                    line.append(prometheusName).append('{');
+                    PrometheusText.label(line, "client_id", client);
+                    line.append("} ").append(PrometheusText.number(n.doubleValue())).append('\n');
+                });
             }
             byMetric.forEach((metric, lines) -> {
                 PrometheusText.header(out, metric, "gauge", "Kafka consumer metric " + metric + ".");

@@ -2,6 +2,8 @@ package io.sluice.gateway.metrics;
 
 import io.helidon.webserver.http.HttpRouting;
 import io.sluice.gateway.resilience.UpstreamState;
+import io.sluice.kafka.CompactedTopicStore;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -16,15 +18,19 @@ public final class MetricsEndpoint {
     private final IstioMetrics istio;
     private final UpstreamState upstreams;
     private final Map<String, java.util.function.LongSupplier> gauges;
+    private final List<? extends CompactedTopicStore<?>> stores;
 
     /**
      * @param gauges further node-level numbers by metric name (compiles, failures, revision, dropped log lines)
+     * @param stores whose consumers' metrics are shown
      */
     public MetricsEndpoint(IstioMetrics istio, UpstreamState upstreams,
-                           Map<String, java.util.function.LongSupplier> gauges) {
+                           Map<String, java.util.function.LongSupplier> gauges,
+                           List<? extends CompactedTopicStore<?>> stores) {
         this.istio = istio;
         this.upstreams = upstreams;
         this.gauges = new TreeMap<>(gauges);
+        this.stores = List.copyOf(stores);
     }
 
     public void routing(HttpRouting.Builder r) {
@@ -43,7 +49,7 @@ public final class MetricsEndpoint {
             out.append(name).append(' ').append(value.getAsLong()).append('\n');
         });
         JvmMetrics.write(out);
-        KafkaConsumerMetrics.write(out);
+        KafkaConsumerMetrics.write(out, stores);
         return out.toString();
     }
 

@@ -6,7 +6,7 @@ import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.routing.IncrementalRouteCompiler;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.routing.RouteTable;
-import java.time.Duration;
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -48,9 +48,14 @@ public final class RouteTableSource implements AutoCloseable {
         this.registry = registry;
         this.compiler = new IncrementalRouteCompiler(node);
         this.onSwap = onSwap;
+    }
+
+    /** Compiles from now on: once both stores are read to their end (perhaps already), then on each change. */
+    public RouteTableSource start() {
         config.addListener(s -> scheduleCompile());
         registry.addListener(s -> scheduleCompile());
         config.initialLoad().thenCombine(registry.initialLoad(), (a, b) -> b).thenRun(this::scheduleCompile);
+        return this;
     }
 
     public RouteTable current() {
@@ -110,7 +115,8 @@ public final class RouteTableSource implements AutoCloseable {
                     c.revision(), r.revision(), c.entries().size(), r.entries().size(),
                     (swapped - started) / 1_000_000, (done - swapped) / 1_000_000));
             if (!ready) {
-                LOG.info(() -> "ready " + sinceProcessStart() + " after the process started");
+                // the JVM's own clock: the OS's process start time is counted in whole seconds since boot
+                LOG.info(() -> "ready " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms after the JVM started");
             }
             ready = true;
         } catch (RuntimeException e) {
@@ -118,12 +124,6 @@ public final class RouteTableSource implements AutoCloseable {
             LOG.log(Level.WARNING, "route compile failed at config revision " + c.revision()
                     + "; still serving revision " + table.get().configRevision(), e);
         }
-    }
-
-    /** Start-up as the benchmark counts it (JVM start included), for the log: "?" where the OS does not say. */
-    private static String sinceProcessStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(t -> Duration.between(t, Instant.now()).toMillis() + " ms").orElse("?");
     }
 
     @Override
