@@ -140,6 +140,8 @@ public final class MirrorSink implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // Kafka 5's default, set now: without it Streams warns at every start (the report has no global tables)
+        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         try {
             p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("sluice-mirror-report").toString());
         } catch (IOException e) {
