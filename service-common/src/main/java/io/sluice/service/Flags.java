@@ -60,10 +60,6 @@ public final class Flags {
         }
     }
 
-    /**
-     * Kafka settings from {@code --kafka}/{@code SLUICE_KAFKA_BOOTSTRAP} and {@code --kafka-config}, with
-     * the keys that seal Secrets in the config topic from {@code --secret-key-file}/{@code SLUICE_SECRET_KEY_FILE}.
-     */
     /** A duration as seconds ({@code 10}, {@code 0.5}) or ISO-8601 ({@code PT10S}, {@code PT0.5S}). */
     public Duration getDuration(String name, Duration defaultValue) {
         String v = get(name, null);
@@ -80,7 +76,10 @@ public final class Flags {
         }
     }
 
-    /** Kafka settings from {@code --kafka}/{@code SLUICE_KAFKA_BOOTSTRAP} and {@code --kafka-config}. */
+    /**
+     * Kafka settings from {@code --kafka}/{@code SLUICE_KAFKA_BOOTSTRAP} and {@code --kafka-config}, with
+     * the keys that seal Secrets in the config topic from {@code --secret-key-file}/{@code SLUICE_SECRET_KEY_FILE}.
+     */
     public KafkaSettings kafka() {
         try {
             String bootstrap = values.get("kafka");
