@@ -122,9 +122,9 @@ public class RouteLookupBenchmark {
 
     /**
      * A gateway's compiler after a whole first table, and other versions of the config (VirtualService 5
-     * with another weight split; a DestinationRule defining svc5's subsets) and of the registry (svc5
-     * with another endpoint) that differ in that one entry, as consecutive store snapshots do:
-     * {@link PersistentMap}s sharing all the rest.
+     * with another weight split; a DestinationRule defining svc5's subsets; a Gateway's certificate) and
+     * of the registry (svc5 with another endpoint) that differ in that one entry, as consecutive store
+     * snapshots do: {@link PersistentMap}s sharing all the rest.
      */
     private void prepareIncremental(List<Resource> resources, Map<String, ServiceEndpoints> services)
             throws Exception {
@@ -142,6 +142,14 @@ public class RouteLookupBenchmark {
                 spec: {host: svc5, subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]}
                 """);
         configs[2] = config.with(rule.key().topicKey(), Json.fromRecordTyped(Json.toRecord(rule), 3));
+        Resource certificate = decode("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: gateway-cert, namespace: istio-system}
+                type: kubernetes.io/tls
+                stringData: {tls.crt: CERT, tls.key: KEY}
+                """);
+        configs[3] = config.with(certificate.key().topicKey(), Json.fromRecordTyped(Json.toRecord(certificate), 4));
         PersistentMap<ServiceEndpoints> registry = PersistentMap.empty();
         for (var e : services.entrySet()) {
             registry = registry.with(e.getKey(), e.getValue());
@@ -156,7 +164,7 @@ public class RouteLookupBenchmark {
 
     final IncrementalRouteCompiler incremental = new IncrementalRouteCompiler(NodeIdentity.ingress("bench"));
     @SuppressWarnings("unchecked")
-    final Map<String, Resource>[] configs = new Map[3];
+    final Map<String, Resource>[] configs = new Map[4];
     @SuppressWarnings("unchecked")
     final Map<String, ServiceEndpoints>[] registries = new Map[2];
     long revision = 1;
@@ -175,6 +183,14 @@ public class RouteLookupBenchmark {
     public RouteTable compileAfterOneDestinationRuleEdit() {
         revision++;
         return incremental.compile(configs[(revision & 1) == 0 ? 0 : 2], revision, registries[0], 1);
+    }
+
+    /** What a gateway does when a Gateway's certificate Secret comes and goes (against {@code compileWholeTable}). */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public RouteTable compileAfterOneSecretChange() {
+        revision++;
+        return incremental.compile(configs[(revision & 1) == 0 ? 0 : 3], revision, registries[0], 1);
     }
 
     /** What a gateway does when one service's endpoints changed (against {@code compileWholeTable}). */

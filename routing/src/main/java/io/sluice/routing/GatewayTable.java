@@ -29,7 +29,7 @@ final class GatewayTable {
     private final List<ServerBinding> servers;
     /** In {@link ConfigSnapshot#MERGE_ORDER}: the first rule for a host wins. */
     private List<Resource> destinationRules;
-    private final List<Resource> secrets;
+    private List<Resource> secrets;
     private final boolean unregisteredByName;
     private ServiceDirectory directory;
     private HttpRouteCompiler http;
@@ -141,26 +141,25 @@ final class GatewayTable {
     }
 
     /**
-     * Switches to a new registry view and DestinationRules, and says which VirtualServices must be
-     * recompiled for them: those whose routes looked up a name that changed in the registry or whose
-     * rule changed.
+     * Switches to a new registry view, DestinationRules and Secrets, and says which VirtualServices must
+     * be recompiled for them: those whose routes looked up a name that changed in the registry, whose
+     * rule changed, or whose rule names a changed Secret as its credential. A Secret no rule names (a
+     * Gateway's certificate, read by the node outside the table) recompiles nothing.
      *
-     * @param changed      the registry names added, removed or changed since the last table
-     * @param rulesRemoved the old versions of DestinationRules changed or deleted since the last table
-     * @param rulesAdded   the new versions of DestinationRules changed or created since
+     * @param changed the registry names added, removed or changed since the last table
+     * @param rules   the DestinationRules changed since the last table
+     * @param secrets the Secrets changed since the last table
      */
-    List<Resource> useDirectory(Map<String, ServiceEndpoints> services, Set<String> changed,
-                                Collection<Resource> rulesRemoved, Collection<Resource> rulesAdded) {
-        if (!rulesRemoved.isEmpty() || !rulesAdded.isEmpty()) {
-            List<Resource> rules = new ArrayList<>(destinationRules);
-            rules.removeIf(r -> rulesRemoved.stream().anyMatch(old -> old.key().equals(r.key())));
-            rules.addAll(rulesAdded);
-            rules.sort(ConfigSnapshot.MERGE_ORDER);
-            destinationRules = List.copyOf(rules);
-        }
+    List<Resource> useDirectory(Map<String, ServiceEndpoints> services, Set<String> changed, ResourceEdits rules,
+                                ResourceEdits secrets) {
+        destinationRules = rules.applyTo(destinationRules);
+        this.secrets = secrets.applyTo(this.secrets);
         ServiceDirectory next = directory(services);
         Set<String> names = new HashSet<>(changed);
         names.addAll(next.namesWithOtherRules(directory));
+        if (!secrets.isEmpty()) {
+            names.addAll(next.namesWithCredentials(secrets.names()));
+        }
         use(next);
         Set<String> sources = new HashSet<>();
         for (String name : names) {

@@ -11,11 +11,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Compiles one node's route tables change after change. When only VirtualServices, DestinationRules
- * and the registry changed since the last table (a canary's weights, a new route or subset, endpoints
- * coming and going: the everyday changes), it recompiles just the VirtualServices edited or routing
- * to a service whose endpoints or rule changed, and the hosts they serve, so a change costs the same
- * with ten routes or ten thousand. Any other change (a Gateway, a Secret) compiles the whole table,
+ * Compiles one node's route tables change after change. When only VirtualServices, DestinationRules,
+ * Secrets and the registry changed since the last table (a canary's weights, a new route or subset,
+ * endpoints coming and going, a certificate renewed: the everyday changes), it recompiles just the
+ * VirtualServices edited or routing to a service whose endpoints, rule or rule's credential changed,
+ * and the hosts they serve, so a change costs the same with ten routes or ten thousand. Any other
+ * change (a Gateway, the mesh's outbound policy) compiles the whole table,
  * as {@link RouteCompiler} does. Either way the table is the one {@link RouteCompiler} would compile
  * from the same state.
  *
@@ -71,8 +72,8 @@ public final class IncrementalRouteCompiler {
     }
 
     /**
-     * The table after applying what changed, or null when more than VirtualServices, DestinationRules
-     * and the registry did.
+     * The table after applying what changed, or null when more than VirtualServices, DestinationRules,
+     * Secrets and the registry did.
      */
     private RouteTable update(GatewayTable previous, Map<String, Resource> config, long configRevision,
                               Map<String, ServiceEndpoints> services, long registryRevision) {
@@ -81,24 +82,24 @@ public final class IncrementalRouteCompiler {
             return null;
         }
         boolean registryChanged = registryRevision != lastRegistryRevision;
-        if ((registryChanged || !changes.rulesRemoved.isEmpty() || !changes.rulesAdded.isEmpty())
+        if ((registryChanged || !changes.rules.isEmpty() || !changes.secrets.isEmpty())
                 && !directoryChanges(previous, services, registryChanged, changes)) {
             return null;
         }
-        return previous.update(changes.removed, changes.added, configRevision, registryRevision);
+        return previous.update(changes.virtualServices.removed(), changes.virtualServices.added(), configRevision,
+                registryRevision);
     }
 
-    /** The old and new versions of what changed: VirtualServices to recompile, DestinationRules to switch to. */
+    /** What changed: VirtualServices to recompile, DestinationRules and Secrets to switch to. */
     private static final class Changes {
-        final List<Resource> removed = new ArrayList<>();
-        final List<Resource> added = new ArrayList<>();
-        final List<Resource> rulesRemoved = new ArrayList<>();
-        final List<Resource> rulesAdded = new ArrayList<>();
+        final ResourceEdits virtualServices = new ResourceEdits();
+        final ResourceEdits rules = new ResourceEdits();
+        final ResourceEdits secrets = new ResourceEdits();
     }
 
     /**
-     * Collects the old and new versions of the VirtualServices and DestinationRules that changed; false
-     * when another kind changed, or a VirtualService the table cannot update.
+     * Collects the old and new versions of the VirtualServices, DestinationRules and Secrets that
+     * changed; false when another kind changed, or a VirtualService the table cannot update.
      */
     private boolean configChanges(GatewayTable previous, Map<String, Resource> config, Changes changes) {
         for (String key : changedKeys(lastConfig, config)) {
@@ -106,9 +107,11 @@ public final class IncrementalRouteCompiler {
             Resource now = config.get(key);
             Resource either = now != null ? now : old;
             if (either.kind() == ResourceKind.DESTINATION_RULE) {
-                add(old, now, changes.rulesRemoved, changes.rulesAdded);
+                changes.rules.add(old, now);
+            } else if (either.kind() == ResourceKind.SECRET) {
+                changes.secrets.add(old, now);
             } else if ((old == null || updatable(previous, old)) && (now == null || updatable(previous, now))) {
-                add(old, now, changes.removed, changes.added);
+                changes.virtualServices.add(old, now);
             } else {
                 return false;
             }
@@ -116,19 +119,10 @@ public final class IncrementalRouteCompiler {
         return true;
     }
 
-    private static void add(Resource old, Resource now, List<Resource> removed, List<Resource> added) {
-        if (old != null) {
-            removed.add(old);
-        }
-        if (now != null) {
-            added.add(now);
-        }
-    }
-
     /**
-     * Switches the table to the new registry view and DestinationRules, and adds the VirtualServices
-     * whose routes depend on a changed service or rule to those to recompile; false when the table
-     * cannot take the change in part.
+     * Switches the table to the new registry view, DestinationRules and Secrets, and adds the
+     * VirtualServices whose routes depend on a changed service, rule or credential to those to
+     * recompile; false when the table cannot take the change in part.
      */
     private boolean directoryChanges(GatewayTable previous, Map<String, ServiceEndpoints> services,
                                      boolean registryChanged, Changes changes) {
@@ -136,10 +130,10 @@ public final class IncrementalRouteCompiler {
             return false;
         }
         Set<String> changedServices = registryChanged ? changedKeys(lastServices, services) : Set.of();
-        for (Resource vs : previous.useDirectory(services, changedServices, changes.rulesRemoved, changes.rulesAdded)) {
-            if (changes.removed.stream().noneMatch(r -> r == vs)) { // an edited one is recompiled anyway, as edited
-                changes.removed.add(vs);
-                changes.added.add(vs);
+        for (Resource vs : previous.useDirectory(services, changedServices, changes.rules, changes.secrets)) {
+            // an edited one is recompiled anyway, as edited
+            if (changes.virtualServices.removed().stream().noneMatch(r -> r == vs)) {
+                changes.virtualServices.add(vs, vs);
             }
         }
         return true;

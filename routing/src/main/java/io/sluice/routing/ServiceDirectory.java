@@ -103,6 +103,21 @@ final class ServiceDirectory {
         return names;
     }
 
+    /**
+     * The registry names whose DestinationRule takes its TLS credential from a Secret of one of these
+     * names: what routes to recompile when those Secrets changed. By name only, as the rule may find
+     * its Secret in the gateways' namespace or its own.
+     */
+    Set<String> namesWithCredentials(Set<String> secretNames) {
+        Set<String> names = new HashSet<>();
+        rules.forEach((name, rule) -> {
+            if (UpstreamTlsResolver.credentialNames(rule).stream().anyMatch(secretNames::contains)) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
     DestinationRuleSpec destinationRule(String fqdn) {
         return rules.get(fqdn);
     }

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -92,6 +94,32 @@ final class UpstreamTlsResolver {
         boolean skip = settings.path("insecureSkipVerify").asBoolean(false);
         return new Result(new UpstreamTls(mode, text(settings, "sni"), ca, mode.equals("MUTUAL") ? chain : null,
                 mode.equals("MUTUAL") ? key : null, sans, skip), false);
+    }
+
+    /** Every {@code credentialName} a rule's TLS settings name, at any level. */
+    static Set<String> credentialNames(DestinationRuleSpec rule) {
+        Set<String> names = new HashSet<>();
+        addCredentialNames(rule.trafficPolicy(), names);
+        for (DestinationRuleSpec.Subset s : rule.subsets()) {
+            addCredentialNames(s.trafficPolicy(), names);
+        }
+        return names;
+    }
+
+    private static void addCredentialNames(DestinationRuleSpec.TrafficPolicy policy, Set<String> names) {
+        if (policy == null) {
+            return;
+        }
+        if (policy.tls() != null && text(policy.tls(), "credentialName") != null) {
+            names.add(text(policy.tls(), "credentialName"));
+        }
+        if (policy.portLevelSettings() != null) {
+            for (JsonNode p : policy.portLevelSettings()) {
+                if (text(p.path("tls"), "credentialName") != null) {
+                    names.add(text(p.path("tls"), "credentialName"));
+                }
+            }
+        }
     }
 
     /** The port-level tls for this port if there is one, else the policy's own tls. */

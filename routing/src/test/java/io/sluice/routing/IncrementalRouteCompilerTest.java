@@ -85,6 +85,10 @@ class IncrementalRouteCompilerTest {
     private final Random random = new Random(4);
     /** Subsets are drawn apart, so that the VirtualServices the tests below build from {@code random} stay as they were. */
     private final Random subsetDraws = new Random(5);
+    /** Rules' TLS credentials and the Secrets they name are drawn apart too. */
+    private final Random tlsDraws = new Random(6);
+    /** Steps that renewed, created or deleted a Secret and nothing else. */
+    private int secretSteps;
     private final Map<String, Resource> config = new HashMap<>();
     private final Map<String, ServiceEndpoints> services = new HashMap<>();
     /** Whether the compiler gets views as a topic store hands them out, or plain copies. */
@@ -107,7 +111,9 @@ class IncrementalRouteCompilerTest {
         String routesOnly = GATEWAYS.substring(0, GATEWAYS.indexOf("---\napiVersion: networking.istio.io/v1beta1\n"
                 + "kind: Gateway\nmetadata: {name: gw-pass"));
         IncrementalRouteCompiler compiler = randomEdits(routesOnly);
-        assertEquals(399, compiler.updates(), "every edit after the first compile updates, DestinationRules too");
+        assertTrue(secretSteps > 50, "Secrets changed alone: " + secretSteps);
+        assertEquals(399 + secretSteps, compiler.updates(),
+                "every edit after the first compile updates, DestinationRules and Secrets too");
     }
 
     @Test
@@ -116,12 +122,14 @@ class IncrementalRouteCompilerTest {
         String routesOnly = GATEWAYS.substring(0, GATEWAYS.indexOf("---\napiVersion: networking.istio.io/v1beta1\n"
                 + "kind: Gateway\nmetadata: {name: gw-pass"));
         IncrementalRouteCompiler compiler = randomEdits(routesOnly);
-        assertEquals(399, compiler.updates(), "every edit after the first compile updates, DestinationRules too");
+        assertEquals(399 + secretSteps, compiler.updates(),
+                "every edit after the first compile updates, DestinationRules and Secrets too");
     }
 
     /**
      * 400 random steps: VirtualServices created, edited, deleted; DestinationRules created, edited, deleted; services
-     * added, changed and removed in the registry. After each, the incremental table must be the whole one.
+     * added, changed and removed in the registry; between them, Secrets that rules may name as their TLS
+     * credential renewed, created and deleted. After each, the incremental table must be the whole one.
      */
     private IncrementalRouteCompiler randomEdits(String gateways) {
         TestSnapshots.apply(gateways).forEach(this::put);
@@ -152,16 +160,50 @@ class IncrementalRouteCompilerTest {
             } else {
                 changeRegistry(step);
             }
-            RouteTable incremental = storeViews
-                    ? compiler.compile(configView = sync(configView, config), configRevision,
-                            servicesView = sync(servicesView, services), registryRevision)
-                    : compiler.compile(Map.copyOf(config), configRevision, Map.copyOf(services), registryRevision);
-            RouteTable whole = RouteCompiler.compile(new ConfigSnapshot(config.values(), configRevision,
-                    services, registryRevision), node);
-            assertEquals(whole.dump(), incremental.dump(), "after step " + step);
-            assertEquals(whole.ports(), incremental.ports());
+            compileAndCompare(compiler, node, "step " + step);
+            if (tlsDraws.nextInt(3) == 0) {
+                changeSecret(step);
+                compileAndCompare(compiler, node, "a Secret's change after step " + step);
+                secretSteps++;
+            }
         }
         return compiler;
+    }
+
+    private void compileAndCompare(IncrementalRouteCompiler compiler, NodeIdentity node, String after) {
+        RouteTable incremental = storeViews
+                ? compiler.compile(configView = sync(configView, config), configRevision,
+                        servicesView = sync(servicesView, services), registryRevision)
+                : compiler.compile(Map.copyOf(config), configRevision, Map.copyOf(services), registryRevision);
+        RouteTable whole = RouteCompiler.compile(new ConfigSnapshot(config.values(), configRevision,
+                services, registryRevision), node);
+        assertEquals(whole.dump(), incremental.dump(), "after " + after);
+        assertEquals(whole.ports(), incremental.ports());
+        assertEquals(upstreamTls(whole), upstreamTls(incremental), "upstream TLS after " + after);
+    }
+
+    /** The TLS each cluster originates, which the dump does not show in full. */
+    private static Map<String, String> upstreamTls(RouteTable table) {
+        Map<String, String> out = new HashMap<>();
+        table.clusters().forEach((name, c) -> out.put(name, c.tls() == null ? "plain"
+                : c.tls().mode() + " ca=" + c.tls().caCertificates()));
+        return out;
+    }
+
+    /**
+     * Renews, creates or deletes one of the Secrets rules may name (in the gateways' namespace or a
+     * rule's), or one no rule names, as a Gateway's certificate.
+     */
+    private void changeSecret(int step) {
+        String name = List.of("upstream-ca0", "upstream-ca1", "gateway-cert").get(tlsDraws.nextInt(3));
+        String ns = List.of("istio-system", "ns1", "ns2").get(tlsDraws.nextInt(3));
+        String key = ResourceKind.SECRET + "/" + ns + "/" + name;
+        if (config.containsKey(key) && tlsDraws.nextInt(4) == 0) {
+            config.remove(key);
+            configRevision++;
+            return;
+        }
+        put(secret(name, ns, "CA of step " + step));
     }
 
     /** The next view of a store holding {@code state}: the last one with what changed applied, sharing the rest. */
@@ -258,6 +300,79 @@ class IncrementalRouteCompilerTest {
                 .cluster().endpoints().stream().map(Upstream::authority).toList());
     }
 
+    @Test
+    void aRenewedCertificateRecompilesOnlyTheRoutesWhoseRuleTakesItsCredential() {
+        TestSnapshots.apply("""
+                apiVersion: networking.istio.io/v1beta1
+                kind: Gateway
+                metadata: {name: gw, namespace: ns1}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers:
+                  - port: {number: 80, name: http, protocol: HTTP}
+                    hosts: ["*"]
+                ---
+                apiVersion: networking.istio.io/v1beta1
+                kind: VirtualService
+                metadata: {name: one, namespace: ns1}
+                spec:
+                  hosts: [one.example.com]
+                  gateways: [gw]
+                  http: [{route: [{destination: {host: svc1}}]}]
+                ---
+                apiVersion: networking.istio.io/v1beta1
+                kind: VirtualService
+                metadata: {name: two, namespace: ns1}
+                spec:
+                  hosts: [two.example.com]
+                  gateways: [gw]
+                  http: [{route: [{destination: {host: svc2}}]}]
+                ---
+                apiVersion: networking.istio.io/v1beta1
+                kind: DestinationRule
+                metadata: {name: svc1-tls, namespace: ns1}
+                spec:
+                  host: svc1
+                  trafficPolicy: {tls: {mode: SIMPLE, credentialName: upstream-ca}}
+                """).forEach(this::put);
+        put(secret("upstream-ca", "CA 1"));
+        put(secret("gateway-cert", "certificate 1"));
+        ServiceEndpoints svc1 = service("svc1", "ns1", 80, endpoint("10.0.0.1", 8443));
+        ServiceEndpoints svc2 = service("svc2", "ns1", 80, endpoint("10.0.0.2", 8080));
+        Map<String, ServiceEndpoints> registry = Map.of(svc1.host(), svc1, svc2.host(), svc2);
+        IncrementalRouteCompiler compiler = new IncrementalRouteCompiler(NodeIdentity.ingress("ingress-0"));
+        Listener before = compiler.compile(Map.copyOf(config), configRevision, registry, 1).listener(80);
+
+        put(secret("gateway-cert", "certificate 2")); // a Gateway's: the node reads it, no route does
+        Listener gatewayCertRenewed = compiler.compile(Map.copyOf(config), configRevision, registry, 1).listener(80);
+        assertSame(before.virtualHost("one.example.com"), gatewayCertRenewed.virtualHost("one.example.com"));
+        assertSame(before.virtualHost("two.example.com"), gatewayCertRenewed.virtualHost("two.example.com"));
+
+        put(secret("upstream-ca", "CA 2"));
+        Listener caRenewed = compiler.compile(Map.copyOf(config), configRevision, registry, 1).listener(80);
+        assertEquals(2, compiler.updates(), "neither change compiled the whole table");
+        assertSame(before.virtualHost("two.example.com"), caRenewed.virtualHost("two.example.com"));
+        RouteAction.Forward one = (RouteAction.Forward) caRenewed.virtualHost("one.example.com").routes().getFirst()
+                .action();
+        assertEquals("CA 2", one.targets().getFirst().cluster().tls().caCertificates());
+    }
+
+    private Resource secret(String name, String ca) {
+        return secret(name, "istio-system", ca);
+    }
+
+    /** A Secret holding a CA; a renewed one keeps its creation time. */
+    private Resource secret(String name, String namespace, String ca) {
+        Resource existing = config.get(ResourceKind.SECRET + "/" + namespace + "/" + name);
+        return stamped(TestSnapshots.apply("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: %s, namespace: %s}
+                stringData: {ca.crt: "%s"}
+                """.formatted(name, namespace, ca)).getFirst(),
+                existing == null ? null : existing.metadata().creationTimestamp());
+    }
+
     private void put(Resource r) {
         config.put(r.kind() + "/" + r.namespace() + "/" + r.name(), r);
         configRevision++;
@@ -338,9 +453,10 @@ class IncrementalRouteCompilerTest {
                 metadata: {name: %s, namespace: %s}
                 spec:
                   host: %s
-                  trafficPolicy: {loadBalancer: {simple: %s}}
+                  trafficPolicy: {loadBalancer: {simple: %s}%s}
                 """.formatted(name, ns, List.of("svc1.ns1.svc.cluster.local", "svc4", "svc2").get(random.nextInt(3)),
-                random.nextBoolean() ? "ROUND_ROBIN" : "RANDOM")
+                random.nextBoolean() ? "ROUND_ROBIN" : "RANDOM", tlsDraws.nextInt(3) == 0 ? ""
+                        : ", tls: {mode: SIMPLE, credentialName: upstream-ca" + tlsDraws.nextInt(2) + "}")
                 + (subsets.isEmpty() ? "" : "  subsets:\n" + subsets);
         Resource existing = config.get(ResourceKind.DESTINATION_RULE + "/" + ns + "/" + name);
         return stamped(TestSnapshots.apply(yaml).getFirst(),
