@@ -72,36 +72,31 @@ public final class EndpointsBuilder {
                 instances.add(Instance.of(r.namespace(), Json.spec(r, WorkloadEntrySpec.class)));
             }
         }
+        WorkloadIndex index = new WorkloadIndex(instances);
         Map<String, ServiceEndpoints> out = new TreeMap<>();
         for (Resource r : config) {
             if (r.kind() == ResourceKind.SERVICE) {
-                ServiceEndpoints s = fromService(r, instances);
+                ServiceEndpoints s = fromService(r, index);
                 out.put(s.host(), s);
             }
         }
         fromRegistrationsAlone(workloads, out);
         for (Resource r : config) {
             if (r.kind() == ResourceKind.SERVICE_ENTRY) {
-                fromServiceEntry(r, instances, resolver).forEach(s -> out.put(s.host(), s));
+                fromServiceEntry(r, index, resolver).forEach(s -> out.put(s.host(), s));
             }
         }
         return out;
     }
 
-    private static ServiceEndpoints fromService(Resource r, List<Instance> instances) {
+    private static ServiceEndpoints fromService(Resource r, WorkloadIndex instances) {
         ServiceSpec spec = Json.spec(r, ServiceSpec.class);
         String host = HostNames.serviceFqdn(r.name(), r.namespace());
         List<ServicePort> ports = spec.ports().stream()
                 .map(p -> new ServicePort(p.port(), p.name(), protocolOf(p.name(), p.appProtocol())))
                 .toList();
         List<Endpoint> endpoints = new ArrayList<>();
-        for (Instance i : instances) {
-            boolean named = i.service() != null && i.service().equals(r.name()) && i.namespace().equals(r.namespace());
-            boolean selected = !spec.selector().isEmpty() && i.namespace().equals(r.namespace())
-                    && i.labels().entrySet().containsAll(spec.selector().entrySet());
-            if (!named && !selected) {
-                continue;
-            }
+        for (Instance i : instances.ofService(r.namespace(), r.name(), spec.selector())) {
             Map<Integer, Integer> portMap = new LinkedHashMap<>();
             for (ServiceSpec.ServicePort p : spec.ports()) {
                 Integer own = i.ports().get(p.port());
@@ -136,7 +131,7 @@ public final class EndpointsBuilder {
         });
     }
 
-    private static List<ServiceEndpoints> fromServiceEntry(Resource r, List<Instance> instances, Resolver resolver) {
+    private static List<ServiceEndpoints> fromServiceEntry(Resource r, WorkloadIndex instances, Resolver resolver) {
         ServiceEntrySpec spec = Json.spec(r, ServiceEntrySpec.class);
         List<ServicePort> ports = spec.ports().stream()
                 .map(p -> new ServicePort(p.number(), p.name(), p.protocol() == null ? "TCP"
@@ -152,12 +147,9 @@ public final class EndpointsBuilder {
                 endpoints.add(new Endpoint(e.address(), portsByName(spec, e.ports()), e.labels(), true, null));
             }
             if (spec.workloadSelector() != null) {
-                for (Instance i : instances) {
-                    if (i.namespace().equals(r.namespace())
-                            && i.labels().entrySet().containsAll(spec.workloadSelector().selected().entrySet())) {
-                        endpoints.add(new Endpoint(i.address(), portsByName(spec, i.portsByName()), i.labels(), true,
-                                i.id()));
-                    }
+                for (Instance i : instances.selectedBy(r.namespace(), spec.workloadSelector().selected())) {
+                    endpoints.add(new Endpoint(i.address(), portsByName(spec, i.portsByName()), i.labels(), true,
+                            i.id()));
                 }
             }
             if (endpoints.isEmpty() && !"STATIC".equals(resolution) && !host.startsWith("*")) {
@@ -232,7 +224,7 @@ public final class EndpointsBuilder {
     }
 
     /** A workload from either source, seen the same way by the selectors. */
-    private record Instance(String id, String service, String namespace, String address,
+    record Instance(String id, String service, String namespace, String address,
                             Map<Integer, Integer> ports, Map<String, Integer> portsByName,
                             Map<String, String> labels) {
 
