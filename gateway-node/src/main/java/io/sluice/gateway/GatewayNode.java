@@ -154,8 +154,8 @@ public final class GatewayNode implements AutoCloseable {
             gauges.put("sluice_access_log_dropped_total", accessLog::dropped);
         }
         MetricsEndpoint metrics = new MetricsEndpoint(istio, upstreams, gauges, List.of(config, registry));
-        // Kafka and the status server start side by side: both take most of a fresh node's start-up
-        // (class loading, round trips), and /healthz/ready says not ready until the table is compiled
+        // the topic check and the status topic's metadata beside the status server's start; /healthz/ready
+        // says not ready until the table is compiled
         CompletableFuture<Void> kafkaStarted = CompletableFuture.runAsync(() -> {
             TopicAdmin.ensureTopics(kafka, Duration.ofMinutes(2));
             reporter.prepare();

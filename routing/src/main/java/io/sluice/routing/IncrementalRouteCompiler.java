@@ -4,9 +4,7 @@ import io.sluice.model.PersistentMap;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.registry.ServiceEndpoints;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
