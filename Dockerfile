@@ -7,7 +7,7 @@ COPY . .
 RUN mvn -B -q package -DskipTests -pl config-service,registry-service,gateway-node,mirror-sink,cli -am
 
 FROM eclipse-temurin:25-jre
-RUN useradd --system --uid 10001 sluice
+RUN useradd --system --uid 10001 sluice && mkdir -p /opt/sluice/keys && chown sluice /opt/sluice/keys
 WORKDIR /opt/sluice
 COPY --from=build /src/etc/logging.properties etc/logging.properties
 COPY --from=build /src/config-service/target/config-service-0.1.0-SNAPSHOT.jar config-service/

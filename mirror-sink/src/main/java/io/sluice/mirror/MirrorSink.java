@@ -96,7 +96,8 @@ public final class MirrorSink implements AutoCloseable {
         this.producer = new KafkaProducer<>(kafka.reliableProducer(client + "-outcomes"));
         StreamsBuilder builder = new StreamsBuilder();
         ReportTopology.build(builder, outcomesTopic, settings.window());
-        this.streams = new KafkaStreams(builder.build(), streamsProps(kafka, settings, outcomesTopic));
+        Properties props = streamsProps(kafka, settings, outcomesTopic);
+        this.streams = new KafkaStreams(builder.build(props), props);
         this.thread = Thread.ofPlatform().name("sluice-mirror-sink").unstarted(this::run);
         this.server = WebServer.builder().host(host).port(port).routing(r -> r
                         .get("/healthz/ready", (req, res) -> res.status(ready() ? 200 : 503)

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sluice.kafka.secrets.SecretKeys;
 import io.sluice.testing.process.ProcessCluster;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,6 +138,43 @@ class DeployFilesTest {
             checked++;
         }
         assertTrue(checked >= 6, "health-checked Sluice services: " + checked);
+    }
+
+    /** Without the key config-service refuses Secrets and the gateways cannot open them: HTTPS would not work. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void configServiceAndEveryGatewayHoldTheSecretKeyThatTheKeyServiceMakes() throws IOException {
+        Map<String, Map<String, Object>> services = services();
+        assertEquals(List.of("secret-key", "/opt/sluice/keys/secret.key"), list(services.get("secret-key"), "command"));
+        int keyed = 0;
+        for (var e : sluiceServices().entrySet()) {
+            if (!Set.of("config-service", "gateway-node").contains(e.getValue().getFirst())) {
+                continue;
+            }
+            Map<String, Object> s = services.get(e.getKey());
+            assertEquals("/opt/sluice/keys/secret.key",
+                    ((Map<String, Object>) s.get("environment")).get("SLUICE_SECRET_KEY_FILE"), e.getKey());
+            assertTrue(list(s, "volumes").contains("sluice-keys:/opt/sluice/keys:ro"), e.getKey() + " " + s.get("volumes"));
+            assertTrue(((Map<String, Object>) s.get("depends_on")).containsKey("secret-key"), e.getKey());
+            keyed++;
+        }
+        assertEquals(5, keyed, "config-service, three ingress nodes and the egress gateway");
+    }
+
+    @Test
+    void theEntrypointMakesAKeyOnceThatConfigServiceCanSealWith() throws Exception {
+        Path file = Files.createTempDirectory("sluice-keys").resolve("secret.key");
+        for (int run = 0; run < 2; run++) {
+            Process p = new ProcessBuilder("sh", ROOT.resolve("deploy/entrypoint.sh").toString(), "secret-key",
+                    file.toString()).redirectErrorStream(true).start();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(1, lines.size(), "a second run keeps the first key: " + lines);
+        assertTrue(SecretKeys.load(file).canSeal(), lines.getFirst().split(" ")[0]);
+        assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(file));
     }
 
     @Test
