@@ -50,6 +50,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -94,10 +95,11 @@ public final class MirrorSink implements AutoCloseable {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
         this.consumer = new KafkaConsumer<>(c);
         this.producer = new KafkaProducer<>(kafka.reliableProducer(client + "-outcomes"));
-        StreamsBuilder builder = new StreamsBuilder();
-        ReportTopology.build(builder, outcomesTopic, settings.window());
         Properties props = streamsProps(kafka, settings, outcomesTopic);
-        this.streams = new KafkaStreams(builder.build(props), props);
+        // the builder gets the properties too: with none it makes a default config, which warns
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+        ReportTopology.build(builder, outcomesTopic, settings.window());
+        this.streams = new KafkaStreams(builder.build(), props);
         this.thread = Thread.ofPlatform().name("sluice-mirror-sink").unstarted(this::run);
         this.server = WebServer.builder().host(host).port(port).routing(r -> r
                         .get("/healthz/ready", (req, res) -> res.status(ready() ? 200 : 503)
