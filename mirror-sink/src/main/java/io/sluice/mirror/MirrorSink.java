@@ -50,7 +50,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -95,11 +94,10 @@ public final class MirrorSink implements AutoCloseable {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
         this.consumer = new KafkaConsumer<>(c);
         this.producer = new KafkaProducer<>(kafka.reliableProducer(client + "-outcomes"));
-        Properties props = streamsProps(kafka, settings, outcomesTopic);
-        // the builder gets the properties too: with none it makes a default config, which warns
-        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+        StreamsBuilder builder = new StreamsBuilder();
         ReportTopology.build(builder, outcomesTopic, settings.window());
-        this.streams = new KafkaStreams(builder.build(), props);
+        Properties props = streamsProps(kafka, settings, outcomesTopic);
+        this.streams = new KafkaStreams(builder.build(props), props);
         this.thread = Thread.ofPlatform().name("sluice-mirror-sink").unstarted(this::run);
         this.server = WebServer.builder().host(host).port(port).routing(r -> r
                         .get("/healthz/ready", (req, res) -> res.status(ready() ? 200 : 503)
@@ -143,8 +141,11 @@ public final class MirrorSink implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        // Kafka 5's default, set now: without it Streams warns at every start (the report has no global tables)
+        // Kafka 5's default, set now: without it Streams warns at every start (the report has no global tables);
+        // the main consumer's copy too, from which Streams makes its partition assignor's config
         p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                true);
         try {
             p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("sluice-mirror-report").toString());
         } catch (IOException e) {
