@@ -4,6 +4,7 @@ import io.sluice.kafka.CompactedTopicStore;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.model.Json;
 import io.sluice.model.Resource;
+import io.sluice.model.ResourceKey;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.routing.ConfigSnapshot;
@@ -30,13 +31,21 @@ final class ShadowDirectory implements AutoCloseable {
 
     ShadowDirectory(KafkaSettings kafka, String clientId) {
         config = new CompactedTopicStore<>(kafka, kafka.topics().config(), clientId + "-config",
-                (k, v, offset) -> Json.fromRecord(v, offset));
+                (k, v, offset) -> readsFrom(ResourceKey.kindOf(k)) ? Json.fromRecordTyped(v, offset) : null);
         registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(), clientId + "-registry",
                 (k, v, offset) -> Json.read(v, ServiceEndpoints.class));
         config.addListener(s -> rebuild());
         registry.addListener(s -> rebuild());
         config.start();
         registry.start();
+    }
+
+    /**
+     * The kinds the view is built from: DestinationRules (a mirror's subsets) and VirtualServices (which
+     * may replay unsafe methods). The rest (Services, Gateways, sealed Secrets) the sink would only hold.
+     */
+    private static boolean readsFrom(ResourceKind kind) {
+        return kind == ResourceKind.DESTINATION_RULE || kind == ResourceKind.VIRTUAL_SERVICE;
     }
 
     boolean ready() {
