@@ -257,34 +257,37 @@ class IncrementalRouteCompilerTest {
         assertSame(before.sniRouter(9443), after.sniRouter(9443), "passthrough routes are reused");
     }
 
+    /** A Gateway for every host, one.example.com routed to svc1 and two.example.com to svc2. */
+    private static final String TWO_HOSTS = """
+            apiVersion: networking.istio.io/v1beta1
+            kind: Gateway
+            metadata: {name: gw, namespace: ns1}
+            spec:
+              selector: {istio: ingressgateway}
+              servers:
+              - port: {number: 80, name: http, protocol: HTTP}
+                hosts: ["*"]
+            ---
+            apiVersion: networking.istio.io/v1beta1
+            kind: VirtualService
+            metadata: {name: one, namespace: ns1}
+            spec:
+              hosts: [one.example.com]
+              gateways: [gw]
+              http: [{route: [{destination: {host: svc1}}]}]
+            ---
+            apiVersion: networking.istio.io/v1beta1
+            kind: VirtualService
+            metadata: {name: two, namespace: ns1}
+            spec:
+              hosts: [two.example.com]
+              gateways: [gw]
+              http: [{route: [{destination: {host: svc2}}]}]
+            """;
+
     @Test
     void anEndpointChangeRecompilesOnlyTheRoutesToThatService() {
-        TestSnapshots.apply("""
-                apiVersion: networking.istio.io/v1beta1
-                kind: Gateway
-                metadata: {name: gw, namespace: ns1}
-                spec:
-                  selector: {istio: ingressgateway}
-                  servers:
-                  - port: {number: 80, name: http, protocol: HTTP}
-                    hosts: ["*"]
-                ---
-                apiVersion: networking.istio.io/v1beta1
-                kind: VirtualService
-                metadata: {name: one, namespace: ns1}
-                spec:
-                  hosts: [one.example.com]
-                  gateways: [gw]
-                  http: [{route: [{destination: {host: svc1}}]}]
-                ---
-                apiVersion: networking.istio.io/v1beta1
-                kind: VirtualService
-                metadata: {name: two, namespace: ns1}
-                spec:
-                  hosts: [two.example.com]
-                  gateways: [gw]
-                  http: [{route: [{destination: {host: svc2}}]}]
-                """).forEach(this::put);
+        TestSnapshots.apply(TWO_HOSTS).forEach(this::put);
         ServiceEndpoints svc1 = service("svc1", "ns1", 80, endpoint("10.0.0.1", 8080));
         ServiceEndpoints svc2 = service("svc2", "ns1", 80, endpoint("10.0.0.2", 8080));
         IncrementalRouteCompiler compiler = new IncrementalRouteCompiler(NodeIdentity.ingress("ingress-0"));
@@ -302,31 +305,7 @@ class IncrementalRouteCompilerTest {
 
     @Test
     void aRenewedCertificateRecompilesOnlyTheRoutesWhoseRuleTakesItsCredential() {
-        TestSnapshots.apply("""
-                apiVersion: networking.istio.io/v1beta1
-                kind: Gateway
-                metadata: {name: gw, namespace: ns1}
-                spec:
-                  selector: {istio: ingressgateway}
-                  servers:
-                  - port: {number: 80, name: http, protocol: HTTP}
-                    hosts: ["*"]
-                ---
-                apiVersion: networking.istio.io/v1beta1
-                kind: VirtualService
-                metadata: {name: one, namespace: ns1}
-                spec:
-                  hosts: [one.example.com]
-                  gateways: [gw]
-                  http: [{route: [{destination: {host: svc1}}]}]
-                ---
-                apiVersion: networking.istio.io/v1beta1
-                kind: VirtualService
-                metadata: {name: two, namespace: ns1}
-                spec:
-                  hosts: [two.example.com]
-                  gateways: [gw]
-                  http: [{route: [{destination: {host: svc2}}]}]
+        TestSnapshots.apply(TWO_HOSTS + """
                 ---
                 apiVersion: networking.istio.io/v1beta1
                 kind: DestinationRule
