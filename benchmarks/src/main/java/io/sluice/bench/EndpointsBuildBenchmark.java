@@ -47,15 +47,7 @@ public class EndpointsBuildBenchmark {
         StringBuilder yaml = new StringBuilder();
         workloads = new ArrayList<>();
         for (int i = 0; i < services; i++) {
-            yaml.append("""
-                    ---
-                    apiVersion: v1
-                    kind: Service
-                    metadata: {name: svc-%1$d, namespace: scale}
-                    spec:
-                      selector: {app: svc-%1$d}
-                      ports: [{name: http, port: 80, targetPort: 8080}]
-                    """.formatted(i));
+            yaml.append(ScaleBenchmark.service(i));
             for (String version : List.of("v1", "v2")) {
                 workloads.add(new Workload("svc-" + i, "scale", "10.0." + (i / 250) + "." + (i % 250),
                         version.equals("v1") ? 8080 : 8081, 80, Map.of("app", "svc-" + i, "version", version)));

@@ -179,14 +179,7 @@ public final class ScaleBenchmark {
                     """);
             StringBuilder batch = new StringBuilder();
             for (int i = 0; i < n; i++) {
-                batch.append("""
-                        ---
-                        apiVersion: v1
-                        kind: Service
-                        metadata: {name: svc-%1$d, namespace: scale}
-                        spec:
-                          selector: {app: svc-%1$d}
-                          ports: [{name: http, port: 80, targetPort: 8080}]
+                batch.append(service(i)).append("""
                         ---
                         apiVersion: networking.istio.io/v1beta1
                         kind: VirtualService
@@ -215,6 +208,19 @@ public final class ScaleBenchmark {
             p.flush();
         }
         return count;
+    }
+
+    /** Service {@code svc-i} of namespace {@code scale}, selecting its workloads by {@code app: svc-i}, as a YAML document. */
+    static String service(int i) {
+        return """
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: svc-%1$d, namespace: scale}
+                spec:
+                  selector: {app: svc-%1$d}
+                  ports: [{name: http, port: 80, targetPort: 8080}]
+                """.formatted(i);
     }
 
     /** Sends every document of {@code yaml} as config-service would store it; returns how many. */
