@@ -160,7 +160,25 @@ public class RouteLookupBenchmark {
         registries[1] = registry.with(svc5, new ServiceEndpoints(moved.schemaVersion(), svc5, "bench", "Service",
                 moved.ports(), moved.location(), moved.resolution(), List.of(moved.endpoints().getFirst())));
         incremental.compile(configs[0], 1, registries[0], 1);
+        Resource ingress = decode("""
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: legacy, namespace: bench}
+                spec:
+                  ingressClassName: istio
+                  rules:
+                  - host: legacy.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: svc5, port: {number: 80}}}}
+                """);
+        withIngress = config.with(ingress.key().topicKey(), Json.fromRecordTyped(Json.toRecord(ingress), 5));
+        besideIngress.compile(withIngress, 1, registries[0], 1);
     }
+
+    /** The same table with one Ingress beside the 10 000 VirtualServices, and its compiler. */
+    Map<String, Resource> withIngress;
+    final IncrementalRouteCompiler besideIngress = new IncrementalRouteCompiler(NodeIdentity.ingress("bench"));
 
     final IncrementalRouteCompiler incremental = new IncrementalRouteCompiler(NodeIdentity.ingress("bench"));
     @SuppressWarnings("unchecked")
@@ -199,6 +217,14 @@ public class RouteLookupBenchmark {
     public RouteTable compileAfterOneEndpointChange() {
         revision++;
         return incremental.compile(configs[0], 1, registries[(int) (revision & 1)], revision);
+    }
+
+    /** The same with one Ingress in the table, which routes are compiled again whenever the registry changes. */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public RouteTable compileAfterOneEndpointChangeBesideAnIngress() {
+        revision++;
+        return besideIngress.compile(withIngress, 1, registries[(int) (revision & 1)], revision);
     }
 
     /** Host {@code h}'s VirtualService: 10 rules, each split {@code v1Weight}/rest over two subsets. */

@@ -30,6 +30,9 @@ final class GatewayTable {
     /** In {@link ConfigSnapshot#MERGE_ORDER}: the first rule for a host wins. */
     private List<Resource> destinationRules;
     private List<Resource> secrets;
+    /** The Ingresses this node serves, in {@link ConfigSnapshot#MERGE_ORDER}; none but on an ingress gateway. */
+    private List<Resource> ingresses;
+    private final boolean ingressGateway;
     private final boolean unregisteredByName;
     private ServiceDirectory directory;
     private HttpRouteCompiler http;
@@ -55,8 +58,14 @@ final class GatewayTable {
         this.servers = selectedServers(snapshot, node);
         this.destinationRules = snapshot.ofKind(ResourceKind.DESTINATION_RULE);
         this.secrets = snapshot.ofKind(ResourceKind.SECRET);
+        this.ingressGateway = node.ingressGateway();
+        this.ingresses = served(snapshot.ofKind(ResourceKind.INGRESS));
         this.unregisteredByName = node.enforcesOutboundPolicy() && outbound == OutboundPolicy.ALLOW_ANY;
         use(directory(snapshot.services()));
+    }
+
+    private List<Resource> served(List<Resource> all) {
+        return ingressGateway ? all.stream().filter(IngressCompiler::served).toList() : List.of();
     }
 
     private ServiceDirectory directory(Map<String, ServiceEndpoints> services) {
@@ -100,15 +109,10 @@ final class GatewayTable {
         for (Resource vs : snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE)) {
             t.add(vs, false);
         }
-        if (node.ingressGateway()) {
-            List<Resource> ingresses = snapshot.ofKind(ResourceKind.INGRESS).stream()
-                    .filter(IngressCompiler::served).toList();
-            if (!ingresses.isEmpty()) {
-                // a served Ingress is answered on port 80 even with no Gateway there: unknown hosts get 404
-                t.listeners.computeIfAbsent(IngressCompiler.PORT,
-                                p -> new ListenerBuilder(p, IngressCompiler.PROTOCOL))
-                        .addIngress(new IngressCompiler(directory).compile(ingresses));
-            }
+        if (!t.ingresses.isEmpty()) {
+            // a served Ingress is answered on port 80 even with no Gateway there: unknown hosts get 404
+            t.listeners.computeIfAbsent(IngressCompiler.PORT, p -> new ListenerBuilder(p, IngressCompiler.PROTOCOL))
+                    .useIngress(new IngressCompiler(directory).compile(t.ingresses));
         }
         Map<Integer, Listener> compiled = new LinkedHashMap<>();
         t.listeners.forEach((port, b) -> compiled.put(port, b.build()));
@@ -133,11 +137,19 @@ final class GatewayTable {
     }
 
     /**
-     * Whether a change to the registry or to DestinationRules can be {@link #useDirectory applied}: not
-     * with passthrough or Ingress routes, which are compiled from them with the whole table.
+     * Whether a change to the registry, DestinationRules or Secrets can be {@link #useDirectory applied}:
+     * not with passthrough routes, which are compiled from them with the whole table.
      */
     boolean directoryUpdatable() {
-        return table.passthrough().isEmpty() && listeners.values().stream().noneMatch(ListenerBuilder::hasIngress);
+        return table.passthrough().isEmpty();
+    }
+
+    /**
+     * Whether these Ingress changes can be {@link #update applied}: not when the node starts or stops
+     * serving Ingresses at all, which opens or closes port 80 with the whole table.
+     */
+    boolean ingressUpdatable(ResourceEdits edits) {
+        return edits.isEmpty() || ingresses.isEmpty() == served(edits.applyTo(ingresses)).isEmpty();
     }
 
     /**
@@ -173,12 +185,25 @@ final class GatewayTable {
      * nothing else did. Leaves this object describing the new table; a failure part way leaves it
      * unusable, and the caller compiles the whole table next.
      *
-     * @param removed the old versions of the VirtualServices to recompile or delete, all {@link #updatable}
-     * @param added   the new versions of the VirtualServices to recompile or create, all {@link #updatable}
+     * @param removed           the old versions of the VirtualServices to recompile or delete, all
+     *                          {@link #updatable}
+     * @param added             the new versions of the VirtualServices to recompile or create, all
+     *                          {@link #updatable}
+     * @param ingressEdits      the Ingresses changed, all {@link #ingressUpdatable}
+     * @param directoryReplaced whether {@link #useDirectory} switched the registry view or rules: the
+     *                          Ingresses' routes are compiled again with it, all of them (they are few
+     *                          where VirtualServices are many)
      */
-    RouteTable update(Collection<Resource> removed, Collection<Resource> added, long configRevision,
-                      long registryRevision) {
+    RouteTable update(Collection<Resource> removed, Collection<Resource> added, ResourceEdits ingressEdits,
+                      boolean directoryReplaced, long configRevision, long registryRevision) {
         Map<Integer, Set<String>> changed = new HashMap<>();
+        if (!ingressEdits.isEmpty() || (directoryReplaced && !ingresses.isEmpty())) {
+            ingresses = served(ingressEdits.applyTo(ingresses));
+            if (!ingresses.isEmpty()) {
+                changed.computeIfAbsent(IngressCompiler.PORT, p -> new HashSet<>()).addAll(
+                        listeners.get(IngressCompiler.PORT).useIngress(new IngressCompiler(directory).compile(ingresses)));
+            }
+        }
         for (Resource vs : removed) {
             String source = vs.namespace() + "/" + vs.name();
             for (PortHost ph : served.getOrDefault(source, List.of())) {

@@ -10,11 +10,12 @@ import java.util.Set;
 
 /**
  * Compiles one node's route tables change after change. When only VirtualServices, DestinationRules,
- * Secrets and the registry changed since the last table (a canary's weights, a new route or subset,
- * endpoints coming and going, a certificate renewed: the everyday changes), it recompiles just the
- * VirtualServices edited or routing to a service whose endpoints, rule or rule's credential changed,
- * and the hosts they serve, so a change costs the same with ten routes or ten thousand. Any other
- * change (a Gateway, the mesh's outbound policy) compiles the whole table,
+ * Secrets, Ingresses and the registry changed since the last table (a canary's weights, a new route or
+ * subset, endpoints coming and going, a certificate renewed: the everyday changes), it recompiles just
+ * the VirtualServices edited or routing to a service whose endpoints, rule or rule's credential
+ * changed, and the hosts they serve, so a change costs the same with ten routes or ten thousand; the
+ * Ingresses, where there are any, are compiled again together. Any other change (a Gateway, the mesh's
+ * outbound policy, the first or last Ingress) compiles the whole table,
  * as {@link RouteCompiler} does. Either way the table is the one {@link RouteCompiler} would compile
  * from the same state.
  *
@@ -71,7 +72,7 @@ public final class IncrementalRouteCompiler {
 
     /**
      * The table after applying what changed, or null when more than VirtualServices, DestinationRules,
-     * Secrets and the registry did.
+     * Secrets, Ingresses and the registry did.
      */
     private RouteTable update(GatewayTable previous, Map<String, Resource> config, long configRevision,
                               Map<String, ServiceEndpoints> services, long registryRevision) {
@@ -79,25 +80,29 @@ public final class IncrementalRouteCompiler {
         if (config != lastConfig && !configChanges(previous, config, changes)) {
             return null;
         }
-        boolean registryChanged = registryRevision != lastRegistryRevision;
-        if ((registryChanged || !changes.rules.isEmpty() || !changes.secrets.isEmpty())
-                && !directoryChanges(previous, services, registryChanged, changes)) {
+        if (!previous.ingressUpdatable(changes.ingresses)) {
             return null;
         }
-        return previous.update(changes.virtualServices.removed(), changes.virtualServices.added(), configRevision,
-                registryRevision);
+        boolean registryChanged = registryRevision != lastRegistryRevision;
+        boolean directoryChanged = registryChanged || !changes.rules.isEmpty() || !changes.secrets.isEmpty();
+        if (directoryChanged && !directoryChanges(previous, services, registryChanged, changes)) {
+            return null;
+        }
+        return previous.update(changes.virtualServices.removed(), changes.virtualServices.added(), changes.ingresses,
+                directoryChanged, configRevision, registryRevision);
     }
 
-    /** What changed: VirtualServices to recompile, DestinationRules and Secrets to switch to. */
+    /** What changed: VirtualServices and Ingresses to recompile, DestinationRules and Secrets to switch to. */
     private static final class Changes {
         final ResourceEdits virtualServices = new ResourceEdits();
+        final ResourceEdits ingresses = new ResourceEdits();
         final ResourceEdits rules = new ResourceEdits();
         final ResourceEdits secrets = new ResourceEdits();
     }
 
     /**
-     * Collects the old and new versions of the VirtualServices, DestinationRules and Secrets that
-     * changed; false when another kind changed, or a VirtualService the table cannot update.
+     * Collects the old and new versions of the VirtualServices, DestinationRules, Secrets and Ingresses
+     * that changed; false when another kind changed, or a VirtualService the table cannot update.
      */
     private boolean configChanges(GatewayTable previous, Map<String, Resource> config, Changes changes) {
         for (String key : changedKeys(lastConfig, config)) {
@@ -108,6 +113,8 @@ public final class IncrementalRouteCompiler {
                 changes.rules.add(old, now);
             } else if (either.kind() == ResourceKind.SECRET) {
                 changes.secrets.add(old, now);
+            } else if (either.kind() == ResourceKind.INGRESS) {
+                changes.ingresses.add(old, now);
             } else if ((old == null || updatable(previous, old)) && (now == null || updatable(previous, now))) {
                 changes.virtualServices.add(old, now);
             } else {

@@ -3,6 +3,7 @@ package io.sluice.routing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,12 +82,13 @@ final class ListenerBuilder {
         return routes.containsKey(host);
     }
 
-    void addIngress(Map<String, List<Route>> byHost) {
+    /** Serves these Ingress routes instead of the last ones; returns the hosts either had. */
+    Set<String> useIngress(Map<String, List<Route>> byHost) {
+        Set<String> hosts = new HashSet<>(ingressRoutes.keySet());
+        hosts.addAll(byHost.keySet());
+        ingressRoutes.clear();
         ingressRoutes.putAll(byHost);
-    }
-
-    boolean hasIngress() {
-        return !ingressRoutes.isEmpty();
+        return hosts;
     }
 
     Listener build() {

@@ -89,6 +89,10 @@ class IncrementalRouteCompilerTest {
     private final Random tlsDraws = new Random(6);
     /** Steps that renewed, created or deleted a Secret and nothing else. */
     private int secretSteps;
+    /** Whether steps also edit, create and delete Ingresses (drawn apart, like the Secrets). */
+    private boolean ingressEdits;
+    private final Random ingressDraws = new Random(8);
+    private int ingressSteps;
     private final Map<String, Resource> config = new HashMap<>();
     private final Map<String, ServiceEndpoints> services = new HashMap<>();
     /** Whether the compiler gets views as a topic store hands them out, or plain copies. */
@@ -114,6 +118,19 @@ class IncrementalRouteCompilerTest {
         assertTrue(secretSteps > 50, "Secrets changed alone: " + secretSteps);
         assertEquals(399 + secretSteps, compiler.updates(),
                 "every edit after the first compile updates, DestinationRules and Secrets too");
+    }
+
+    @Test
+    void everyTableAfterRandomEditsWithIngressesIsTheTableAWholeCompileMakes() {
+        // without the passthrough server, which takes the registry whole; the Ingress stays and is edited
+        String withIngress = GATEWAYS.substring(0, GATEWAYS.indexOf("---\napiVersion: networking.istio.io/v1beta1\n"
+                + "kind: Gateway\nmetadata: {name: gw-pass")) + GATEWAYS.substring(GATEWAYS.indexOf("---\napiVersion: "
+                + "networking.k8s.io/v1\nkind: Ingress"));
+        ingressEdits = true;
+        IncrementalRouteCompiler compiler = randomEdits(withIngress);
+        assertTrue(ingressSteps > 50, "Ingresses changed alone: " + ingressSteps);
+        assertEquals(399 + secretSteps + ingressSteps, compiler.updates(),
+                "every edit after the first compile updates, Ingresses and endpoints beside them too");
     }
 
     @Test
@@ -166,6 +183,11 @@ class IncrementalRouteCompilerTest {
                 compileAndCompare(compiler, node, "a Secret's change after step " + step);
                 secretSteps++;
             }
+            if (ingressEdits && ingressDraws.nextInt(3) == 0) {
+                changeIngress();
+                compileAndCompare(compiler, node, "an Ingress's change after step " + step);
+                ingressSteps++;
+            }
         }
         return compiler;
     }
@@ -188,6 +210,36 @@ class IncrementalRouteCompilerTest {
         table.clusters().forEach((name, c) -> out.put(name, c.tls() == null ? "plain"
                 : c.tls().mode() + " ca=" + c.tls().caCertificates()));
         return out;
+    }
+
+    /**
+     * Edits the book-style Ingress (which stays, served), or creates, edits or deletes a second one that
+     * is sometimes of another class (not served): hosts, paths and services drawn from those the routes use.
+     */
+    private void changeIngress() {
+        String name = ingressDraws.nextBoolean() ? "legacy" : "extra";
+        String key = ResourceKind.INGRESS + "/ns1/" + name;
+        if (name.equals("extra") && config.containsKey(key) && ingressDraws.nextInt(3) == 0) {
+            config.remove(key);
+            configRevision++;
+            return;
+        }
+        Resource existing = config.get(key);
+        put(stamped(TestSnapshots.apply("""
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: %s, namespace: ns1}
+                spec:
+                  ingressClassName: %s
+                  rules:
+                  - host: %s
+                    http:
+                      paths:
+                      - {path: /legacy%d, pathType: Prefix, backend: {service: {name: %s, port: {number: 80}}}}
+                """.formatted(name, name.equals("extra") && ingressDraws.nextInt(4) == 0 ? "nginx" : "istio",
+                List.of("b.example.com", "legacy.example.org", "c.other.org").get(ingressDraws.nextInt(3)),
+                ingressDraws.nextInt(3), List.of("svc1", "svc2", "svc4").get(ingressDraws.nextInt(3))))
+                .getFirst(), existing == null ? null : existing.metadata().creationTimestamp()));
     }
 
     /**
