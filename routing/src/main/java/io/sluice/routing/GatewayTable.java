@@ -59,12 +59,12 @@ final class GatewayTable {
         this.destinationRules = snapshot.ofKind(ResourceKind.DESTINATION_RULE);
         this.secrets = snapshot.ofKind(ResourceKind.SECRET);
         this.ingressGateway = node.ingressGateway();
-        this.ingresses = served(snapshot.ofKind(ResourceKind.INGRESS));
+        this.ingresses = servedIngresses(snapshot.ofKind(ResourceKind.INGRESS));
         this.unregisteredByName = node.enforcesOutboundPolicy() && outbound == OutboundPolicy.ALLOW_ANY;
         use(directory(snapshot.services()));
     }
 
-    private List<Resource> served(List<Resource> all) {
+    private List<Resource> servedIngresses(List<Resource> all) {
         return ingressGateway ? all.stream().filter(IngressCompiler::served).toList() : List.of();
     }
 
@@ -149,7 +149,7 @@ final class GatewayTable {
      * serving Ingresses at all, which opens or closes port 80 with the whole table.
      */
     boolean ingressUpdatable(ResourceEdits edits) {
-        return edits.isEmpty() || ingresses.isEmpty() == served(edits.applyTo(ingresses)).isEmpty();
+        return edits.isEmpty() || ingresses.isEmpty() == servedIngresses(edits.applyTo(ingresses)).isEmpty();
     }
 
     /**
@@ -198,7 +198,7 @@ final class GatewayTable {
                       boolean directoryReplaced, long configRevision, long registryRevision) {
         Map<Integer, Set<String>> changed = new HashMap<>();
         if (!ingressEdits.isEmpty() || (directoryReplaced && !ingresses.isEmpty())) {
-            ingresses = served(ingressEdits.applyTo(ingresses));
+            ingresses = servedIngresses(ingressEdits.applyTo(ingresses));
             if (!ingresses.isEmpty()) {
                 changed.computeIfAbsent(IngressCompiler.PORT, p -> new HashSet<>()).addAll(
                         listeners.get(IngressCompiler.PORT).useIngress(new IngressCompiler(directory).compile(ingresses)));
