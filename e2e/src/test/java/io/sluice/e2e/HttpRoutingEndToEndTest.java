@@ -1,6 +1,7 @@
 package io.sluice.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.testing.BookFiles;
@@ -13,7 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The HTTP routing surface through the real gateway with real backends: the book's Ingresses,
- * redirect, rewrite, direct responses, forwarded headers, path normalisation against a real
+ * redirect, rewrite, direct responses, forwarded headers, CORS, path normalisation against a real
  * client that sends paths as-is (curl --path-as-is), and h2c clients.
  */
 class HttpRoutingEndToEndTest {
@@ -70,6 +73,19 @@ class HttpRoutingEndToEndTest {
                     headers: {request: {set: {x-route: api}}, response: {add: {x-served-by: sluice}}}
                     route: [{destination: {host: api}}]
                   - match: [{uri: {prefix: /public}}]
+                    route: [{destination: {host: api}}]
+                  - match: [{uri: {prefix: /cors}}]
+                    corsPolicy:
+                      allowOrigins: [{exact: "https://shop.example.com"}, {regex: "https://[a-z]+[.]example[.]org"}]
+                      allowMethods: [GET, POST]
+                      allowHeaders: [content-type, x-user]
+                      exposeHeaders: [x-served-by]
+                      maxAge: 1h
+                      allowCredentials: true
+                    route: [{destination: {host: api}}]
+                  - match: [{uri: {prefix: /closed}}]
+                    corsPolicy: {allowOrigins: [{exact: "https://shop.example.com"}], unmatchedPreflights: IGNORE}
+                    fault: {abort: {httpStatus: 503, percentage: {value: 100}}}
                     route: [{destination: {host: api}}]
                   - directResponse: {status: 403, body: {string: denied}}
                 """);
@@ -176,5 +192,69 @@ class HttpRoutingEndToEndTest {
     @Test
     void publicPrefixStillReachesTheBackend() throws IOException {
         assertEquals(200, cluster.get("routing.example.com", "/public/index.html").statusCode());
+    }
+
+    @Test
+    void corsPreflightFromAnAllowedOriginIsAnsweredByTheGatewayAndNotForwarded() {
+        int before = api.seen.size();
+        String head = curlHead("/cors/items", "-X", "OPTIONS", "-H", "Origin: https://shop.example.com",
+                "-H", "Access-Control-Request-Method: POST", "-H", "Access-Control-Request-Headers: content-type");
+        assertTrue(head.startsWith("http/1.1 200"), head);
+        assertTrue(head.contains("access-control-allow-origin: https://shop.example.com\r\n"), head);
+        assertTrue(head.contains("access-control-allow-methods: get,post\r\n"), head);
+        assertTrue(head.contains("access-control-allow-headers: content-type,x-user\r\n"), head);
+        assertTrue(head.contains("access-control-max-age: 3600\r\n"), head);
+        assertTrue(head.contains("access-control-allow-credentials: true\r\n"), head);
+        assertEquals(before, api.seen.size(), "the preflight reached the upstream");
+    }
+
+    @Test
+    void corsPreflightFromAnotherOriginIsForwardedWithoutCorsHeadersAsIstioDoesByDefault() {
+        int before = api.seen.size();
+        String head = curlHead("/cors/items", "-X", "OPTIONS", "-H", "Origin: https://shop.example.com.evil.net",
+                "-H", "Access-Control-Request-Method: POST");
+        assertTrue(head.startsWith("http/1.1 200"), head);
+        assertFalse(head.contains("access-control-allow-origin"), head);
+        assertEquals("OPTIONS", api.seen.get(before).method());
+    }
+
+    @Test
+    void answersToAnAllowedOriginNameItAndExposeTheConfiguredHeaders() {
+        String allowed = curlHead("/cors/items", "-H", "Origin: https://app.example.org");
+        assertTrue(allowed.startsWith("http/1.1 200"), allowed);
+        assertTrue(allowed.contains("access-control-allow-origin: https://app.example.org\r\n"), allowed);
+        assertTrue(allowed.contains("access-control-expose-headers: x-served-by\r\n"), allowed);
+        assertTrue(allowed.contains("access-control-allow-credentials: true\r\n"), allowed);
+        for (List<String> other : List.of(List.of("-H", "Origin: https://app.example.org.evil.net"), List.<String>of())) {
+            String head = curlHead("/cors/items", other.toArray(String[]::new));
+            assertTrue(head.startsWith("http/1.1 200"), head);
+            assertFalse(head.contains("access-control-"), head);
+        }
+    }
+
+    @Test
+    void withUnmatchedPreflightsIgnoredAnotherOriginsPreflightIsAnsweredWithoutCorsHeaders() {
+        int before = api.seen.size();
+        String head = curlHead("/closed", "-X", "OPTIONS", "-H", "Origin: https://elsewhere.example.com",
+                "-H", "Access-Control-Request-Method: GET");
+        assertTrue(head.startsWith("http/1.1 200"), head);
+        assertFalse(head.contains("access-control-allow-origin"), head);
+        assertEquals(before, api.seen.size(), "the preflight reached the upstream");
+    }
+
+    @Test
+    void theGatewaysOwnAnswersToAnAllowedOriginNameItToo() {
+        String head = curlHead("/closed", "-H", "Origin: https://shop.example.com");
+        assertTrue(head.startsWith("http/1.1 503"), head);
+        assertTrue(head.contains("access-control-allow-origin: https://shop.example.com\r\n"), head);
+    }
+
+    /** The response head of curl's request to a path on routing.example.com, lower-cased. */
+    private static String curlHead(String path, String... options) {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "-D", "-",
+                "-H", "Host: routing.example.com"));
+        command.addAll(List.of(options));
+        command.add("http://127.0.0.1:" + cluster.gateway.localPort(80) + path);
+        return Tools.run(command, 20).requireExit(0).stdout().toLowerCase(Locale.ROOT);
     }
 }

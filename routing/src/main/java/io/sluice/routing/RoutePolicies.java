@@ -10,18 +10,18 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Compiles an http rule's timeout, retries and fault into a {@link RoutePolicy}. */
+/** Compiles an http rule's timeout, retries, fault and CORS policy into a {@link RoutePolicy}. */
 final class RoutePolicies {
 
     private RoutePolicies() {
     }
 
     static RoutePolicy compile(HTTPRoute rule) {
-        if (rule.timeout() == null && rule.retries() == null && rule.fault() == null) {
+        if (rule.timeout() == null && rule.retries() == null && rule.fault() == null && rule.corsPolicy() == null) {
             return RoutePolicy.DEFAULT;
         }
         Duration timeout = positive(Durations.parse(rule.timeout()));
-        return new RoutePolicy(timeout, retries(rule.retries()), fault(rule.fault()));
+        return new RoutePolicy(timeout, retries(rule.retries()), fault(rule.fault()), Cors.compile(rule.corsPolicy()));
     }
 
     /** As Istio: no block means the mesh default; {@code attempts: 0} turns retries off. */

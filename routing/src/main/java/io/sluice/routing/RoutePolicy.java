@@ -6,15 +6,16 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * What a forwarding rule does when its upstream is slow or failing, compiled from a VirtualService
- * http rule's {@code timeout}, {@code retries} and {@code fault}.
+ * What a forwarding rule does besides choosing a cluster, compiled from a VirtualService http rule's
+ * {@code timeout}, {@code retries}, {@code fault} and {@code corsPolicy}.
  *
  * @param timeout the whole request's budget, retries included; null means none (Istio's default)
+ * @param cors    the rule's cross-origin policy; null means none, and no request is treated as CORS
  */
-public record RoutePolicy(Duration timeout, Retries retries, Fault fault) {
+public record RoutePolicy(Duration timeout, Retries retries, Fault fault, Cors cors) {
 
-    /** Istio's defaults: no timeout, the mesh retry policy, no fault. */
-    public static final RoutePolicy DEFAULT = new RoutePolicy(null, Retries.ISTIO_DEFAULT, Fault.NONE);
+    /** Istio's defaults: no timeout, the mesh retry policy, no fault, no CORS policy. */
+    public static final RoutePolicy DEFAULT = new RoutePolicy(null, Retries.ISTIO_DEFAULT, Fault.NONE, null);
 
     /** Envoy's retry conditions (x-envoy-retry-on names) that an HTTP/1.1 proxy can observe. */
     public enum RetryOn {

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** A compiled Istio StringMatch. An empty StringMatch matches any present value. */
-sealed interface StringMatcher {
+public sealed interface StringMatcher {
 
     boolean matches(String value);
 
@@ -39,7 +39,6 @@ sealed interface StringMatcher {
         }
     }
 
-    /** Istio regexes match the whole value (RE2 full match). */
     /**
      * Istio regexes match the whole value (RE2 full match). Most route regexes start with a literal
      * ({@code /api/v[0-9]+/.*}); checking it first rejects most requests without running the regex

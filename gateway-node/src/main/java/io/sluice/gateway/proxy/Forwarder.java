@@ -263,6 +263,7 @@ final class Forwarder {
             for (int i = 0; i < out.size(); i++) {
                 res.header(out.name(i), out.value(i));
             }
+            CrossOrigin.allowOrigin(res, ctx);
             if (small != null) {
                 ctx.bytesSent = small.length;
                 res.send(small);

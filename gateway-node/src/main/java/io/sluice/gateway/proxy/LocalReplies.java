@@ -21,12 +21,14 @@ final class LocalReplies {
             return;
         }
         res.status(Status.create(failure.status()));
+        CrossOrigin.allowOrigin(res, ctx);
         text(res, ctx, failure.body());
     }
 
     static void abort(ServerResponse res, RequestContext ctx, int status) {
         ctx.flag("FI");
         res.status(Status.create(status));
+        CrossOrigin.allowOrigin(res, ctx);
         text(res, ctx, FAULT_ABORT_BODY);
     }
 

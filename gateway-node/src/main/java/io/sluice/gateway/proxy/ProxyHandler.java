@@ -3,6 +3,7 @@ package io.sluice.gateway.proxy;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.sluice.routing.Cors;
 import io.sluice.routing.Listener;
 import io.sluice.routing.Route;
 import io.sluice.routing.RouteAction;
@@ -11,8 +12,8 @@ import io.sluice.routing.VirtualHost;
 
 /**
  * The request path of one gateway server port, as a short pipeline: find the route in the current
- * table; answer it locally, redirect, or hand it to the {@link Forwarder}; then tell the observers
- * (metrics, access log) what happened.
+ * table; answer it locally, redirect, answer a CORS preflight, or hand it to the {@link Forwarder};
+ * then tell the observers (metrics, access log) what happened.
  */
 public final class ProxyHandler implements Handler {
 
@@ -41,7 +42,12 @@ public final class ProxyHandler implements Handler {
             switch (route.action()) {
                 case RouteAction.DirectResponse d -> LocalReplies.direct(res, ctx, d);
                 case RouteAction.Redirect r -> LocalReplies.redirect(res, ctx, r);
-                case RouteAction.Forward f -> forwarder.forward(ctx, res, route.policy(), f);
+                case RouteAction.Forward f -> {
+                    Cors cors = route.policy().cors();
+                    if (cors == null || !CrossOrigin.answeredPreflight(res, ctx, cors)) {
+                        forwarder.forward(ctx, res, route.policy(), f);
+                    }
+                }
             }
         } finally {
             proxy.observer().completed(ctx.finish(res));

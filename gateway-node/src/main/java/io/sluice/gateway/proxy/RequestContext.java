@@ -7,6 +7,7 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sluice.routing.Cluster;
+import io.sluice.routing.Cors;
 import java.time.Instant;
 
 /**
@@ -34,6 +35,9 @@ final class RequestContext {
     MirrorCapture mirror = MirrorCapture.NONE;
     /** The x-request-id sent upstream: the client's, or one made up for it. */
     String requestId;
+    /** The rule's CORS policy and the request's origin, when the policy allows that origin. */
+    Cors cors;
+    String corsOrigin;
     private String flags;
 
     RequestContext(RequestView view) {

@@ -33,7 +33,7 @@ public record VirtualServiceSpec(List<String> hosts,
                             Destination mirror,
                             Percent mirrorPercentage,
                             List<HTTPMirrorPolicy> mirrors,
-                            JsonNode corsPolicy,
+                            CorsPolicy corsPolicy,
                             Headers headers) {
 
         public HTTPRoute {
@@ -107,6 +107,24 @@ public record VirtualServiceSpec(List<String> hosts,
     }
 
     public record HTTPMirrorPolicy(Destination destination, Percent percentage) {
+    }
+
+    /**
+     * @param allowOrigin         deprecated by Istio for {@code allowOrigins}; each entry an exact match
+     * @param unmatchedPreflights what to do with a preflight whose origin is not allowed: {@code FORWARD} it
+     *                            upstream (the default) or {@code IGNORE} it (answer without CORS headers)
+     */
+    public record CorsPolicy(List<String> allowOrigin, List<StringMatch> allowOrigins, List<String> allowMethods,
+                             List<String> allowHeaders, List<String> exposeHeaders, String maxAge,
+                             Boolean allowCredentials, String unmatchedPreflights) {
+
+        public CorsPolicy {
+            allowOrigin = allowOrigin == null ? List.of() : List.copyOf(allowOrigin);
+            allowOrigins = allowOrigins == null ? List.of() : List.copyOf(allowOrigins);
+            allowMethods = allowMethods == null ? List.of() : List.copyOf(allowMethods);
+            allowHeaders = allowHeaders == null ? List.of() : List.copyOf(allowHeaders);
+            exposeHeaders = exposeHeaders == null ? List.of() : List.copyOf(exposeHeaders);
+        }
     }
 
     public record TLSRoute(List<TLSMatchAttributes> match, List<RouteDestination> route) {

@@ -122,24 +122,29 @@ final class Formats {
 
     /**
      * A duration as Istio accepts it: Go's syntax ({@code 1.5s}, {@code 500ms}, {@code 1m}, {@code 1h30m}),
-     * at least 1ms and to millisecond precision, since Envoy's timeouts are milliseconds.
+     * at least 1ms and to millisecond precision, since Envoy's timeouts are milliseconds. Returns
+     * whether the value (if any) passed.
      */
-    static void duration(Findings f, String path, String value) {
+    static boolean duration(Findings f, String path, String value) {
         if (value == null) {
-            return;
+            return true;
         }
         Duration d;
         try {
             d = Durations.parse(value);
         } catch (IllegalArgumentException e) {
             f.invalid(path, value, "not a valid duration: write it as Go does, for example 1.5s, 500ms, 1m or 1h");
-            return;
+            return false;
         }
         if (d.isNegative() || d.toNanos() < NANOS_PER_MS) {
             f.invalid(path, value, "duration must be at least 1ms");
-        } else if (d.toNanos() % NANOS_PER_MS != 0) {
-            f.invalid(path, value, "only durations to ms precision are supported");
+            return false;
         }
+        if (d.toNanos() % NANOS_PER_MS != 0) {
+            f.invalid(path, value, "only durations to ms precision are supported");
+            return false;
+        }
+        return true;
     }
 
     /**

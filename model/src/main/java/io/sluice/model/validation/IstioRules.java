@@ -4,6 +4,7 @@ import static io.sluice.model.validation.Findings.at;
 import static io.sluice.model.validation.Findings.key;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.model.Durations;
 import io.sluice.model.istio.Destination;
 import io.sluice.model.istio.DestinationRuleSpec;
 import io.sluice.model.istio.GatewaySpec;
@@ -38,6 +39,9 @@ final class IstioRules {
     static final List<String> RETRY_ON = List.of("5xx", "gateway-error", "reset", "connect-failure",
             "envoy-ratelimited", "retriable-4xx", "refused-stream", "retriable-status-codes",
             "retriable-headers", "cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable");
+    static final List<String> HTTP_METHODS =
+            List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE");
+    static final List<String> UNMATCHED_PREFLIGHTS = List.of("UNSPECIFIED", "FORWARD", "IGNORE");
 
     private IstioRules() {
     }
@@ -120,6 +124,9 @@ final class IstioRules {
             percent(r.mirrors().get(j).percentage(), at(p, "percentage"), f);
         }
         headers(r.headers(), at(path, "headers"), f);
+        if (r.corsPolicy() != null) {
+            cors(r.corsPolicy(), at(path, "corsPolicy"), f);
+        }
     }
 
     private static void httpMatch(VirtualServiceSpec.HTTPMatchRequest m, String path, Findings f) {
@@ -229,6 +236,46 @@ final class IstioRules {
             if (d.body().bytes() != null) {
                 Formats.base64(f, at(path, "body.bytes"), d.body().bytes());
             }
+        }
+    }
+
+    /** As Istio's webhook: "*" alone stands for whatever the preflight asks, so it is not checked as a name. */
+    private static void cors(VirtualServiceSpec.CorsPolicy c, String path, Findings f) {
+        for (int i = 0; i < c.allowOrigins().size(); i++) {
+            String p = at(at(path, "allowOrigins"), i);
+            StringMatch m = c.allowOrigins().get(i);
+            String value = m.exact() != null ? m.exact() : m.prefix() != null ? m.prefix() : m.regex();
+            if (value == null || value.isEmpty()) {
+                f.required(p, "an origin needs a non-empty exact, prefix or regex");
+            }
+            stringMatch(m, p, f);
+        }
+        if (!c.allowMethods().contains("*")) {
+            for (int i = 0; i < c.allowMethods().size(); i++) {
+                String method = c.allowMethods().get(i);
+                if (!HTTP_METHODS.contains(method)) {
+                    f.unsupported(at(at(path, "allowMethods"), i), method, HTTP_METHODS);
+                }
+            }
+        }
+        if (!c.allowHeaders().contains("*")) {
+            for (int i = 0; i < c.allowHeaders().size(); i++) {
+                Formats.headerName(f, at(at(path, "allowHeaders"), i), c.allowHeaders().get(i));
+            }
+        }
+        for (int i = 0; i < c.exposeHeaders().size(); i++) {
+            Formats.headerName(f, at(at(path, "exposeHeaders"), i), c.exposeHeaders().get(i));
+        }
+        maxAge(c.maxAge(), at(path, "maxAge"), f);
+        if (c.unmatchedPreflights() != null && !UNMATCHED_PREFLIGHTS.contains(c.unmatchedPreflights())) {
+            f.unsupported(at(path, "unmatchedPreflights"), c.unmatchedPreflights(), UNMATCHED_PREFLIGHTS);
+        }
+    }
+
+    /** Access-Control-Max-Age counts whole seconds. */
+    private static void maxAge(String maxAge, String path, Findings f) {
+        if (Formats.duration(f, path, maxAge) && maxAge != null && Durations.parse(maxAge).getNano() != 0) {
+            f.invalid(path, maxAge, "max age is accurate only to seconds precision");
         }
     }
 

@@ -39,7 +39,7 @@ final class Schema {
      */
     private static final Map<ResourceKind, Set<String>> NOT_SUPPORTED = Map.of(
             ResourceKind.VIRTUAL_SERVICE, Set.of(
-                    "spec.tcp", "spec.http[].corsPolicy", "spec.http[].delegate", "spec.http[].mirrorPercent",
+                    "spec.tcp", "spec.http[].delegate", "spec.http[].mirrorPercent",
                     "spec.http[].match[].sourceLabels", "spec.http[].match[].sourceNamespace",
                     "spec.http[].match[].statPrefix", "spec.http[].fault.delay.exponentialDelay",
                     "spec.http[].fault.abort.http2Error", "spec.tls[].match[].sourceLabels",
