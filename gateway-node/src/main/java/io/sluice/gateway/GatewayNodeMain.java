@@ -8,6 +8,7 @@ import io.sluice.routing.NodeIdentity;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.Set;
 import io.sluice.service.Flags;
 import io.sluice.service.Launcher;
@@ -17,11 +18,15 @@ import java.nio.file.Path;
  * {@code gateway-node [--role ingress|egress|mesh] [--node-id ID] [--port-offset N] [--mesh-port 15001]
  * [--status-port 15021] [--kafka host:port] [--kafka-config FILE] [--resolve-file FILE]
  * [--secret-namespace istio-system] [--secret-key-file FILE]
+ * [--labels k=v,...] [--namespace NS]
  * [--access-log stdout|off|FILE] [--access-log-format text|json] [--enforce-outbound-policy]
  * [--mirror-queue 10000] [--mirror-body-cap 65536]
  * [--mirror-redact authorization,cookie,proxy-authorization,set-cookie]
  * [--mirror-response-headers content-type,location,cache-control]}.
  * Ingress serves Gateway port N on N+8000, egress on N+9000; the mesh proxy listens on 15001.
+ * {@code --labels} adds to the node's labels and {@code --namespace} sets its namespace (istio-system for
+ * gateways, default for the mesh proxy): a mesh proxy takes its workload's, which match blocks'
+ * {@code sourceLabels} and {@code sourceNamespace} are compared with.
  * {@code --resolve-file} (or {@code SLUICE_RESOLVE_FILE}) names a file of {@code NAME ADDRESS} /
  * {@code NAME:PORT ADDRESS:PORT} lines overriding DNS for upstreams, e.g. a local stand-in for httpbin.org.
  * Access logs go to stdout in Istio's text format by default, as with Istio's demo profile.
@@ -47,6 +52,10 @@ public final class GatewayNodeMain {
         if ("true".equals(flags.get("enforce-outbound-policy", "false"))) {
             node = node.withLabel(NodeIdentity.ENFORCE_OUTBOUND_POLICY, "true");
         }
+        for (Map.Entry<String, String> label : flags.getMap("labels").entrySet()) {
+            node = node.withLabel(label.getKey(), label.getValue());
+        }
+        node = node.inNamespace(flags.get("namespace", node.namespace()));
         NodeIdentity identity = node;
         int offset = flags.getInt("port-offset", role.equals("egress") ? 9000 : 8000);
         int meshPort = flags.getInt("mesh-port", GatewayNode.MESH_PORT);

@@ -1,6 +1,7 @@
 package io.sluice.routing;
 
-import io.sluice.routing.NodeIdentity;
+import java.util.List;
+import java.util.Map;
 
 /** How a VirtualService names a Gateway: {@code name} in its own namespace, {@code ns/name}, or {@code mesh}. */
 final class GatewayRefs {
@@ -18,5 +19,18 @@ final class GatewayRefs {
             return ref.substring(dot + 1) + "/" + ref.substring(0, dot);
         }
         return namespace + "/" + ref;
+    }
+
+    /**
+     * Whether a match block applies on a node serving {@code gatewayRef}: a block that lists gateways
+     * applies on those, one that does not applies where its source conditions hold (Istio's
+     * sourceMatchHTTP, which ignores the source conditions of a block that lists gateways).
+     */
+    static boolean applies(List<String> gateways, Map<String, String> sourceLabels, String sourceNamespace,
+                           String namespace, String gatewayRef, NodeIdentity node) {
+        if (!gateways.isEmpty()) {
+            return gateways.stream().anyMatch(g -> resolve(g, namespace).equals(gatewayRef));
+        }
+        return node.isSource(sourceLabels, sourceNamespace);
     }
 }

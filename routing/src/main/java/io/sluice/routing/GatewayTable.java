@@ -26,6 +26,7 @@ import java.util.Set;
  */
 final class GatewayTable {
 
+    private final NodeIdentity node;
     private final List<ServerBinding> servers;
     /** In {@link ConfigSnapshot#MERGE_ORDER}: the first rule for a host wins. */
     private List<Resource> destinationRules;
@@ -55,6 +56,7 @@ final class GatewayTable {
     }
 
     private GatewayTable(ConfigSnapshot snapshot, NodeIdentity node, OutboundPolicy outbound) {
+        this.node = node;
         this.servers = selectedServers(snapshot, node);
         this.destinationRules = snapshot.ofKind(ResourceKind.DESTINATION_RULE);
         this.secrets = snapshot.ofKind(ResourceKind.SECRET);
@@ -78,8 +80,8 @@ final class GatewayTable {
 
     private void use(ServiceDirectory d) {
         directory = d;
-        http = new HttpRouteCompiler(d);
-        tls = new TlsRouteCompiler(d);
+        http = new HttpRouteCompiler(d, node);
+        tls = new TlsRouteCompiler(d, node);
     }
 
     /** Compiles the whole table of a gateway node. */

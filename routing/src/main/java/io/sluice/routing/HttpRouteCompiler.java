@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Compiles the http rules of one VirtualService as seen from one gateway and server port. */
+/** Compiles the http rules of one VirtualService as seen from one node, gateway and server port. */
 final class HttpRouteCompiler {
 
     private final ServiceDirectory directory;
+    private final NodeIdentity node;
 
-    HttpRouteCompiler(ServiceDirectory directory) {
+    HttpRouteCompiler(ServiceDirectory directory, NodeIdentity node) {
         this.directory = directory;
+        this.node = node;
     }
 
     /**
@@ -30,12 +32,12 @@ final class HttpRouteCompiler {
         for (int i = 0; i < rules.size(); i++) {
             HTTPRoute rule = rules.get(i);
             List<HTTPMatchRequest> applicable = rule.match().stream()
-                    .filter(m -> m.gateways().isEmpty() || m.gateways().stream()
-                            .anyMatch(g -> GatewayRefs.resolve(g, namespace).equals(gatewayRef)))
+                    .filter(m -> GatewayRefs.applies(m.gateways(), m.sourceLabels(), m.sourceNamespace(), namespace,
+                            gatewayRef, node))
                     .filter(m -> m.port() == null || m.port() == port)
                     .toList();
             if (!rule.match().isEmpty() && applicable.isEmpty()) {
-                continue; // every match block is for another gateway or port
+                continue; // every match block is for another gateway, source or port
             }
             RouteAction action = action(rule, namespace);
             if (action != null) {

@@ -34,9 +34,10 @@ final class MeshRouteCompiler {
     private MeshRouteCompiler() {
     }
 
-    static RouteTable compile(ConfigSnapshot snapshot, ServiceDirectory directory, OutboundPolicy outbound) {
-        HttpRouteCompiler http = new HttpRouteCompiler(directory);
-        TlsRouteCompiler tls = new TlsRouteCompiler(directory);
+    static RouteTable compile(ConfigSnapshot snapshot, NodeIdentity node, ServiceDirectory directory,
+                              OutboundPolicy outbound) {
+        HttpRouteCompiler http = new HttpRouteCompiler(directory, node);
+        TlsRouteCompiler tls = new TlsRouteCompiler(directory, node);
         Map<Integer, ListenerBuilder> listeners = new TreeMap<>();
         Map<Integer, Map<String, TcpRoute>> sni = new TreeMap<>();
         for (Resource vs : snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE)) {

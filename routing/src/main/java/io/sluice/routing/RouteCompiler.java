@@ -28,7 +28,7 @@ public final class RouteCompiler {
 
     public static RouteTable compile(ConfigSnapshot snapshot, NodeIdentity node) {
         if (node.mesh()) {
-            return MeshRouteCompiler.compile(snapshot, directory(snapshot), outboundPolicy(snapshot));
+            return MeshRouteCompiler.compile(snapshot, node, directory(snapshot), outboundPolicy(snapshot));
         }
         return GatewayTable.compile(snapshot, node).table();
     }

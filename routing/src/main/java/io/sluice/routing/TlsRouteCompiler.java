@@ -16,9 +16,11 @@ import java.util.Map;
 final class TlsRouteCompiler {
 
     private final ServiceDirectory directory;
+    private final NodeIdentity node;
 
-    TlsRouteCompiler(ServiceDirectory directory) {
+    TlsRouteCompiler(ServiceDirectory directory, NodeIdentity node) {
         this.directory = directory;
+        this.node = node;
     }
 
     /**
@@ -37,14 +39,14 @@ final class TlsRouteCompiler {
                 names.addAll(vsHosts);
             }
             for (TLSMatchAttributes m : rule.match()) {
-                boolean gatewayOk = m.gateways().isEmpty() || m.gateways().stream()
-                        .anyMatch(g -> GatewayRefs.resolve(g, namespace).equals(gatewayRef));
-                if (gatewayOk && (m.port() == null || m.port() == port)) {
+                boolean applies = GatewayRefs.applies(m.gateways(), m.sourceLabels(), m.sourceNamespace(), namespace,
+                        gatewayRef, node);
+                if (applies && (m.port() == null || m.port() == port)) {
                     names.addAll(m.sniHosts().isEmpty() ? vsHosts : m.sniHosts());
                 }
             }
             if (names.isEmpty()) {
-                continue; // every match is for another gateway or port
+                continue; // every match is for another gateway, source or port
             }
             TcpRoute route = route(origin + "#tls" + i, namespace, rule.route());
             for (String n : names) {

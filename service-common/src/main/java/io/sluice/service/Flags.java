@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -74,6 +75,24 @@ public final class Flags {
             throw new IllegalArgumentException("--" + name + ": want seconds (10) or an ISO-8601 duration (PT10S), not "
                     + v);
         }
+    }
+
+    /** {@code key=value} pairs separated by commas ({@code app=frontend,version=v1}); empty when not given. */
+    public Map<String, String> getMap(String name) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String v = get(name, "");
+        for (String pair : v.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--" + name + ": want key=value pairs separated by commas, not "
+                        + pair.trim());
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return out;
     }
 
     /**

@@ -141,6 +141,7 @@ public record VirtualServiceSpec(List<String> hosts,
 
         public TLSMatchAttributes {
             sniHosts = sniHosts == null ? List.of() : List.copyOf(sniHosts);
+            sourceLabels = sourceLabels == null ? Map.of() : Map.copyOf(sourceLabels);
             gateways = gateways == null ? List.of() : List.copyOf(gateways);
         }
     }

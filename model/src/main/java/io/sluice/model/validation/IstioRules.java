@@ -138,6 +138,19 @@ final class IstioRules {
         headerMatches(m.withoutHeaders(), at(path, "withoutHeaders"), f);
         m.queryParams().forEach((k, v) -> stringMatch(v, key(at(path, "queryParams"), k), f));
         Formats.port(f, at(path, "port"), m.port());
+        source(m.sourceLabels(), m.sourceNamespace(), path, f);
+    }
+
+    /** A match block's conditions on the proxy it is compiled for: a label selector and a namespace. */
+    private static void source(Map<String, String> sourceLabels, String sourceNamespace, String path, Findings f) {
+        sourceLabels.forEach((k, v) -> {
+            String p = key(at(path, "sourceLabels"), k);
+            Formats.qualifiedName(f, p, k);
+            Formats.labelValue(f, p, v);
+        });
+        if (sourceNamespace != null) {
+            Formats.dns1123Label(f, at(path, "sourceNamespace"), sourceNamespace);
+        }
     }
 
     private static void headerMatches(Map<String, StringMatch> headers, String path, Findings f) {
@@ -326,6 +339,7 @@ final class IstioRules {
                 Formats.host(f, at(at(p, "sniHosts"), k), m.sniHosts().get(k));
             }
             Formats.port(f, at(p, "port"), m.port());
+            source(m.sourceLabels(), m.sourceNamespace(), p, f);
         }
         if (r.route().isEmpty()) {
             f.required(at(path, "route"), "TLS route is required");

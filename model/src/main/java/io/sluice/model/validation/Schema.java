@@ -40,10 +40,8 @@ final class Schema {
     private static final Map<ResourceKind, Set<String>> NOT_SUPPORTED = Map.of(
             ResourceKind.VIRTUAL_SERVICE, Set.of(
                     "spec.tcp", "spec.http[].delegate", "spec.http[].mirrorPercent",
-                    "spec.http[].match[].sourceLabels", "spec.http[].match[].sourceNamespace",
                     "spec.http[].match[].statPrefix", "spec.http[].fault.delay.exponentialDelay",
-                    "spec.http[].fault.abort.http2Error", "spec.tls[].match[].sourceLabels",
-                    "spec.tls[].match[].sourceNamespace", "spec.tls[].match[].destinationSubnets"),
+                    "spec.http[].fault.abort.http2Error", "spec.tls[].match[].destinationSubnets"),
             ResourceKind.WORKLOAD_ENTRY, Set.of("spec.network", "spec.locality"),
             ResourceKind.SERVICE_ENTRY, Set.of("spec.endpoints[].network", "spec.endpoints[].locality"),
             ResourceKind.GATEWAY, Set.of("spec.servers[].bind", "spec.servers[].defaultEndpoint"),
