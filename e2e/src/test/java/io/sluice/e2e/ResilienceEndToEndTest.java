@@ -225,6 +225,26 @@ class ResilienceEndToEndTest {
     }
 
     @Test
+    void aClusterWithoutRetryBudgetIsNotRetried() throws IOException {
+        FlakyBackend b = cluster.flaky(n -> n == 1 ? status(503) : ok("fine"), "nobudget", "res");
+        route("nobudget", "retries: {attempts: 3, retryOn: 5xx}", "connectionPool: {http: {maxRetries: 0}}", 1);
+        assertEquals(503, get("nobudget").statusCode());
+        assertEquals(1, b.requests.get(), "maxRetries 0 leaves no retry outstanding to the cluster");
+    }
+
+    @Test
+    void belowMinHealthPercentAnEjectedEndpointStillServes() throws IOException {
+        FlakyBackend b = cluster.flaky(n -> n == 1 ? status(500) : ok("back"), "panic", "res");
+        route("panic", "retries: {attempts: 0}",
+                "outlierDetection: {consecutive5xxErrors: 1, baseEjectionTime: 30s, minHealthPercent: 50}", 1);
+        assertEquals("status 500", get("panic").body());
+        HttpResponse<String> res = get("panic");
+        assertEquals(200, res.statusCode(), "no host left of the 50 % asked for: the ejection is ignored");
+        assertEquals("back", res.body());
+        assertEquals(2, b.requests.get());
+    }
+
+    @Test
     void poolOverflowIsRefusedWith503UO() throws Exception {
         FlakyBackend b = cluster.flaky(n -> slow(Duration.ofSeconds(1), "served"), "narrow", "res");
         route("narrow", "retries: {attempts: 0}",

@@ -4,6 +4,7 @@ import io.sluice.model.Durations;
 import io.sluice.model.istio.DestinationRuleSpec.ConnectionPoolSettings;
 import io.sluice.model.istio.DestinationRuleSpec.LoadBalancerSettings;
 import io.sluice.model.istio.DestinationRuleSpec.OutlierDetection;
+import io.sluice.model.istio.DestinationRuleSpec.TcpKeepalive;
 import io.sluice.model.istio.DestinationRuleSpec.TrafficPolicy;
 import java.time.Duration;
 import java.util.Locale;
@@ -71,11 +72,21 @@ final class ClusterPolicies {
         var http = p.http();
         return new ClusterPolicy.ConnectionPool(
                 tcp != null && tcp.maxConnections() != null ? tcp.maxConnections() : d.maxConnections(),
-                tcp != null && tcp.connectTimeout() != null ? Durations.parse(tcp.connectTimeout()) : d.connectTimeout(),
+                duration(tcp == null ? null : tcp.connectTimeout(), d.connectTimeout()),
                 http != null && http.http1MaxPendingRequests() != null ? http.http1MaxPendingRequests()
                         : d.maxPendingRequests(),
                 http != null && http.http2MaxRequests() != null ? http.http2MaxRequests() : d.maxRequests(),
-                http != null && http.maxRequestsPerConnection() != null ? http.maxRequestsPerConnection() : 0);
+                http != null && http.maxRequestsPerConnection() != null ? http.maxRequestsPerConnection() : 0,
+                http != null && http.maxRetries() != null ? http.maxRetries() : d.maxRetries(),
+                duration(http == null ? null : http.idleTimeout(), d.idleTimeout()),
+                duration(tcp == null ? null : tcp.maxConnectionDuration(), d.maxConnectionDuration()),
+                keepalive(tcp == null ? null : tcp.tcpKeepalive()),
+                duration(tcp == null ? null : tcp.idleTimeout(), d.tcpIdleTimeout()));
+    }
+
+    private static ClusterPolicy.Keepalive keepalive(TcpKeepalive k) {
+        return k == null ? null : new ClusterPolicy.Keepalive(k.probes(), Durations.parse(k.time()),
+                Durations.parse(k.interval()));
     }
 
     /** Istio's defaults for a present block: 5 consecutive 5xx, 10 s interval, 30 s base ejection, 10 %. */
@@ -90,7 +101,8 @@ final class ClusterPolicies {
                 gateway,
                 duration(od.interval(), Duration.ofSeconds(10)),
                 duration(od.baseEjectionTime(), Duration.ofSeconds(30)),
-                od.maxEjectionPercent() != null ? od.maxEjectionPercent() : 10);
+                od.maxEjectionPercent() != null ? od.maxEjectionPercent() : 10,
+                od.minHealthPercent() != null ? od.minHealthPercent() : 0);
     }
 
     private static Duration duration(String text, Duration fallback) {

@@ -28,23 +28,35 @@ public record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outl
     }
 
     /**
-     * Envoy's circuit breakers. Over HTTP/1.1 a connection carries one request at a time, so
-     * {@code maxConnections} bounds the requests in flight to the cluster; more wait in a queue of
-     * {@code maxPendingRequests}; beyond that a request is refused with 503 UO.
+     * Envoy's circuit breakers and connection lifetimes. Over HTTP/1.1 a connection carries one request at
+     * a time, so {@code maxConnections} bounds the requests in flight to the cluster; more wait in a queue
+     * of {@code maxPendingRequests}; beyond that a request is refused with 503 UO.
      *
      * @param maxRequests              Istio's http2MaxRequests: in-flight requests, whatever the protocol
      * @param maxRequestsPerConnection 0 means unlimited; 1 turns keep-alive off
+     * @param maxRetries               retries outstanding to the cluster at once; a retry beyond them is not made
+     * @param idleTimeout              how long a kept-alive upstream connection may wait for its next request
+     * @param maxConnectionDuration    how long an upstream connection may live; null means for ever
+     * @param keepalive                TCP keepalive probes on upstream connections; null means the OS default (off)
+     * @param tcpIdleTimeout           how long a relayed TCP connection may pass no bytes either way
      */
     public record ConnectionPool(int maxConnections, Duration connectTimeout, int maxPendingRequests,
-                                 int maxRequests, int maxRequestsPerConnection) {
+                                 int maxRequests, int maxRequestsPerConnection, int maxRetries,
+                                 Duration idleTimeout, Duration maxConnectionDuration, Keepalive keepalive,
+                                 Duration tcpIdleTimeout) {
 
-        /** Istio's defaults: 2^32-1 everywhere (capped to int here), 10 s connect timeout. */
+        /** Envoy's and Istio's defaults: 2^32-1 (capped to int here), 10 s to connect, 1 h idle. */
         public static final ConnectionPool UNLIMITED = new ConnectionPool(Integer.MAX_VALUE, Duration.ofSeconds(10),
-                Integer.MAX_VALUE, Integer.MAX_VALUE, 0);
+                Integer.MAX_VALUE, Integer.MAX_VALUE, 0, Integer.MAX_VALUE, Duration.ofHours(1), null, null,
+                Duration.ofHours(1));
 
         public boolean unlimited() {
             return maxConnections == Integer.MAX_VALUE && maxRequests == Integer.MAX_VALUE;
         }
+    }
+
+    /** TCP keepalive on a connection; a null field keeps the OS's value. */
+    public record Keepalive(Integer probes, Duration time, Duration interval) {
     }
 
     /**
@@ -52,8 +64,10 @@ public record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outl
      * @param consecutiveGateway 502/503/504 or no response that eject a host; 0 disables
      * @param interval           how often ejections are reviewed; the multiplier drops once per healthy interval
      * @param baseEjectionTime   an ejection lasts this times the number of times the host was ejected
+     * @param minHealthPercent   below this share of hosts not ejected, ejections are ignored and every host
+     *                           takes traffic; 0 never ignores them
      */
     public record Outlier(int consecutive5xx, int consecutiveGateway, Duration interval, Duration baseEjectionTime,
-                          int maxEjectionPercent) {
+                          int maxEjectionPercent, int minHealthPercent) {
     }
 }

@@ -71,7 +71,8 @@ class ClusterPolicyCompileTest {
             assertEquals(Duration.ofMillis(250), p.pool().connectTimeout());
             assertEquals(2, p.pool().maxPendingRequests());
             assertEquals(Integer.MAX_VALUE, p.pool().maxRequests());
-            assertEquals(new ClusterPolicy.Outlier(2, 0, Duration.ofSeconds(1), Duration.ofSeconds(5), 100), p.outlier());
+            assertEquals(new ClusterPolicy.Outlier(2, 0, Duration.ofSeconds(1), Duration.ofSeconds(5), 100, 0),
+                    p.outlier());
         }
     }
 
@@ -100,7 +101,34 @@ class ClusterPolicyCompileTest {
     void outlierBlockWithoutValuesTakesIstiosDefaults() throws Exception {
         var od = Json.YAML.readValue("{consecutiveErrors: 4}",
                 io.sluice.model.istio.DestinationRuleSpec.OutlierDetection.class);
-        assertEquals(new ClusterPolicy.Outlier(5, 4, Duration.ofSeconds(10), Duration.ofSeconds(30), 10),
+        assertEquals(new ClusterPolicy.Outlier(5, 4, Duration.ofSeconds(10), Duration.ofSeconds(30), 10, 0),
                 ClusterPolicies.outlier(od));
+    }
+
+    @Test
+    void connectionLifetimesAndTheRetryBudgetComeFromTheConnectionPoolBlock() throws Exception {
+        var settings = Json.YAML.readValue("""
+                tcp:
+                  idleTimeout: 10m
+                  maxConnectionDuration: 30s
+                  tcpKeepalive: {time: 60s, probes: 4}
+                http: {idleTimeout: 5s, maxRetries: 3}
+                """, io.sluice.model.istio.DestinationRuleSpec.ConnectionPoolSettings.class);
+        ClusterPolicy.ConnectionPool pool = ClusterPolicies.pool(settings);
+        assertEquals(Duration.ofMinutes(10), pool.tcpIdleTimeout());
+        assertEquals(Duration.ofSeconds(30), pool.maxConnectionDuration());
+        assertEquals(new ClusterPolicy.Keepalive(4, Duration.ofSeconds(60), null), pool.keepalive());
+        assertEquals(Duration.ofSeconds(5), pool.idleTimeout());
+        assertEquals(3, pool.maxRetries());
+    }
+
+    @Test
+    void withoutThemConnectionsIdleAnHourAndLiveAndRetryWithoutLimit() {
+        ClusterPolicy.ConnectionPool pool = ClusterPolicies.pool(null);
+        assertEquals(Duration.ofHours(1), pool.idleTimeout());
+        assertEquals(Duration.ofHours(1), pool.tcpIdleTimeout());
+        assertNull(pool.maxConnectionDuration());
+        assertNull(pool.keepalive());
+        assertEquals(Integer.MAX_VALUE, pool.maxRetries());
     }
 }

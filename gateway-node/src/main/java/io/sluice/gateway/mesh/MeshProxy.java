@@ -88,7 +88,7 @@ public final class MeshProxy implements AutoCloseable {
                 Socket internal = new Socket(InetAddress.getLoopbackAddress(), http.port());
                 internal.setTcpNoDelay(true);
                 client.setSoTimeout(0);
-                TcpRelay.relay(client, internal, head.toByteArray());
+                TcpRelay.relay(client, internal, head.toByteArray(), TcpRelay.DEFAULT_IDLE_TIMEOUT);
                 return;
             }
             while (true) { // the CONNECT request's headers end with an empty line

@@ -1,7 +1,9 @@
 package io.sluice.gateway.passthrough;
 
 import io.sluice.gateway.proxy.UpstreamConnector;
+import io.sluice.gateway.upstream.Keepalives;
 import io.sluice.routing.Cluster;
+import io.sluice.routing.ClusterPolicy;
 import io.sluice.routing.OutboundPolicy;
 import io.sluice.routing.RouteTable;
 import io.sluice.routing.SniRouter;
@@ -24,7 +26,6 @@ import java.util.logging.Logger;
 public final class SniForwarder {
 
     private static final Logger ACCESS = Logger.getLogger("io.sluice.gateway.access.tcp");
-    private static final int CONNECT_TIMEOUT_MS = 5000;
 
     private final Supplier<RouteTable> table;
     private final UpstreamConnector upstreams;
@@ -47,17 +48,20 @@ public final class SniForwarder {
         TcpRoute route = router == null ? null : router.route(name);
         Socket upstream = null;
         String cluster;
+        ClusterPolicy.ConnectionPool pool = ClusterPolicy.ConnectionPool.UNLIMITED;
         try {
             if (route != null) {
                 Cluster c = route.pick(ThreadLocalRandom.current().nextInt(route.totalWeight()));
                 cluster = c.name();
+                pool = c.policy().pool();
                 if (c.hasEndpoints()) {
-                    upstream = connect(upstreams.address(c.pick(ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE))));
+                    upstream = connect(upstreams.address(c.pick(ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE))),
+                            pool);
                 }
             } else if (requested != null && t.outbound() == OutboundPolicy.ALLOW_ANY) {
                 cluster = OutboundPolicy.ALLOW_ANY.clusterName();
                 upstream = connect(upstreams.address(new Upstream(requested.getHostString(), requested.getPort(),
-                        java.util.Map.of())));
+                        java.util.Map.of())), pool);
             } else {
                 cluster = requested != null ? OutboundPolicy.REGISTRY_ONLY.clusterName() : "-";
             }
@@ -72,15 +76,17 @@ public final class SniForwarder {
             closeQuietly(client); // no route, blocked or unreachable: the client's handshake fails
             return;
         }
-        TcpRelay.relay(client, upstream, hello.bytes());
+        TcpRelay.relay(client, upstream, hello.bytes(), pool.tcpIdleTimeout());
     }
 
-    private static Socket connect(InetSocketAddress address) throws IOException {
+    /** Connects as the cluster's DestinationRule says: its connect timeout and TCP keepalive. */
+    private static Socket connect(InetSocketAddress address, ClusterPolicy.ConnectionPool pool) throws IOException {
         InetSocketAddress a = address.isUnresolved()
                 ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
         Socket s = new Socket();
         try {
-            s.connect(a, CONNECT_TIMEOUT_MS);
+            Keepalives.apply(s, pool.keepalive());
+            s.connect(a, (int) Math.clamp(pool.connectTimeout().toMillis(), 1, Integer.MAX_VALUE));
             s.setTcpNoDelay(true);
             return s;
         } catch (IOException e) {

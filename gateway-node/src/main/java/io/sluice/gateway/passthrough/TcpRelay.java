@@ -4,19 +4,35 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 
 /**
  * Copies bytes both ways between a client and an upstream socket, one virtual thread per direction.
  * When one side finishes sending, the other side's output is shut down so half-closed TLS streams end
- * cleanly; both sockets close when both directions are done.
+ * cleanly; both sockets close when both directions are done, or when no byte has gone either way for
+ * the idle timeout (Envoy's TCP proxy idle_timeout, Istio's {@code connectionPool.tcp.idleTimeout}).
  */
 public final class TcpRelay {
 
-    private TcpRelay() {
+    /** Envoy's and Istio's default idle timeout of a TCP proxy. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+
+    private final Socket client;
+    private final Socket upstream;
+    private final long idleNanos;
+    /** When a byte last went either way: a direction waiting on a quiet peer must not end a busy relay. */
+    private volatile long lastActivity = System.nanoTime();
+
+    private TcpRelay(Socket client, Socket upstream, Duration idleTimeout) {
+        this.client = client;
+        this.upstream = upstream;
+        this.idleNanos = idleTimeout.toNanos();
     }
 
     /** Writes {@code first} to the upstream, then relays until both directions end. Blocks. */
-    public static void relay(Socket client, Socket upstream, byte[] first) throws InterruptedException {
+    public static void relay(Socket client, Socket upstream, byte[] first, Duration idleTimeout)
+            throws InterruptedException {
         try (client; upstream) {
             try {
                 upstream.getOutputStream().write(first);
@@ -24,28 +40,44 @@ public final class TcpRelay {
             } catch (IOException e) {
                 return;
             }
-            Thread up = Thread.ofVirtual().name("sluice-relay-up").start(() -> pump(client, upstream));
-            pump(upstream, client);
+            TcpRelay relay = new TcpRelay(client, upstream, idleTimeout);
+            Thread up = Thread.ofVirtual().name("sluice-relay-up").start(() -> relay.pump(client, upstream));
+            relay.pump(upstream, client);
             up.join();
         } catch (IOException ignored) {
             // closing: nothing left to do
         }
     }
 
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to) {
         byte[] buf = new byte[16384];
         try {
+            // each read wakes up within the idle timeout to see whether the other direction kept it alive
+            from.setSoTimeout((int) Math.clamp(idleNanos / 1_000_000, 1, Integer.MAX_VALUE));
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
-            for (int n; (n = in.read(buf)) >= 0; ) {
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (SocketTimeoutException e) {
+                    if (System.nanoTime() - lastActivity >= idleNanos) {
+                        throw e;
+                    }
+                    continue;
+                }
+                if (n < 0) {
+                    break;
+                }
+                lastActivity = System.nanoTime();
                 out.write(buf, 0, n);
                 out.flush();
             }
             to.shutdownOutput();
         } catch (IOException e) {
-            // a reset on either side ends both directions
-            closeQuietly(from);
-            closeQuietly(to);
+            // a reset on either side, or the idle timeout, ends both directions
+            closeQuietly(client);
+            closeQuietly(upstream);
         }
     }
 

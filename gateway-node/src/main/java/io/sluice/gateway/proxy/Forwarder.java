@@ -127,64 +127,78 @@ final class Forwarder {
         long start = System.nanoTime();
         long deadline = policy.timeout() == null ? Long.MAX_VALUE : start + policy.timeout().toNanos();
         List<Upstream> tried = new ArrayList<>(2);
-        for (int attempt = 0; ; attempt++) {
-            long now = System.nanoTime();
-            if (now - deadline >= 0) {
-                LocalReplies.fail(res, ctx, ProxyFailure.UPSTREAM_TIMEOUT);
-                return;
+        // a request that retries holds one of the cluster's outstanding retries until it is answered
+        boolean retrying = false;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                long now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    LocalReplies.fail(res, ctx, ProxyFailure.UPSTREAM_TIMEOUT);
+                    return;
+                }
+                Upstream upstream = LoadBalancer.choose(cluster, state, hashKey, tried, random, now);
+                if (upstream == null) {
+                    LocalReplies.fail(res, ctx, ProxyFailure.NO_HEALTHY_UPSTREAM);
+                    return;
+                }
+                Duration remaining = deadline == Long.MAX_VALUE ? null : Duration.ofNanos(deadline - now);
+                boolean acquired;
+                try {
+                    acquired = gate.acquire(min(remaining, cp.pool().connectTimeout()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (!acquired) {
+                    state.overflows.increment();
+                    LocalReplies.fail(res, ctx, ProxyFailure.UPSTREAM_OVERFLOW);
+                    return;
+                }
+                tried.add(upstream);
+                ctx.upstreamHost = upstream.authority();
+                EndpointState endpoint = state.endpoint(ctx.upstreamHost);
+                long sent = System.nanoTime();
+                if (remaining != null) {
+                    // time spent waiting in the pool's pending queue counts against the route's budget
+                    remaining = Duration.ofNanos(Math.max(1_000_000, deadline - sent));
+                }
+                Duration tryBudget = min(remaining, retries.perTryTimeout());
+                boolean perTryBound = retries.perTryTimeout() != null
+                        && (remaining == null || retries.perTryTimeout().compareTo(remaining) < 0);
+                // a retry beyond the cluster's outstanding-retry budget is not made (Envoy's retry overflow)
+                boolean more = attempt < maxRetries
+                        && (retrying || state.retriesInFlight.get() < cp.pool().maxRetries());
+                Verdict verdict;
+                endpoint.begin();
+                try {
+                    proxy.connector().counters().count(clusterName);
+                    UpstreamTry.Outcome outcome = UpstreamTry.send(pool, cp.pool().connectTimeout(), ctx, f, upstream,
+                            proxy.connector(), target, headers, tryBudget,
+                            endpoint.lastOnConnection(cp.pool().maxRequestsPerConnection()));
+                    verdict = judge(ctx, res, outcome, state, endpoint, cluster, retries, more, perTryBound, f, target,
+                            sent);
+                } finally {
+                    endpoint.end();
+                    gate.release();
+                }
+                if (verdict != Verdict.RETRY) {
+                    return;
+                }
+                state.retries.increment();
+                if (!retrying) {
+                    state.retriesInFlight.incrementAndGet();
+                    retrying = true;
+                }
+                long backoff = Retries.backoffMillis(attempt + 1, random.nextDouble());
+                if (deadline != Long.MAX_VALUE) {
+                    backoff = Math.min(backoff, Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+                }
+                sleep(backoff);
             }
-            Upstream upstream = LoadBalancer.choose(cluster, state, hashKey, tried, random, now);
-            if (upstream == null) {
-                LocalReplies.fail(res, ctx, ProxyFailure.NO_HEALTHY_UPSTREAM);
-                return;
+        } finally {
+            if (retrying) {
+                state.retriesInFlight.decrementAndGet();
             }
-            Duration remaining = deadline == Long.MAX_VALUE ? null : Duration.ofNanos(deadline - now);
-            boolean acquired;
-            try {
-                acquired = gate.acquire(min(remaining, cp.pool().connectTimeout()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (!acquired) {
-                state.overflows.increment();
-                LocalReplies.fail(res, ctx, ProxyFailure.UPSTREAM_OVERFLOW);
-                return;
-            }
-            tried.add(upstream);
-            ctx.upstreamHost = upstream.authority();
-            EndpointState endpoint = state.endpoint(ctx.upstreamHost);
-            long sent = System.nanoTime();
-            if (remaining != null) {
-                // time spent waiting in the pool's pending queue counts against the route's budget
-                remaining = Duration.ofNanos(Math.max(1_000_000, deadline - sent));
-            }
-            Duration tryBudget = min(remaining, retries.perTryTimeout());
-            boolean perTryBound = retries.perTryTimeout() != null
-                    && (remaining == null || retries.perTryTimeout().compareTo(remaining) < 0);
-            boolean more = attempt < maxRetries;
-            Verdict verdict;
-            endpoint.begin();
-            try {
-                proxy.connector().counters().count(clusterName);
-                UpstreamTry.Outcome outcome = UpstreamTry.send(pool, cp.pool().connectTimeout(), ctx, f, upstream,
-                        proxy.connector(), target, headers, tryBudget,
-                        endpoint.lastOnConnection(cp.pool().maxRequestsPerConnection()));
-                verdict = judge(ctx, res, outcome, state, endpoint, cluster, retries, more, perTryBound, f, target,
-                        sent);
-            } finally {
-                endpoint.end();
-                gate.release();
-            }
-            if (verdict != Verdict.RETRY) {
-                return;
-            }
-            state.retries.increment();
-            long backoff = Retries.backoffMillis(attempt + 1, random.nextDouble());
-            if (deadline != Long.MAX_VALUE) {
-                backoff = Math.min(backoff, Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
-            }
-            sleep(backoff);
         }
     }
 

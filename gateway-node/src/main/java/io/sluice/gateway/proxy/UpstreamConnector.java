@@ -4,6 +4,7 @@ import io.sluice.gateway.upstream.Destination;
 import io.sluice.gateway.upstream.TlsOrigin;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.routing.Cluster;
+import io.sluice.routing.ClusterPolicy;
 import io.sluice.routing.Upstream;
 import io.sluice.routing.UpstreamTls;
 import java.net.InetSocketAddress;
@@ -48,10 +49,15 @@ public final class UpstreamConnector {
         return InetSocketAddress.createUnresolved(t.address(), t.port());
     }
 
-    /** Where an endpoint of a cluster really is, with the TLS the cluster originates to it (or none). */
+    /**
+     * Where an endpoint of a cluster really is, with the TLS the cluster originates to it (or none) and
+     * the lifetime its DestinationRule gives connections.
+     */
     Destination destination(Cluster cluster, Upstream u) {
         ResolveOverrides.Target t = overrides.resolve(u.address(), u.port());
-        return new Destination(t.address(), t.port(), tls(cluster));
+        ClusterPolicy.ConnectionPool pool = cluster.policy().pool();
+        return new Destination(t.address(), t.port(), tls(cluster), pool.idleTimeout(), pool.maxConnectionDuration(),
+                pool.keepalive());
     }
 
     /** The TLS a cluster originates; the server name is the rule's sni or the host. */

@@ -22,6 +22,8 @@ public final class ClusterState {
     public final LongAdder retries = new LongAdder();
     public final LongAdder overflows = new LongAdder();
     public final LongAdder ejections = new LongAdder();
+    /** Retries decided and not yet answered, against the pool's maxRetries. */
+    public final AtomicInteger retriesInFlight = new AtomicInteger();
     private volatile PoolGate gate = new PoolGate(ClusterPolicy.ConnectionPool.UNLIMITED);
 
     public EndpointState endpoint(String authority) {

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * Picks the endpoint of a cluster for one try: among the endpoints not ejected, preferring ones this
- * request has not tried yet (Envoy's previous_hosts retry predicate), by the cluster's algorithm.
+ * Picks the endpoint of a cluster for one try: among the endpoints not ejected (all of them once fewer
+ * than the outlier policy's minHealthPercent are left), preferring ones this request has not tried yet
+ * (Envoy's previous_hosts retry predicate), by the cluster's algorithm.
  */
 public final class LoadBalancer {
 
@@ -31,6 +32,10 @@ public final class LoadBalancer {
             if (!state.endpoint(u.authority()).ejected(now)) {
                 healthy.add(u);
             }
+        }
+        ClusterPolicy.Outlier outlier = cluster.policy().outlier();
+        if (outlier != null && healthy.size() * 100L < (long) outlier.minHealthPercent() * all.size()) {
+            healthy = all; // Envoy's panic mode: too few hosts left to trust the ejections
         }
         if (healthy.isEmpty()) {
             return null;

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keep-alive connections to upstream endpoints, idle ones kept per {@link Destination}, most recently
  * used first (a warm connection is likelier to still be open). Idle connections are closed after
- * {@link #IDLE_TIMEOUT}. Servers close idle connections sooner (Node.js after 5 s), and a blocking
- * socket only learns of that by reading: a connection idle for longer than a second is checked with a
+ * {@link #IDLE_TIMEOUT}, or the destination's shorter idle timeout, and connections older than the
+ * destination's maximum lifetime are not reused. Servers close idle connections sooner (Node.js after
+ * 5 s), and a blocking socket only learns of that by reading: a connection idle for longer than a second is checked with a
  * 1 ms read before it is reused. One that fails anyway before any byte of an answer arrived is
  * retried on a fresh connection, as Go's transport does, when sending the request twice is harmless:
  * an idempotent method (RFC 9110 §9.2.2) or an {@code Idempotency-Key}, and a body still in hand.
@@ -93,9 +94,10 @@ public final class ConnectionPool implements AutoCloseable {
             return null;
         }
         long now = System.nanoTime();
+        long idleLimit = idleLimitNanos(d);
         for (UpstreamConnection c; (c = q.pollFirst()) != null; ) {
             long idleFor = now - c.idleSince;
-            if (c.isOpen() && idleFor < IDLE_TIMEOUT.toNanos()
+            if (c.isOpen() && idleFor < idleLimit && c.withinLifetime(now)
                     && (idleFor < checkAfterNanos || c.stillOpen())) {
                 return c;
             }
@@ -105,14 +107,24 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     void release(UpstreamConnection c) {
+        long now = System.nanoTime();
+        if (!c.withinLifetime(now)) {
+            c.close();
+            return;
+        }
         Deque<UpstreamConnection> q = idle.get(c.destination);
         if (q == null) {
             q = idle.computeIfAbsent(c.destination, d -> new LinkedBlockingDeque<>(MAX_IDLE));
         }
-        c.idleSince = System.nanoTime();
+        c.idleSince = now;
         if (!q.offerFirst(c)) {
             c.close();
         }
+    }
+
+    /** The pool's own limit, or the destination's when that is shorter. */
+    private static long idleLimitNanos(Destination d) {
+        return Math.min(IDLE_TIMEOUT.toNanos(), d.idleTimeout().toNanos());
     }
 
     /** Idle connections of every destination, for tests and the debug view. */
@@ -123,14 +135,15 @@ public final class ConnectionPool implements AutoCloseable {
     private void closeExpired() {
         long now = System.nanoTime();
         // an emptied queue stays: one per endpoint ever used is little, and removing it could race a release
-        for (Deque<UpstreamConnection> q : idle.values()) {
+        idle.forEach((d, q) -> {
+            long idleLimit = idleLimitNanos(d);
             for (Iterator<UpstreamConnection> c = q.descendingIterator(); c.hasNext(); ) {
                 UpstreamConnection conn = c.next();
-                if (now - conn.idleSince >= IDLE_TIMEOUT.toNanos() && q.removeLastOccurrence(conn)) {
+                if ((now - conn.idleSince >= idleLimit || !conn.withinLifetime(now)) && q.removeLastOccurrence(conn)) {
                     conn.close();
                 }
             }
-        }
+        });
     }
 
     @Override

@@ -35,6 +35,8 @@ final class UpstreamConnection {
     private int soTimeout;
     /** When the connection went back to the pool, for the idle timeout. */
     volatile long idleSince;
+    /** When it was opened, for the destination's maximum lifetime. */
+    final long openedAt = System.nanoTime();
     /** Whether any byte of the current response arrived: a reused connection that fails before is stale. */
     private boolean responseStarted;
 
@@ -51,6 +53,7 @@ final class UpstreamConnection {
         try {
             // the head and the body can be separate writes: Nagle would hold the second for a delayed ACK
             plain.setTcpNoDelay(true);
+            Keepalives.apply(plain, d.keepalive());
             plain.connect(new InetSocketAddress(d.host(), d.port()), (int) Math.min(Integer.MAX_VALUE,
                     connectTimeout.toMillis()));
             if (d.tls() == null) {
@@ -62,6 +65,12 @@ final class UpstreamConnection {
             plain.close();
             throw e;
         }
+    }
+
+    /** Whether the destination still lets this connection carry another request. */
+    boolean withinLifetime(long now) {
+        Duration max = destination.maxLifetime();
+        return max == null || now - openedAt < max.toNanos();
     }
 
     boolean responseStarted() {

@@ -12,6 +12,7 @@ import io.sluice.routing.Upstream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -48,7 +49,7 @@ class LoadBalancerTest {
     void ejectedEndpointsAreSkippedAndAllEjectedMeansNone() {
         Cluster c = cluster(FOUR.subList(0, 2), ClusterPolicy.LoadBalancer.ROUND_ROBIN);
         ClusterState s = new ClusterState();
-        var outlier = new ClusterPolicy.Outlier(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 100);
+        var outlier = new ClusterPolicy.Outlier(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 0);
         s.record(s.endpoint(FOUR.get(0).authority()), 503, outlier, 2, 0);
         for (int i = 0; i < 4; i++) {
             assertEquals(FOUR.get(1), LoadBalancer.choose(c, s, null, Set.of(), new Random(), 0));
@@ -57,6 +58,28 @@ class LoadBalancerTest {
         assertNull(LoadBalancer.choose(c, s, null, Set.of(), new Random(), 0));
         long later = Duration.ofSeconds(31).toNanos();
         assertTrue(LoadBalancer.choose(c, s, null, Set.of(), new Random(), later) != null, "ejections end");
+    }
+
+    @Test
+    void belowMinHealthPercentEjectionsAreIgnoredAndEveryEndpointServes() {
+        var outlier = new ClusterPolicy.Outlier(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 50);
+        Cluster c = new Cluster("svc.ns.svc.cluster.local", 80, "", "unknown", FOUR, false,
+                new ClusterPolicy(ClusterPolicy.LoadBalancer.ROUND_ROBIN, ClusterPolicy.ConnectionPool.UNLIMITED,
+                        outlier), null);
+        ClusterState s = new ClusterState();
+        s.record(s.endpoint(FOUR.get(0).authority()), 503, outlier, 4, 0);
+        s.record(s.endpoint(FOUR.get(1).authority()), 503, outlier, 4, 0);
+        Set<Upstream> picked = new HashSet<>();
+        for (int i = 0; i < 8; i++) {
+            picked.add(LoadBalancer.choose(c, s, null, Set.of(), new Random(), 0));
+        }
+        assertEquals(Set.copyOf(FOUR.subList(2, 4)), picked, "half the hosts left: ejections still hold");
+        s.record(s.endpoint(FOUR.get(2).authority()), 503, outlier, 4, 0);
+        picked.clear();
+        for (int i = 0; i < 8; i++) {
+            picked.add(LoadBalancer.choose(c, s, null, Set.of(), new Random(), 0));
+        }
+        assertEquals(Set.copyOf(FOUR), picked, "a quarter left, under 50 %: every host takes traffic");
     }
 
     @Test

@@ -14,7 +14,7 @@ class OutlierDetectionTest {
 
     static final long SECOND = Duration.ofSeconds(1).toNanos();
     static final ClusterPolicy.Outlier FIVE_XX = new ClusterPolicy.Outlier(3, 0, Duration.ofSeconds(10),
-            Duration.ofSeconds(30), 100);
+            Duration.ofSeconds(30), 100, 0);
 
     @ParameterizedTest(name = "{0} ejects: {1}")
     @CsvSource({
@@ -35,7 +35,7 @@ class OutlierDetectionTest {
 
     @Test
     void gatewayErrorsCountOnly502To504AndA500BreaksTheRun() {
-        var gateway = new ClusterPolicy.Outlier(0, 2, Duration.ofSeconds(10), Duration.ofSeconds(30), 100);
+        var gateway = new ClusterPolicy.Outlier(0, 2, Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 0);
         ClusterState s = new ClusterState();
         EndpointState e = s.endpoint("a:1");
         s.record(e, 502, gateway, 2, 0);
@@ -65,12 +65,12 @@ class OutlierDetectionTest {
 
     @Test
     void maxEjectionPercentCapsEjectionsButAlwaysAllowsOne() {
-        var tenPercent = new ClusterPolicy.Outlier(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 10);
+        var tenPercent = new ClusterPolicy.Outlier(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 10, 0);
         ClusterState s = new ClusterState();
         assertTrue(s.record(s.endpoint("a:1"), 503, tenPercent, 4, 0), "the first host is always ejectable");
         assertFalse(s.record(s.endpoint("b:1"), 503, tenPercent, 4, 0), "a second would be 50%");
         assertEquals(1, s.ejectedCount(0));
-        var half = new ClusterPolicy.Outlier(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 50);
+        var half = new ClusterPolicy.Outlier(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 50, 0);
         ClusterState t = new ClusterState();
         assertTrue(t.record(t.endpoint("a:1"), 503, half, 4, 0));
         assertTrue(t.record(t.endpoint("b:1"), 503, half, 4, 0));

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 class PoolGateTest {
 
     static ClusterPolicy.ConnectionPool pool(int connections, int pending, int requests) {
-        return new ClusterPolicy.ConnectionPool(connections, Duration.ofSeconds(10), pending, requests, 0);
+        var d = ClusterPolicy.ConnectionPool.UNLIMITED;
+        return new ClusterPolicy.ConnectionPool(connections, d.connectTimeout(), pending, requests, 0, d.maxRetries(),
+                d.idleTimeout(), null, null, d.tcpIdleTimeout());
     }
 
     @Test

@@ -192,6 +192,25 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void aDestinationsIdleTimeoutAndMaximumLifetimeKeepItsConnectionsFromReuse() throws Exception {
+        upstream = new ScriptedUpstream(c -> c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        Duration instant = Duration.ofNanos(1);
+        for (Destination d : List.of(
+                new Destination("127.0.0.1", upstream.port(), null, instant, null, null),
+                new Destination("127.0.0.1", upstream.port(), null, Duration.ofHours(1), instant, null))) {
+            for (int i = 0; i < 2; i++) {
+                try (UpstreamResponse r = pool.send(d, CONNECT, null, "GET", "/", new HeaderList().add("host", "b"),
+                        OutgoingBody.NONE, false)) {
+                    assertEquals("ok", text(r));
+                }
+            }
+        }
+        assertEquals(4, upstream.connections.get(), "no connection was reused");
+        assertEquals(1, pool.idleConnections(), "one past its lifetime is closed as it comes back; only the idle"
+                + " destination's last connection waits, to be closed when taken or swept");
+    }
+
+    @Test
     void closesTheConnectionWhenTheUpstreamSaysSoOrTheBodyIsLeftUnread() throws Exception {
         upstream = new ScriptedUpstream(c -> c.answer(c.lastRequest().contains("/close")
                 ? "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"

@@ -52,21 +52,34 @@ public record DestinationRuleSpec(String host,
     public record ConnectionPoolSettings(TCPSettings tcp, HTTPSettings http) {
     }
 
-    /** {@code maxConnections} default 2^32-1; {@code connectTimeout} default 10s. */
-    public record TCPSettings(Integer maxConnections, String connectTimeout) {
+    /**
+     * {@code maxConnections} default 2^32-1; {@code connectTimeout} default 10s; {@code idleTimeout} (a TCP
+     * proxy's connection without bytes either way) default 1h; no {@code maxConnectionDuration}; keepalive
+     * probes only with {@code tcpKeepalive}, whose unset fields keep the OS's values.
+     */
+    public record TCPSettings(Integer maxConnections, String connectTimeout, TcpKeepalive tcpKeepalive,
+                              String maxConnectionDuration, String idleTimeout) {
     }
 
-    /** {@code http1MaxPendingRequests}, {@code http2MaxRequests} and {@code maxRequestsPerConnection} default unlimited. */
+    public record TcpKeepalive(Integer probes, String time, String interval) {
+    }
+
+    /**
+     * {@code http1MaxPendingRequests}, {@code http2MaxRequests}, {@code maxRequestsPerConnection} and
+     * {@code maxRetries} (retries outstanding to the cluster at once) default unlimited; {@code idleTimeout}
+     * (a kept-alive upstream connection without requests) defaults to 1h.
+     */
     public record HTTPSettings(Integer http1MaxPendingRequests, Integer http2MaxRequests,
-                               Integer maxRequestsPerConnection) {
+                               Integer maxRequestsPerConnection, String idleTimeout, Integer maxRetries) {
     }
 
     /**
      * Defaults as Istio's: {@code consecutive5xxErrors} 5 (0 disables), {@code consecutiveGatewayErrors}
-     * off, {@code interval} 10s, {@code baseEjectionTime} 30s, {@code maxEjectionPercent} 10.
+     * off, {@code interval} 10s, {@code baseEjectionTime} 30s, {@code maxEjectionPercent} 10,
+     * {@code minHealthPercent} 0 (ejecting never stops for want of healthy hosts).
      */
     public record OutlierDetection(Integer consecutive5xxErrors, Integer consecutiveGatewayErrors,
                                    Integer consecutiveErrors, String interval, String baseEjectionTime,
-                                   Integer maxEjectionPercent) {
+                                   Integer maxEjectionPercent, Integer minHealthPercent) {
     }
 }

@@ -416,11 +416,22 @@ final class IstioRules {
         if (pool != null && pool.tcp() != null) {
             atLeast(1, pool.tcp().maxConnections(), at(path, "connectionPool.tcp.maxConnections"), f);
             Formats.duration(f, at(path, "connectionPool.tcp.connectTimeout"), pool.tcp().connectTimeout());
+            Formats.duration(f, at(path, "connectionPool.tcp.maxConnectionDuration"),
+                    pool.tcp().maxConnectionDuration());
+            Formats.duration(f, at(path, "connectionPool.tcp.idleTimeout"), pool.tcp().idleTimeout());
+            var keepalive = pool.tcp().tcpKeepalive();
+            if (keepalive != null) {
+                atLeast(0, keepalive.probes(), at(path, "connectionPool.tcp.tcpKeepalive.probes"), f);
+                keepaliveSeconds(keepalive.time(), at(path, "connectionPool.tcp.tcpKeepalive.time"), f);
+                keepaliveSeconds(keepalive.interval(), at(path, "connectionPool.tcp.tcpKeepalive.interval"), f);
+            }
         }
         if (pool != null && pool.http() != null) {
             atLeast(1, pool.http().http1MaxPendingRequests(), at(path, "connectionPool.http.http1MaxPendingRequests"), f);
             atLeast(1, pool.http().http2MaxRequests(), at(path, "connectionPool.http.http2MaxRequests"), f);
             atLeast(0, pool.http().maxRequestsPerConnection(), at(path, "connectionPool.http.maxRequestsPerConnection"), f);
+            atLeast(0, pool.http().maxRetries(), at(path, "connectionPool.http.maxRetries"), f);
+            Formats.duration(f, at(path, "connectionPool.http.idleTimeout"), pool.http().idleTimeout());
         }
         var od = p.outlierDetection();
         if (od != null) {
@@ -433,6 +444,17 @@ final class IstioRules {
                 f.invalid(at(path, "outlierDetection.maxEjectionPercent"), od.maxEjectionPercent(),
                         "percentage must be in the range [0, 100]");
             }
+            if (od.minHealthPercent() != null && (od.minHealthPercent() < 0 || od.minHealthPercent() > 100)) {
+                f.invalid(at(path, "outlierDetection.minHealthPercent"), od.minHealthPercent(),
+                        "percentage must be in the range [0, 100]");
+            }
+        }
+    }
+
+    /** The kernel counts keepalive time and interval in whole seconds. */
+    private static void keepaliveSeconds(String value, String path, Findings f) {
+        if (Formats.duration(f, path, value) && value != null && Durations.parse(value).toMillis() % 1000 != 0) {
+            f.invalid(path, value, "TCP keepalive is counted in whole seconds");
         }
     }
 

@@ -53,11 +53,9 @@ final class Schema {
         Set<String> out = new java.util.HashSet<>(Set.of("spec.workloadSelector"));
         for (String field : List.of("tunnel", "proxyProtocol", "loadBalancer.localityLbSetting",
                 "loadBalancer.warmupDurationSecs", "loadBalancer.warmup", "loadBalancer.consistentHash.httpCookie.attributes",
-                "connectionPool.tcp.tcpKeepalive", "connectionPool.tcp.maxConnectionDuration",
-                "connectionPool.tcp.idleTimeout", "connectionPool.http.idleTimeout", "connectionPool.http.maxRetries",
                 "connectionPool.http.h2UpgradePolicy", "connectionPool.http.useClientProtocol",
                 "connectionPool.http.maxConcurrentStreams", "outlierDetection.splitExternalLocalOriginErrors",
-                "outlierDetection.consecutiveLocalOriginFailures", "outlierDetection.minHealthPercent")) {
+                "outlierDetection.consecutiveLocalOriginFailures")) {
             out.add("spec.trafficPolicy." + field);
             out.add("spec.subsets[].trafficPolicy." + field);
         }

@@ -134,10 +134,12 @@ class ValidationTest {
           trafficPolicy:
             loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 10s}}}
             connectionPool:
-              tcp: {maxConnections: 100, connectTimeout: 30ms}
-              http: {http1MaxPendingRequests: 10, http2MaxRequests: 100, maxRequestsPerConnection: 1}
+              tcp: {maxConnections: 100, connectTimeout: 30ms, idleTimeout: 1h, maxConnectionDuration: 10m,
+                    tcpKeepalive: {time: 7200s, interval: 75s, probes: 9}}
+              http: {http1MaxPendingRequests: 10, http2MaxRequests: 100, maxRequestsPerConnection: 1,
+                     idleTimeout: 30s, maxRetries: 3}
             outlierDetection: {consecutive5xxErrors: 7, consecutiveGatewayErrors: 3, interval: 5m,
-                               baseEjectionTime: 15m, maxEjectionPercent: 50}
+                               baseEjectionTime: 15m, maxEjectionPercent: 50, minHealthPercent: 20}
           subsets:
           - name: v1
             labels: {version: v1}
