@@ -40,6 +40,8 @@ final class GatewayTable {
     private TlsRouteCompiler tls;
     private final Map<Integer, ListenerBuilder> listeners = new LinkedHashMap<>();
     private final Map<Integer, Map<String, TcpRoute>> passthrough = new LinkedHashMap<>();
+    /** Plain TCP server ports, with the route the first VirtualService to claim each gave it (or none). */
+    private final Map<Integer, TcpRoute> plainTcp = new LinkedHashMap<>();
     /** Every VirtualService compiled, by {@code ns/name}: the merge order of a host's sources. */
     private final Map<String, Resource> virtualServices = new HashMap<>();
     /** Where each VirtualService's routes went, by {@code ns/name}. */
@@ -90,6 +92,10 @@ final class GatewayTable {
         GatewayTable t = new GatewayTable(snapshot, node, outbound);
         ServiceDirectory directory = t.directory;
         for (ServerBinding s : t.servers) {
+            if (s.plainTcp()) {
+                t.plainTcp.putIfAbsent(s.port(), null);
+                continue;
+            }
             if (s.passthrough()) {
                 t.passthrough.computeIfAbsent(s.port(), p -> new LinkedHashMap<>());
                 continue;
@@ -120,6 +126,7 @@ final class GatewayTable {
         t.listeners.forEach((port, b) -> compiled.put(port, b.build()));
         Map<Integer, SniRouter> sni = new LinkedHashMap<>();
         t.passthrough.forEach((port, routes) -> sni.put(port, SniRouter.of(port, routes)));
+        t.plainTcp.forEach((port, route) -> sni.put(port, SniRouter.plainTcp(port, route)));
         t.table = new RouteTable(snapshot.configRevision(), snapshot.registryRevision(), compiled, sni, outbound);
         return t;
     }
@@ -129,13 +136,13 @@ final class GatewayTable {
     }
 
     /**
-     * Whether a change to this VirtualService can be {@link #update applied}: not when it routes TLS by
-     * SNI on a passthrough server, whose routes are compiled with the whole table.
+     * Whether a change to this VirtualService can be {@link #update applied}: not when it routes streams on
+     * a passthrough or plain TCP server, whose routes are compiled with the whole table.
      */
     boolean updatable(Resource virtualService) {
         VirtualServiceSpec spec = Json.spec(virtualService, VirtualServiceSpec.class);
         List<String> refs = gatewayRefs(virtualService, spec);
-        return servers.stream().noneMatch(s -> s.passthrough() && binds(s, refs, virtualService));
+        return servers.stream().noneMatch(s -> (s.passthrough() || s.plainTcp()) && binds(s, refs, virtualService));
     }
 
     /**
@@ -250,6 +257,14 @@ final class GatewayTable {
             if (s.httpsRedirect() || !binds(s, refs, vs)) {
                 continue;
             }
+            if (s.plainTcp()) {
+                boolean common = spec.hosts().stream()
+                        .anyMatch(h -> HostMatcher.intersect(s.host(), h.toLowerCase(Locale.ROOT)) != null);
+                if (common && plainTcp.get(s.port()) == null) {
+                    plainTcp.put(s.port(), tls.compileTcp(source, vs.namespace(), spec.tcp(), s.gatewayRef(), s.port()));
+                }
+                continue;
+            }
             if (s.passthrough()) {
                 tls.compile(source, vs.namespace(), spec.hosts(), spec.tls(), s.gatewayRef(), s.port(), s.host(),
                         passthrough.get(s.port()));
@@ -329,6 +344,8 @@ final class GatewayTable {
     private record ServerBinding(String gatewayRef, int port, String protocol, String tlsMode,
                                  String namespaceFilter, String host, ServerTls tls, boolean httpsRedirect) {
 
+        private static final Set<String> TCP_PROTOCOLS = Set.of("TCP", "MONGO", "MYSQL", "REDIS");
+
         static ServerBinding of(String gatewayRef, String gatewayNamespace, int port, String protocol,
                                 String tlsMode, String hostSpec, ServerTls tls, boolean httpsRedirect) {
             int slash = hostSpec.indexOf('/');
@@ -340,6 +357,11 @@ final class GatewayTable {
 
         ServerBinding with(ServerTls t, boolean redirect) {
             return new ServerBinding(gatewayRef, port, protocol, tlsMode, namespaceFilter, host, t, redirect);
+        }
+
+        /** Opaque TCP relayed to one route (protocol TCP, or a TCP-based one Istio only counts bytes of). */
+        boolean plainTcp() {
+            return TCP_PROTOCOLS.contains(protocol) && tlsMode == null;
         }
 
         /** A TLS stream routed by SNI and not terminated here (TLS/HTTPS server, PASSTHROUGH modes). */

@@ -93,8 +93,9 @@ final class HttpRouteCompiler {
     private List<RouteAction.MirrorTarget> mirrors(HTTPRoute rule, String namespace) {
         List<RouteAction.MirrorTarget> out = new ArrayList<>();
         if (rule.mirror() != null) {
-            double pct = rule.mirrorPercentage() == null || rule.mirrorPercentage().value() == null
-                    ? 100.0 : rule.mirrorPercentage().value();
+            double pct = rule.mirrorPercentage() != null && rule.mirrorPercentage().value() != null
+                    ? rule.mirrorPercentage().value()
+                    : rule.mirrorPercent() != null ? rule.mirrorPercent() : 100.0;
             out.add(new RouteAction.MirrorTarget(directory.cluster(rule.mirror(), namespace), pct));
         }
         for (var m : rule.mirrors()) {

@@ -105,17 +105,24 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
             }
         });
         new TreeMap<>(passthrough).forEach((port, r) -> {
+            if (r.plainTcp()) {
+                sb.append("tcp ").append(port).append(" -> ")
+                        .append(r.tcp() == null ? "no route" : describe(r.tcp())).append('\n');
+                return;
+            }
             sb.append("passthrough ").append(port).append('\n');
             for (String sni : r.routes().patterns()) {
                 TcpRoute route = r.route(sni.startsWith("*.") ? "x" + sni.substring(1) : sni);
-                sb.append("  sni ").append(sni).append(" -> ").append(route.origin()).append(' ')
-                        .append(route.targets().stream().map(t -> t.cluster().name() + " w=" + t.weight()
-                                + " endpoints=" + t.cluster().endpoints().stream().map(Upstream::authority).toList())
-                                .toList()).append('\n');
+                sb.append("  sni ").append(sni).append(" -> ").append(describe(route)).append('\n');
             }
         });
         sb.append("outbound ").append(outbound).append('\n');
         return sb.toString();
+    }
+
+    private static String describe(TcpRoute route) {
+        return route.origin() + " " + route.targets().stream().map(t -> t.cluster().name() + " w=" + t.weight()
+                + " endpoints=" + t.cluster().endpoints().stream().map(Upstream::authority).toList()).toList();
     }
 
     private static String describe(RouteAction a) {

@@ -1,6 +1,7 @@
 package io.sluice.routing;
 
 import io.sluice.model.istio.VirtualServiceSpec.RouteDestination;
+import io.sluice.model.istio.VirtualServiceSpec.TCPRoute;
 import io.sluice.model.istio.VirtualServiceSpec.TLSMatchAttributes;
 import io.sluice.model.istio.VirtualServiceSpec.TLSRoute;
 import java.util.ArrayList;
@@ -10,8 +11,9 @@ import java.util.Map;
 
 /**
  * Compiles the {@code tls} rules of one VirtualService, as seen from one gateway (or {@code mesh}) and
- * port, into server-name routes. A match without {@code sniHosts} stands for the VirtualService's hosts;
- * the first rule that claims a server name keeps it (Istio's first match wins).
+ * port, into server-name routes, and its {@code tcp} rules into a plain TCP port's route. A match
+ * without {@code sniHosts} stands for the VirtualService's hosts; the first rule that claims a server
+ * name (or a TCP port) keeps it (Istio's first match wins).
  */
 final class TlsRouteCompiler {
 
@@ -56,6 +58,23 @@ final class TlsRouteCompiler {
                 }
             }
         }
+    }
+
+    /**
+     * The route of the first {@code tcp} rule of a VirtualService that applies on a plain TCP server
+     * port, or null: a rule without match blocks applies everywhere.
+     */
+    TcpRoute compileTcp(String origin, String namespace, List<TCPRoute> rules, String gatewayRef, int port) {
+        for (int i = 0; i < rules.size(); i++) {
+            TCPRoute rule = rules.get(i);
+            boolean applies = rule.match().isEmpty() || rule.match().stream().anyMatch(m ->
+                    GatewayRefs.applies(m.gateways(), m.sourceLabels(), m.sourceNamespace(), namespace, gatewayRef, node)
+                            && (m.port() == null || m.port() == port));
+            if (applies && !rule.route().isEmpty()) {
+                return route(origin + "#tcp" + i, namespace, rule.route());
+            }
+        }
+        return null;
     }
 
     private TcpRoute route(String origin, String namespace, List<RouteDestination> destinations) {

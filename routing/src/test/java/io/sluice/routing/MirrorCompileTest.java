@@ -42,6 +42,8 @@ class MirrorCompileTest {
             mirrorPercentage absent means 100 | mirror: {host: nginxdummy, subset: v2}                                       | 100.0
             mirrorPercentage 25               | 'mirror: {host: nginxdummy, subset: v2}\n    mirrorPercentage: {value: 25}'  | 25.0
             mirrorPercentage 0.5              | 'mirror: {host: nginxdummy, subset: v2}\n    mirrorPercentage: {value: 0.5}' | 0.5
+            deprecated mirrorPercent 30       | 'mirror: {host: nginxdummy, subset: v2}\n    mirrorPercent: 30'              | 30.0
+            mirrorPercentage wins over it     | 'mirror: {host: nginxdummy, subset: v2}\n    mirrorPercent: 30\n    mirrorPercentage: {value: 5}' | 5.0
             """)
     void mirrorPercentageDefaultsToAHundred(String name, String mirror, double expected) {
         RouteAction.Forward f = mockshop(vs(mirror.replace("\\n", "\n")));

@@ -23,6 +23,11 @@ public record ClientHello(byte[] bytes, boolean tls, String serverName) {
     private static final int HOST_NAME = 0;
     private static final int MAX_RECORD = 16384 + 2048;
 
+    /** Nothing read: a plain TCP stream, whose first bytes may have to come from the server. */
+    static ClientHello none() {
+        return new ClientHello(new byte[0], false, null);
+    }
+
     /**
      * Reads one TLS record (or, for a stream that is not TLS, whatever the first read returns). Blocks
      * until it is complete; the caller bounds that with a socket timeout.

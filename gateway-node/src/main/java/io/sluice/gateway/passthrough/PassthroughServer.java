@@ -9,7 +9,8 @@ import java.net.SocketTimeoutException;
 /**
  * A Gateway server port with {@code tls.mode} PASSTHROUGH or AUTO_PASSTHROUGH: a byte-level TCP proxy
  * that reads the ClientHello's server name and hands the stream to the {@link SniForwarder}, without
- * terminating TLS. One virtual thread per connection (two while relaying).
+ * terminating TLS. A plain TCP port (protocol TCP) hands the stream over before reading anything.
+ * One virtual thread per connection (two while relaying).
  */
 public final class PassthroughServer implements AutoCloseable {
 
@@ -44,6 +45,10 @@ public final class PassthroughServer implements AutoCloseable {
     private void handle(Socket client) {
         try {
             client.setTcpNoDelay(true);
+            if (forwarder.plainTcp(gatewayPort)) {
+                forwarder.forward(client, ClientHello.none(), gatewayPort, null);
+                return;
+            }
             client.setSoTimeout(HELLO_TIMEOUT_MS);
             ClientHello hello = ClientHello.read(client.getInputStream());
             client.setSoTimeout(0);

@@ -35,6 +35,12 @@ public final class SniForwarder {
         this.upstreams = upstreams;
     }
 
+    /** Whether a gateway port carries plain TCP, routed without reading a ClientHello. */
+    boolean plainTcp(int port) {
+        SniRouter router = table.get().sniRouter(port);
+        return router != null && router.plainTcp();
+    }
+
     /**
      * @param requested the host:port the client asked the proxy for (CONNECT), or null on a gateway
      *                  port, where only routes count

@@ -9,7 +9,7 @@ public record VirtualServiceSpec(List<String> hosts,
                                  List<String> gateways,
                                  List<HTTPRoute> http,
                                  List<TLSRoute> tls,
-                                 List<JsonNode> tcp,
+                                 List<TCPRoute> tcp,
                                  List<String> exportTo) {
 
     public VirtualServiceSpec {
@@ -21,6 +21,7 @@ public record VirtualServiceSpec(List<String> hosts,
         exportTo = exportTo == null ? List.of() : List.copyOf(exportTo);
     }
 
+    /** @param mirrorPercent deprecated by Istio for {@code mirrorPercentage}, which wins when both are set */
     public record HTTPRoute(String name,
                             List<HTTPMatchRequest> match,
                             List<HTTPRouteDestination> route,
@@ -32,6 +33,7 @@ public record VirtualServiceSpec(List<String> hosts,
                             HTTPFaultInjection fault,
                             Destination mirror,
                             Percent mirrorPercentage,
+                            Integer mirrorPercent,
                             List<HTTPMirrorPolicy> mirrors,
                             CorsPolicy corsPolicy,
                             Headers headers) {
@@ -147,5 +149,24 @@ public record VirtualServiceSpec(List<String> hosts,
     }
 
     public record RouteDestination(Destination destination, Integer weight) {
+    }
+
+    /** Opaque TCP streams: the first rule whose match applies takes a Gateway server port's connections. */
+    public record TCPRoute(List<L4MatchAttributes> match, List<RouteDestination> route) {
+
+        public TCPRoute {
+            match = match == null ? List.of() : List.copyOf(match);
+            route = route == null ? List.of() : List.copyOf(route);
+        }
+    }
+
+    public record L4MatchAttributes(List<String> destinationSubnets, Integer port, String sourceSubnet,
+                                    Map<String, String> sourceLabels, List<String> gateways,
+                                    String sourceNamespace) {
+
+        public L4MatchAttributes {
+            gateways = gateways == null ? List.of() : List.copyOf(gateways);
+            sourceLabels = sourceLabels == null ? Map.of() : Map.copyOf(sourceLabels);
+        }
     }
 }

@@ -64,6 +64,9 @@ final class IstioRules {
         for (int i = 0; i < spec.tls().size(); i++) {
             tlsRoute(spec.tls().get(i), at("spec.tls", i), f);
         }
+        for (int i = 0; i < spec.tcp().size(); i++) {
+            tcpRoute(spec.tcp().get(i), at("spec.tcp", i), f);
+        }
     }
 
     private static void httpRoute(HTTPRoute r, boolean delegated, String path, Findings f) {
@@ -114,6 +117,9 @@ final class IstioRules {
             destination(r.mirror(), at(path, "mirror"), f);
         }
         percent(r.mirrorPercentage(), at(path, "mirrorPercentage"), f);
+        if (r.mirrorPercent() != null && (r.mirrorPercent() < 0 || r.mirrorPercent() > 100)) {
+            f.invalid(at(path, "mirrorPercent"), r.mirrorPercent(), "mirror_percent must be in the range [0, 100]");
+        }
         for (int j = 0; j < r.mirrors().size(); j++) {
             String p = at(at(path, "mirrors"), j);
             if (r.mirrors().get(j).destination() == null) {
@@ -343,6 +349,22 @@ final class IstioRules {
         }
         if (r.route().isEmpty()) {
             f.required(at(path, "route"), "TLS route is required");
+        }
+        weights(r.route().stream().map(d -> d.weight()).toList(), at(path, "route"), f);
+        for (int j = 0; j < r.route().size(); j++) {
+            destination(r.route().get(j).destination(), at(at(at(path, "route"), j), "destination"), f);
+        }
+    }
+
+    private static void tcpRoute(VirtualServiceSpec.TCPRoute r, String path, Findings f) {
+        for (int j = 0; j < r.match().size(); j++) {
+            var m = r.match().get(j);
+            String p = at(at(path, "match"), j);
+            Formats.port(f, at(p, "port"), m.port());
+            source(m.sourceLabels(), m.sourceNamespace(), p, f);
+        }
+        if (r.route().isEmpty()) {
+            f.required(at(path, "route"), "TCP route is required");
         }
         weights(r.route().stream().map(d -> d.weight()).toList(), at(path, "route"), f);
         for (int j = 0; j < r.route().size(); j++) {

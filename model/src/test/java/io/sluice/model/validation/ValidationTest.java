@@ -23,7 +23,7 @@ class ValidationTest {
               http:
               - route: [{destination: {host: a, hots: b}}]
                 foo: 1
-                mirrorPercent: 50
+                match: [{statPrefix: s}]
               - match: [{uri: {prefix: /, bar: 2}}]
                 route: [{destination: {host: a}}]
             """;
@@ -36,7 +36,7 @@ class ValidationTest {
     void strictReportsEveryUnknownFieldNotJustTheFirst() throws Exception {
         ValidationResult r = validate(UNKNOWN_AND_UNSUPPORTED, FieldValidation.STRICT);
         assertEquals(List.of("metadata.colour", "spec.extra", "spec.http[0].route[0].destination.hots",
-                        "spec.http[0].foo", "spec.http[0].mirrorPercent", "spec.http[1].match[0].uri.bar"),
+                        "spec.http[0].foo", "spec.http[0].match[0].statPrefix", "spec.http[1].match[0].uri.bar"),
                 r.errors().stream().map(Violation::field).toList());
         assertEquals(List.of(), r.warnings());
     }
@@ -46,7 +46,7 @@ class ValidationTest {
         ValidationResult r = validate(UNKNOWN_AND_UNSUPPORTED, FieldValidation.WARN);
         assertTrue(r.valid(), r.errors()::toString);
         assertEquals(6, r.warnings().size());
-        assertTrue(r.warnings().contains(new Violation("spec.http[0].mirrorPercent", "not supported yet")));
+        assertTrue(r.warnings().contains(new Violation("spec.http[0].match[0].statPrefix", "not supported yet")));
     }
 
     @Test

@@ -1,0 +1,179 @@
+package io.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Istio's tcp-echo task through the real gateway: a Gateway server of protocol TCP, VirtualService
+ * {@code tcp} rules by weight, and echo servers that greet first, as many TCP protocols' servers do
+ * (MySQL, SMTP): the gateway must connect before the client has said anything.
+ */
+class TcpGatewayEndToEndTest {
+
+    static SluiceCluster cluster;
+    static EchoServer v1;
+    static EchoServer v2;
+
+    @BeforeAll
+    static void start() throws IOException {
+        cluster = new SluiceCluster("tcp");
+        v1 = new EchoServer("v1");
+        v2 = new EchoServer("v2");
+        TestBackend.register(cluster.registryUrl(), v1.port(), "tcp-echo", "tcp", "version", "v1");
+        TestBackend.register(cluster.registryUrl(), v2.port(), "tcp-echo", "tcp", "version", "v2");
+        cluster.applyOk("""
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: tcp-echo-gateway, namespace: tcp}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers:
+                  - port: {number: 31400, name: tcp, protocol: TCP}
+                    hosts: ["*"]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: tcp-echo, namespace: tcp}
+                spec:
+                  host: tcp-echo
+                  subsets:
+                  - {name: v1, labels: {version: v1}}
+                  - {name: v2, labels: {version: v2}}
+                """);
+        route(100, 0);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> greeting().equals("v1"));
+    }
+
+    static void route(int v1Weight, int v2Weight) {
+        cluster.applyOk("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: tcp-echo, namespace: tcp}
+                spec:
+                  hosts: ["*"]
+                  gateways: [tcp-echo-gateway]
+                  tcp:
+                  - match: [{port: 31400}]
+                    route:
+                    - {destination: {host: tcp-echo, subset: v1}, weight: %d}
+                    - {destination: {host: tcp-echo, subset: v2}, weight: %d}
+                """.formatted(v1Weight, v2Weight));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+        v1.close();
+        v2.close();
+    }
+
+    @Test
+    void theServerSpeaksFirstAndBytesFlowBothWays() throws IOException {
+        try (Socket s = connect()) {
+            BufferedReader in = reader(s);
+            assertEquals("v1", in.readLine(), "greeted before the client sent a byte");
+            OutputStream out = s.getOutputStream();
+            for (String line : new String[] {"hello", "world"}) {
+                out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+                assertEquals("v1 " + line, in.readLine());
+            }
+        }
+    }
+
+    @Test
+    void newConnectionsFollowTheWeightsAsTheyChange() {
+        route(0, 100);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> greeting().equals("v2"));
+            for (int i = 0; i < 10; i++) {
+                assertEquals("v2", greetingOrFail());
+            }
+        } finally {
+            route(100, 0);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> greeting().equals("v1"));
+        }
+    }
+
+    private static String greetingOrFail() {
+        try {
+            return greeting();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String greeting() throws IOException {
+        try (Socket s = connect()) {
+            return reader(s).readLine();
+        }
+    }
+
+    private static Socket connect() throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), cluster.gateway.localPort(31400));
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    private static BufferedReader reader(Socket s) throws IOException {
+        return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+    }
+
+    /** Greets each connection with its name, then echoes each line back behind it. */
+    static final class EchoServer implements AutoCloseable {
+
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final String name;
+
+        EchoServer(String name) throws IOException {
+            this.name = name;
+            Thread.ofVirtual().name("tcp-echo-" + name).start(this::accept);
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        private void accept() {
+            while (!socket.isClosed()) {
+                try {
+                    Socket c = socket.accept();
+                    Thread.ofVirtual().start(() -> serve(c));
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }
+
+        private void serve(Socket c) {
+            try (c) {
+                OutputStream out = c.getOutputStream();
+                out.write((name + "\n").getBytes(StandardCharsets.US_ASCII));
+                BufferedReader in = reader(c);
+                for (String line; (line = in.readLine()) != null; ) {
+                    out.write((name + " " + line + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
+            } catch (IOException ignored) {
+                // the client went away
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.sluice.routing;
+
+import static io.sluice.routing.TestSnapshots.apply;
+import static io.sluice.routing.TestSnapshots.endpoint;
+import static io.sluice.routing.TestSnapshots.service;
+import static io.sluice.routing.TestSnapshots.snapshot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.model.registry.ServiceEndpoints;
+import org.junit.jupiter.api.Test;
+
+/** VirtualService {@code tcp} rules on a Gateway server of protocol TCP, as in Istio's tcp-echo task. */
+class TcpRoutingTest {
+
+    static final ServiceEndpoints ECHO = service("tcp-echo", "tcp", 9000,
+            endpoint("10.0.0.1", 9001, "version", "v1"), endpoint("10.0.0.2", 9002, "version", "v2"));
+    static final String GATEWAY = """
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: tcp-echo-gateway, namespace: tcp}
+            spec:
+              selector: {istio: ingressgateway}
+              servers:
+              - port: {number: 31400, name: tcp, protocol: TCP}
+                hosts: ["*"]
+              - port: {number: 31401, name: tcp-other, protocol: TCP}
+                hosts: ["*"]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: tcp-echo, namespace: tcp}
+            spec:
+              host: tcp-echo
+              subsets:
+              - {name: v1, labels: {version: v1}}
+              - {name: v2, labels: {version: v2}}
+            """;
+    static final String SPLIT = """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: tcp-echo, namespace: tcp}
+            spec:
+              hosts: ["*"]
+              gateways: [tcp-echo-gateway]
+              tcp:
+              - match: [{port: 31400}]
+                route:
+                - {destination: {host: tcp-echo, port: {number: 9000}, subset: v1}, weight: 80}
+                - {destination: {host: tcp-echo, port: {number: 9000}, subset: v2}, weight: 20}
+            """;
+
+    static RouteTable table(String... yamls) {
+        return RouteCompiler.compile(snapshot(apply(yamls), ECHO), NodeIdentity.ingress("i"));
+    }
+
+    @Test
+    void aTcpRuleSplitsItsPortByWeight() {
+        SniRouter router = table(GATEWAY, SPLIT).sniRouter(31400);
+        assertTrue(router.plainTcp());
+        TcpRoute route = router.route(null);
+        assertEquals("tcp/tcp-echo#tcp0", route.origin());
+        assertEquals(100, route.totalWeight());
+        assertEquals("outbound|9000|v1|tcp-echo.tcp.svc.cluster.local", route.pick(79).name());
+        assertEquals("outbound|9000|v2|tcp-echo.tcp.svc.cluster.local", route.pick(80).name());
+        assertEquals("10.0.0.2", route.pick(99).endpoints().getFirst().address());
+    }
+
+    @Test
+    void aPortNoRuleMatchesIsOpenButRoutesNowhere() {
+        RouteTable t = table(GATEWAY, SPLIT);
+        assertTrue(t.sniRouter(31401).plainTcp(), "the Gateway opens it: connections are closed, not refused");
+        assertNull(t.sniRouter(31401).route(null));
+        assertNull(table(GATEWAY).sniRouter(31400).route(null), "no VirtualService yet");
+    }
+
+    @Test
+    void theFirstRuleThatAppliesTakesThePort() {
+        RouteTable t = table(GATEWAY, SPLIT.replace("""
+                  tcp:
+                """, """
+                  tcp:
+                  - match: [{port: 31401}]
+                    route: [{destination: {host: tcp-echo, subset: v2}}]
+                  - route: [{destination: {host: tcp-echo, subset: v2}}]
+                """));
+        assertEquals("tcp/tcp-echo#tcp0", t.sniRouter(31401).route(null).origin());
+        assertEquals("tcp/tcp-echo#tcp1", t.sniRouter(31400).route(null).origin(), "a rule without match applies");
+        assertTrue(t.dump().contains("tcp 31400 -> tcp/tcp-echo#tcp1 [outbound|9000|v2|"), t.dump());
+    }
+}
