@@ -9,6 +9,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -92,6 +95,39 @@ class TcpGatewayEndToEndTest {
                 assertEquals("v1 " + line, in.readLine());
             }
         }
+    }
+
+    @Test
+    void istiosTcpMetricsCountEachStreamAndItsBytes() throws IOException {
+        // streams of other tests end on their own time: start from none open, so the counts are exact
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                metric("istio_tcp_connections_opened_total") == metric("istio_tcp_connections_closed_total"));
+        long opened = metric("istio_tcp_connections_opened_total");
+        long closed = metric("istio_tcp_connections_closed_total");
+        long sent = metric("istio_tcp_sent_bytes_total");
+        long received = metric("istio_tcp_received_bytes_total");
+        try (Socket s = connect()) {
+            BufferedReader in = reader(s);
+            assertEquals("v1", in.readLine());
+            s.getOutputStream().write("x\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("v1 x", in.readLine());
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> metric("istio_tcp_connections_closed_total") == closed + 1);
+        assertEquals(opened + 1, metric("istio_tcp_connections_opened_total"));
+        assertEquals(sent + "v1\nv1 x\n".length(), metric("istio_tcp_sent_bytes_total"), "bytes to the client");
+        assertEquals(received + "x\n".length(), metric("istio_tcp_received_bytes_total"), "bytes from the client");
+    }
+
+    /** The gateway's value of a TCP metric for tcp-echo v1, summed over its series. */
+    private static long metric(String name) {
+        HttpResponse<String> res = SluiceCluster.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + cluster.gateway.statusPort() + "/stats/prometheus")).build());
+        return res.body().lines()
+                .filter(l -> l.startsWith(name + "{") && l.contains("destination_service_name=\"tcp-echo\"")
+                        && l.contains("destination_version=\"v1\""))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test

@@ -130,12 +130,12 @@ public final class GatewayNode implements AutoCloseable {
                 ExchangeObserver.all(observers), mirror, connector, new GatewayTls(credentials));
         holder[0] = new ListenerManager(options.host(), options.localPort(), proxy);
         passthrough[0] = new PassthroughListeners(options.host(), options.localPort(),
-                new SniForwarder(routes::current, connector));
+                new SniForwarder(routes::current, connector, istio));
         MeshProxy mesh = null;
         if (node.mesh()) {
             int meshPort = options.localPort().applyAsInt(MESH_PORT);
             try {
-                mesh = MeshProxy.start(options.host(), meshPort, proxy);
+                mesh = MeshProxy.start(options.host(), meshPort, proxy, istio);
             } catch (IOException e) {
                 routes.close();
                 config.close();

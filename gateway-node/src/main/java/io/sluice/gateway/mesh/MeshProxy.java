@@ -4,6 +4,7 @@ import io.helidon.webserver.WebServer;
 import io.sluice.gateway.passthrough.Acceptor;
 import io.sluice.gateway.passthrough.ClientHello;
 import io.sluice.gateway.passthrough.SniForwarder;
+import io.sluice.gateway.passthrough.TcpObserver;
 import io.sluice.gateway.passthrough.TcpRelay;
 import io.sluice.gateway.proxy.Proxy;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +52,7 @@ public final class MeshProxy implements AutoCloseable {
     }
 
     /** Listens on {@code host:port} (0 picks a free port). */
-    public static MeshProxy start(String host, int port, Proxy proxy) throws IOException {
+    public static MeshProxy start(String host, int port, Proxy proxy, TcpObserver tcp) throws IOException {
         WebServer http = WebServer.builder().host("127.0.0.1").port(0)
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> r.any(new MeshHttpHandler(proxy)))
@@ -64,7 +65,7 @@ public final class MeshProxy implements AutoCloseable {
             http.stop();
             throw e;
         }
-        MeshProxy mesh = new MeshProxy(s, http, new SniForwarder(proxy.table(), proxy.connector()));
+        MeshProxy mesh = new MeshProxy(s, http, new SniForwarder(proxy.table(), proxy.connector(), tcp));
         Acceptor.start(s, "sluice-mesh-proxy", mesh::handle);
         return mesh;
     }
@@ -88,7 +89,9 @@ public final class MeshProxy implements AutoCloseable {
                 Socket internal = new Socket(InetAddress.getLoopbackAddress(), http.port());
                 internal.setTcpNoDelay(true);
                 client.setSoTimeout(0);
-                TcpRelay.relay(client, internal, head.toByteArray(), TcpRelay.DEFAULT_IDLE_TIMEOUT);
+                // an HTTP request for the mesh's own HTTP server, which counts it as a request, not a TCP stream
+                TcpRelay.relay(client, internal, head.toByteArray(), TcpRelay.DEFAULT_IDLE_TIMEOUT,
+                        TcpObserver.Stream.NONE);
                 return;
             }
             while (true) { // the CONNECT request's headers end with an empty line

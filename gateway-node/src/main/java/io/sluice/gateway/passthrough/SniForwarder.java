@@ -29,10 +29,12 @@ public final class SniForwarder {
 
     private final Supplier<RouteTable> table;
     private final UpstreamConnector upstreams;
+    private final TcpObserver observer;
 
-    public SniForwarder(Supplier<RouteTable> table, UpstreamConnector upstreams) {
+    public SniForwarder(Supplier<RouteTable> table, UpstreamConnector upstreams, TcpObserver observer) {
         this.table = table;
         this.upstreams = upstreams;
+        this.observer = observer;
     }
 
     /** Whether a gateway port carries plain TCP, routed without reading a ClientHello. */
@@ -54,35 +56,49 @@ public final class SniForwarder {
         TcpRoute route = router == null ? null : router.route(name);
         Socket upstream = null;
         String cluster;
+        // Istio's TCP metric labels: the destination service and version, and Envoy's response flags
+        String service = "unknown";
+        String version = "unknown";
+        String flags = "-";
         ClusterPolicy.ConnectionPool pool = ClusterPolicy.ConnectionPool.UNLIMITED;
         try {
             if (route != null) {
                 Cluster c = route.pick(ThreadLocalRandom.current().nextInt(route.totalWeight()));
                 cluster = c.name();
+                service = c.host();
+                version = c.version();
                 pool = c.policy().pool();
                 if (c.hasEndpoints()) {
                     upstream = connect(upstreams.address(c.pick(ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE))),
                             pool);
+                } else {
+                    flags = "UH";
                 }
             } else if (requested != null && t.outbound() == OutboundPolicy.ALLOW_ANY) {
                 cluster = OutboundPolicy.ALLOW_ANY.clusterName();
+                service = cluster;
                 upstream = connect(upstreams.address(new Upstream(requested.getHostString(), requested.getPort(),
                         java.util.Map.of())), pool);
             } else {
                 cluster = requested != null ? OutboundPolicy.REGISTRY_ONLY.clusterName() : "-";
+                service = requested != null ? cluster : service;
+                flags = requested != null ? flags : "NR";
             }
         } catch (IOException e) {
             cluster = "connect failed";
+            flags = "UF";
             ACCESS.log(Level.FINE, "upstream connect failed", e);
         }
         upstreams.counters().count(cluster);
         ACCESS.info(() -> "\"- - -\" port " + port + " sni " + (hello.serverName() == null ? "-" : hello.serverName())
                 + " " + (route == null ? "no route" : route.origin()));
+        TcpObserver.Stream stream = observer.opened(service, version, flags);
         if (upstream == null) {
             closeQuietly(client); // no route, blocked or unreachable: the client's handshake fails
+            stream.closed();
             return;
         }
-        TcpRelay.relay(client, upstream, hello.bytes(), pool.tcpIdleTimeout());
+        TcpRelay.relay(client, upstream, hello.bytes(), pool.tcpIdleTimeout(), stream);
     }
 
     /** Connects as the cluster's DestinationRule says: its connect timeout and TCP keepalive. */

@@ -21,31 +21,39 @@ public final class TcpRelay {
     private final Socket client;
     private final Socket upstream;
     private final long idleNanos;
+    private final TcpObserver.Stream stream;
     /** When a byte last went either way: a direction waiting on a quiet peer must not end a busy relay. */
     private volatile long lastActivity = System.nanoTime();
 
-    private TcpRelay(Socket client, Socket upstream, Duration idleTimeout) {
+    private TcpRelay(Socket client, Socket upstream, Duration idleTimeout, TcpObserver.Stream stream) {
         this.client = client;
         this.upstream = upstream;
         this.idleNanos = idleTimeout.toNanos();
+        this.stream = stream;
     }
 
-    /** Writes {@code first} to the upstream, then relays until both directions end. Blocks. */
-    public static void relay(Socket client, Socket upstream, byte[] first, Duration idleTimeout)
-            throws InterruptedException {
+    /**
+     * Writes {@code first} to the upstream, then relays until both directions end, counting the bytes
+     * each way on {@code stream} and closing it at the end. Blocks.
+     */
+    public static void relay(Socket client, Socket upstream, byte[] first, Duration idleTimeout,
+                             TcpObserver.Stream stream) throws InterruptedException {
         try (client; upstream) {
             try {
                 upstream.getOutputStream().write(first);
                 upstream.getOutputStream().flush();
+                stream.received(first.length);
             } catch (IOException e) {
                 return;
             }
-            TcpRelay relay = new TcpRelay(client, upstream, idleTimeout);
+            TcpRelay relay = new TcpRelay(client, upstream, idleTimeout, stream);
             Thread up = Thread.ofVirtual().name("sluice-relay-up").start(() -> relay.pump(client, upstream));
             relay.pump(upstream, client);
             up.join();
         } catch (IOException ignored) {
             // closing: nothing left to do
+        } finally {
+            stream.closed();
         }
     }
 
@@ -72,6 +80,11 @@ public final class TcpRelay {
                 lastActivity = System.nanoTime();
                 out.write(buf, 0, n);
                 out.flush();
+                if (from == client) {
+                    stream.received(n);
+                } else {
+                    stream.sent(n);
+                }
             }
             to.shutdownOutput();
         } catch (IOException e) {

@@ -80,4 +80,29 @@ class IstioMetricsTest {
         PrometheusText.label(sb, "a", "x\"y\\z\nw");
         assertEquals("a=\"x\\\"y\\\\z\\nw\"", sb.toString());
     }
+
+    @Test
+    void relayedTcpStreamsCountOpensClosesAndBytesEachWay() {
+        IstioMetrics m = new IstioMetrics("istio-ingressgateway");
+        var first = m.opened("tcp-echo.tcp.svc.cluster.local", "v1", "-");
+        first.received(5);
+        first.sent(12);
+        m.opened("tcp-echo.tcp.svc.cluster.local", "v1", "-").received(1);
+        first.closed();
+        m.opened("unknown", "unknown", "NR").closed();
+        StringBuilder out = new StringBuilder();
+        m.write(out);
+        String text = out.toString();
+        String echo = "{reporter=\"source\",source_workload=\"istio-ingressgateway\","
+                + "destination_service=\"tcp-echo.tcp.svc.cluster.local\",destination_service_name=\"tcp-echo\","
+                + "destination_service_namespace=\"tcp\",destination_version=\"v1\",response_flags=\"-\","
+                + "request_protocol=\"tcp\"} ";
+        assertTrue(text.contains("istio_tcp_connections_opened_total" + echo + "2\n"), text);
+        assertTrue(text.contains("istio_tcp_connections_closed_total" + echo + "1\n"), text);
+        assertTrue(text.contains("istio_tcp_received_bytes_total" + echo + "6\n"), text);
+        assertTrue(text.contains("istio_tcp_sent_bytes_total" + echo + "12\n"), text);
+        assertTrue(text.contains("destination_version=\"unknown\",response_flags=\"NR\",request_protocol=\"tcp\"} 1\n"),
+                text);
+        assertTrue(text.contains("# TYPE istio_tcp_sent_bytes_total counter\n"), text);
+    }
 }
