@@ -1,7 +1,7 @@
 package io.sluice.gateway.passthrough;
 
 import io.sluice.gateway.proxy.UpstreamConnector;
-import io.sluice.gateway.upstream.Keepalives;
+import io.sluice.gateway.upstream.UpstreamSockets;
 import io.sluice.routing.Cluster;
 import io.sluice.routing.ClusterPolicy;
 import io.sluice.routing.OutboundPolicy;
@@ -69,16 +69,16 @@ public final class SniForwarder {
                 version = c.version();
                 pool = c.policy().pool();
                 if (c.hasEndpoints()) {
-                    upstream = connect(upstreams.address(c.pick(ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE))),
-                            pool);
+                    Upstream endpoint = c.pick(ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE));
+                    upstream = UpstreamSockets.connect(upstreams.address(endpoint), pool);
                 } else {
                     flags = "UH";
                 }
             } else if (requested != null && t.outbound() == OutboundPolicy.ALLOW_ANY) {
                 cluster = OutboundPolicy.ALLOW_ANY.clusterName();
                 service = cluster;
-                upstream = connect(upstreams.address(new Upstream(requested.getHostString(), requested.getPort(),
-                        java.util.Map.of())), pool);
+                Upstream asked = new Upstream(requested.getHostString(), requested.getPort(), java.util.Map.of());
+                upstream = UpstreamSockets.connect(upstreams.address(asked), pool);
             } else {
                 cluster = requested != null ? OutboundPolicy.REGISTRY_ONLY.clusterName() : "-";
                 service = requested != null ? cluster : service;
@@ -99,22 +99,6 @@ public final class SniForwarder {
             return;
         }
         TcpRelay.relay(client, upstream, hello.bytes(), pool.tcpIdleTimeout(), stream);
-    }
-
-    /** Connects as the cluster's DestinationRule says: its connect timeout and TCP keepalive. */
-    private static Socket connect(InetSocketAddress address, ClusterPolicy.ConnectionPool pool) throws IOException {
-        InetSocketAddress a = address.isUnresolved()
-                ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
-        Socket s = new Socket();
-        try {
-            Keepalives.apply(s, pool.keepalive());
-            s.connect(a, (int) Math.clamp(pool.connectTimeout().toMillis(), 1, Integer.MAX_VALUE));
-            s.setTcpNoDelay(true);
-            return s;
-        } catch (IOException e) {
-            s.close();
-            throw e;
-        }
     }
 
     static void closeQuietly(Socket s) {

@@ -315,7 +315,7 @@ final class Forwarder {
     }
 
     /** A random (version 4) UUID from the request thread's generator: no lock, no entropy pool. */
-    private static String randomUuid(RandomGenerator random) {
+    static String randomUuid(RandomGenerator random) {
         long msb = (random.nextLong() & ~0xf000L) | 0x4000L;
         long lsb = (random.nextLong() & ~(0xcL << 60)) | (0x8L << 60);
         return new UUID(msb, lsb).toString();

@@ -3,6 +3,8 @@ package io.sluice.gateway.proxy;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
 import io.helidon.webserver.http2.Http2Config;
 import io.helidon.webserver.http2.Http2ConnectionSelector;
 import io.sluice.gateway.tls.TlsParameters;
@@ -96,7 +98,7 @@ public final class ListenerManager implements AutoCloseable {
                     .connectionOptions(o -> o.tcpNoDelay(true))
                     .routing(r -> r.any(proxy.handler(port, tls == null ? "http" : "https")))
                     .protocolsDiscoverServices(false)
-                    .addProtocol(HTTP1)
+                    .addConnectionSelector(http1(port, tls == null ? "http" : "https"))
                     // HTTP/2 by ALPN on TLS ports and by prior knowledge (h2c) on plain ones. Not by h2c
                     // upgrade: the JDK's HttpClient tries that first, and its upgraded requests with a Host
                     // header were dropped by the server; as a selector, HTTP/1.1 never offers the upgrade
@@ -112,6 +114,14 @@ public final class ListenerManager implements AutoCloseable {
             // the message, not the trace: a port held by another process is retried, and logged, until free
             LOG.warning("cannot listen on " + host + ":" + local + " for gateway port " + port + ": " + e);
         }
+    }
+
+    /** HTTP/1.1 with WebSocket upgrades tunnelled to the routes' endpoints. */
+    private Http1ConnectionSelector http1(int port, String scheme) {
+        WebSocketUpgrade websocket = new WebSocketUpgrade(proxy, port, scheme);
+        Http1ConnectionSelectorConfig.Builder b = Http1ConnectionSelector.builder().config(HTTP1);
+        WebSocketUpgrade.PROTOCOLS.forEach(p -> b.putUpgrader(p, websocket));
+        return b.build();
     }
 
     /** Tries again to open the ports of the last table that failed to open (another process held them). */

@@ -1,5 +1,6 @@
 package io.sluice.gateway.tls;
 
+import io.helidon.common.socket.PeerInfo;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.http.ServerRequest;
 import io.sluice.routing.ListenerTls;
@@ -59,16 +60,22 @@ public final class GatewayTls {
      * that only asks optionally for certificates (because it shares the port) refuses requests without one.
      */
     public boolean admits(ServerRequest req, ListenerTls tls, String host) {
+        return admits(req.remotePeer(), req.localPeer(), tls, host);
+    }
+
+    /** The same for a connection's two ends, before any request object exists (a protocol upgrade). */
+    public boolean admits(PeerInfo remote, PeerInfo local, ListenerTls tls, String host) {
         ServerTls server = tls.forServerName(host);
         if (server == null) {
             return false;
         }
-        if (server.mode() == ServerTls.Mode.MUTUAL && req.remotePeer().tlsCertificates()
+        if (server.mode() == ServerTls.Mode.MUTUAL && remote.tlsCertificates()
                 .map(c -> c.length == 0).orElse(true)) {
             return false;
         }
-        Certificate[] local = req.localPeer().tlsCertificates().orElse(null);
-        if (local == null || local.length == 0 || !(local[0] instanceof X509Certificate leaf)) {
+        Certificate[] presentedChain = local.tlsCertificates().orElse(null);
+        if (presentedChain == null || presentedChain.length == 0
+                || !(presentedChain[0] instanceof X509Certificate leaf)) {
             return true;
         }
         String presented = credentials.credentialOf(leaf);

@@ -53,7 +53,7 @@ final class UpstreamConnection {
         try {
             // the head and the body can be separate writes: Nagle would hold the second for a delayed ACK
             plain.setTcpNoDelay(true);
-            Keepalives.apply(plain, d.keepalive());
+            UpstreamSockets.keepalive(plain, d.keepalive());
             plain.connect(new InetSocketAddress(d.host(), d.port()), (int) Math.min(Integer.MAX_VALUE,
                     connectTimeout.toMillis()));
             if (d.tls() == null) {

@@ -10,12 +10,12 @@ import java.time.Duration;
 import jdk.net.ExtendedSocketOptions;
 import org.junit.jupiter.api.Test;
 
-class KeepalivesTest {
+class UpstreamSocketsTest {
 
     @Test
     void aDestinationRulesKeepaliveReachesTheSocket() throws Exception {
         try (Socket s = new Socket()) {
-            Keepalives.apply(s, new ClusterPolicy.Keepalive(3, Duration.ofSeconds(30), Duration.ofSeconds(5)));
+            UpstreamSockets.keepalive(s, new ClusterPolicy.Keepalive(3, Duration.ofSeconds(30), Duration.ofSeconds(5)));
             assertTrue(s.getKeepAlive());
             assertEquals(30, s.getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
             assertEquals(5, s.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL));
@@ -27,9 +27,9 @@ class KeepalivesTest {
     void unsetFieldsKeepTheKernelsValuesAndNoSettingLeavesKeepaliveOff() throws Exception {
         try (Socket plain = new Socket(); Socket probed = new Socket()) {
             int kernelIdle = plain.getOption(ExtendedSocketOptions.TCP_KEEPIDLE);
-            Keepalives.apply(plain, null);
+            UpstreamSockets.keepalive(plain, null);
             assertFalse(plain.getKeepAlive());
-            Keepalives.apply(probed, new ClusterPolicy.Keepalive(null, null, Duration.ofSeconds(7)));
+            UpstreamSockets.keepalive(probed, new ClusterPolicy.Keepalive(null, null, Duration.ofSeconds(7)));
             assertTrue(probed.getKeepAlive());
             assertEquals(kernelIdle, probed.getOption(ExtendedSocketOptions.TCP_KEEPIDLE));
             assertEquals(7, probed.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL));
