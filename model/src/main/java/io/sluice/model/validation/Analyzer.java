@@ -191,6 +191,13 @@ public final class Analyzer {
                         who, index, out);
             }
         }
+        for (int i = 0; i < spec.tcp().size(); i++) {
+            var route = spec.tcp().get(i).route();
+            for (int j = 0; j < route.size(); j++) {
+                destination(route.get(j).destination(), at(at(at("spec.tcp", i), "route"), j) + ".destination", r,
+                        who, index, out);
+            }
+        }
     }
 
     private static void destination(Destination d, String path, Resource r, String who, Index index,

@@ -91,6 +91,16 @@ class AnalyzerTest {
     }
 
     @Test
+    void tcpRouteDestinationsAreCheckedAsHttpOnesAre() throws Exception {
+        String vs = vs("[\"*\"]", "[mesh]", "{host: web}").replace("http: [{route:", "tcp: [{route:")
+                .replace("{host: web}", "{host: web, subset: v3}");
+        assertEquals(List.of(new Warning(Warning.REFERENCED_RESOURCE_NOT_FOUND, "VirtualService shop/vs",
+                        "spec.tcp[0].route[0].destination.subset",
+                        "Referenced host+subset in destinationrule not found: \"web+v3\"")),
+                analyze(vs, Set.of()));
+    }
+
+    @Test
     void onlyChangedObjectsAreReported() throws Exception {
         List<Resource> broken = resources(vs("[x.com]", "[missing]", "{host: nowhere, subset: v9}"));
         assertEquals(List.of(), Analyzer.analyze(broken, resources(GATEWAY)));
