@@ -4,31 +4,54 @@ import io.sluice.model.Durations;
 import io.sluice.model.istio.DestinationRuleSpec.ConnectionPoolSettings;
 import io.sluice.model.istio.DestinationRuleSpec.LoadBalancerSettings;
 import io.sluice.model.istio.DestinationRuleSpec.OutlierDetection;
+import io.sluice.model.istio.DestinationRuleSpec.PortTrafficPolicy;
 import io.sluice.model.istio.DestinationRuleSpec.TcpKeepalive;
 import io.sluice.model.istio.DestinationRuleSpec.TrafficPolicy;
 import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Compiles a DestinationRule trafficPolicy into a {@link ClusterPolicy}. A subset's policy replaces
- * the top-level one block by block (loadBalancer, connectionPool, outlierDetection), as Istio merges.
+ * Compiles a DestinationRule trafficPolicy into a {@link ClusterPolicy} for one port, as Istio merges:
+ * the top-level blocks (loadBalancer, connectionPool, outlierDetection), all three replaced by the
+ * top-level settings of the port if it has any; then the subset's blocks one by one, and all three
+ * replaced again by the subset's settings of the port. Port settings do not inherit: a block they
+ * leave out takes the defaults.
  */
 final class ClusterPolicies {
 
     private ClusterPolicies() {
     }
 
-    static ClusterPolicy compile(TrafficPolicy top, TrafficPolicy subset) {
+    /** The three blocks a policy is compiled from; null ones take Istio's defaults. */
+    private record Blocks(LoadBalancerSettings lb, ConnectionPoolSettings pool, OutlierDetection od) {
+
+        static final Blocks NONE = new Blocks(null, null, null);
+
+        Blocks overriddenBy(TrafficPolicy p) {
+            return new Blocks(p.loadBalancer() != null ? p.loadBalancer() : lb,
+                    p.connectionPool() != null ? p.connectionPool() : pool,
+                    p.outlierDetection() != null ? p.outlierDetection() : od);
+        }
+
+        Blocks atPort(TrafficPolicy p, int port) {
+            for (PortTrafficPolicy s : p.portLevelSettings()) {
+                if (s.port() != null && s.port().number() != null && s.port().number() == port) {
+                    return new Blocks(s.loadBalancer(), s.connectionPool(), s.outlierDetection());
+                }
+            }
+            return this;
+        }
+    }
+
+    static ClusterPolicy compile(TrafficPolicy top, TrafficPolicy subset, int port) {
         if (top == null && subset == null) {
             return ClusterPolicy.DEFAULT;
         }
-        LoadBalancerSettings lb = subset != null && subset.loadBalancer() != null ? subset.loadBalancer()
-                : top == null ? null : top.loadBalancer();
-        ConnectionPoolSettings pool = subset != null && subset.connectionPool() != null ? subset.connectionPool()
-                : top == null ? null : top.connectionPool();
-        OutlierDetection od = subset != null && subset.outlierDetection() != null ? subset.outlierDetection()
-                : top == null ? null : top.outlierDetection();
-        return new ClusterPolicy(loadBalancer(lb), pool(pool), outlier(od));
+        Blocks b = top == null ? Blocks.NONE : Blocks.NONE.overriddenBy(top).atPort(top, port);
+        if (subset != null) {
+            b = b.overriddenBy(subset).atPort(subset, port);
+        }
+        return new ClusterPolicy(loadBalancer(b.lb()), pool(b.pool()), outlier(b.od()));
     }
 
     static ClusterPolicy.LoadBalancer loadBalancer(LoadBalancerSettings lb) {

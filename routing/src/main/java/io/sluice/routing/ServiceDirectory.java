@@ -151,7 +151,7 @@ final class ServiceDirectory {
             selector = s.labels();
             subsetPolicy = s.trafficPolicy();
         }
-        ClusterPolicy policy = ClusterPolicies.compile(dr == null ? null : dr.trafficPolicy(), subsetPolicy);
+        ClusterPolicy policy = ClusterPolicies.compile(dr == null ? null : dr.trafficPolicy(), subsetPolicy, port);
         UpstreamTlsResolver.Result origination = tls.resolve(dr, s, port, ruleNamespace(fqdn));
         if (origination.failed()) {
             // a TLS setting that cannot be honoured must not fall back to plain text: no endpoints, 503

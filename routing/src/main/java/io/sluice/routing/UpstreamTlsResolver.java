@@ -113,22 +113,19 @@ final class UpstreamTlsResolver {
         if (policy.tls() != null && text(policy.tls(), "credentialName") != null) {
             names.add(text(policy.tls(), "credentialName"));
         }
-        if (policy.portLevelSettings() != null) {
-            for (JsonNode p : policy.portLevelSettings()) {
-                if (text(p.path("tls"), "credentialName") != null) {
-                    names.add(text(p.path("tls"), "credentialName"));
-                }
+        for (DestinationRuleSpec.PortTrafficPolicy p : policy.portLevelSettings()) {
+            if (p.tls() != null && text(p.tls(), "credentialName") != null) {
+                names.add(text(p.tls(), "credentialName"));
             }
         }
     }
 
     /** The port-level tls for this port if there is one, else the policy's own tls. */
     private static JsonNode pick(DestinationRuleSpec.TrafficPolicy policy, int port) {
-        if (policy.portLevelSettings() != null) {
-            for (JsonNode p : policy.portLevelSettings()) {
-                if (p.path("port").path("number").asInt(-1) == port && p.hasNonNull("tls")) {
-                    return p.get("tls");
-                }
+        for (DestinationRuleSpec.PortTrafficPolicy p : policy.portLevelSettings()) {
+            if (p.port() != null && p.port().number() != null && p.port().number() == port
+                    && p.tls() != null && !p.tls().isNull()) {
+                return p.tls();
             }
         }
         return policy.tls() == null || policy.tls().isNull() ? null : policy.tls();

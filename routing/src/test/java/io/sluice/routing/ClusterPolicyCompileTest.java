@@ -78,7 +78,7 @@ class ClusterPolicyCompileTest {
 
     @Test
     void noDestinationRuleMeansRoundRobinUnlimitedAndNoOutlierDetection() {
-        assertEquals(ClusterPolicy.DEFAULT, ClusterPolicies.compile(null, null));
+        assertEquals(ClusterPolicy.DEFAULT, ClusterPolicies.compile(null, null, 80));
         assertNull(ClusterPolicy.DEFAULT.outlier());
     }
 
@@ -130,5 +130,42 @@ class ClusterPolicyCompileTest {
         assertNull(pool.maxConnectionDuration());
         assertNull(pool.keepalive());
         assertEquals(Integer.MAX_VALUE, pool.maxRetries());
+    }
+
+    @Test
+    void portSettingsReplaceThePoliciesBlocksForTheirPortWithoutInheritingAsIstioMerges() throws Exception {
+        var dr = Json.YAML.readValue("""
+                host: web
+                trafficPolicy:
+                  loadBalancer: {simple: RANDOM}
+                  connectionPool: {tcp: {maxConnections: 10}}
+                  portLevelSettings:
+                  - port: {number: 8080}
+                    loadBalancer: {simple: LEAST_REQUEST}
+                subsets:
+                - name: v1
+                  labels: {version: v1}
+                  trafficPolicy:
+                    portLevelSettings:
+                    - port: {number: 80}
+                      outlierDetection: {consecutive5xxErrors: 2}
+                """, io.sluice.model.istio.DestinationRuleSpec.class);
+        var top = dr.trafficPolicy();
+        var v1 = dr.subsets().getFirst().trafficPolicy();
+
+        ClusterPolicy port80 = ClusterPolicies.compile(top, null, 80);
+        assertEquals(Algorithm.RANDOM, port80.loadBalancer().algorithm());
+        assertEquals(10, port80.pool().maxConnections());
+
+        ClusterPolicy port8080 = ClusterPolicies.compile(top, null, 8080);
+        assertEquals(Algorithm.LEAST_REQUEST, port8080.loadBalancer().algorithm());
+        assertEquals(ClusterPolicy.ConnectionPool.UNLIMITED, port8080.pool(), "the port's settings do not inherit");
+
+        ClusterPolicy v1Port80 = ClusterPolicies.compile(top, v1, 80);
+        assertEquals(Algorithm.ROUND_ROBIN, v1Port80.loadBalancer().algorithm());
+        assertEquals(ClusterPolicy.ConnectionPool.UNLIMITED, v1Port80.pool());
+        assertEquals(2, v1Port80.outlier().consecutive5xx());
+        assertEquals(Algorithm.LEAST_REQUEST, ClusterPolicies.compile(top, v1, 8080).loadBalancer().algorithm(),
+                "the subset has nothing for 8080: the top-level port settings stand");
     }
 }

@@ -23,17 +23,28 @@ public record DestinationRuleSpec(String host,
         }
     }
 
-    /**
-     * Load balancing, connection pool and outlier detection are typed; {@code tls} and
-     * {@code portLevelSettings} stay JSON trees until the features that read them give them types.
-     */
+    /** Load balancing, connection pool, outlier detection and per-port settings are typed; {@code tls} is read as JSON. */
     public record TrafficPolicy(LoadBalancerSettings loadBalancer,
                                 ConnectionPoolSettings connectionPool,
                                 OutlierDetection outlierDetection,
                                 JsonNode tls,
-                                JsonNode portLevelSettings,
+                                List<PortTrafficPolicy> portLevelSettings,
                                 JsonNode tunnel,
                                 JsonNode proxyProtocol) {
+
+        public TrafficPolicy {
+            portLevelSettings = portLevelSettings == null ? List.of() : List.copyOf(portLevelSettings);
+        }
+    }
+
+    /**
+     * One port's policy. As in Istio it does not inherit: for its port it replaces the load balancer,
+     * connection pool, outlier detection and TLS of the policy it sits in, and a block it leaves out
+     * takes the defaults.
+     */
+    public record PortTrafficPolicy(PortSelector port, LoadBalancerSettings loadBalancer,
+                                    ConnectionPoolSettings connectionPool, OutlierDetection outlierDetection,
+                                    JsonNode tls) {
     }
 
     /** {@code simple}: ROUND_ROBIN (default), LEAST_REQUEST (LEAST_CONN is its old name), RANDOM, PASSTHROUGH. */

@@ -410,7 +410,26 @@ final class IstioRules {
         if (p == null) {
             return;
         }
-        var lb = p.loadBalancer();
+        policyBlocks(p.loadBalancer(), p.connectionPool(), p.outlierDetection(), path, f);
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < p.portLevelSettings().size(); i++) {
+            var settings = p.portLevelSettings().get(i);
+            String at = at(at(path, "portLevelSettings"), i);
+            Integer port = settings.port() == null ? null : settings.port().number();
+            if (port == null) {
+                f.required(at(at, "port.number"), "port traffic policy must have a port");
+            } else if (!ports.add(port)) {
+                f.duplicate(at(at, "port.number"), port);
+            }
+            Formats.port(f, at(at, "port.number"), port);
+            policyBlocks(settings.loadBalancer(), settings.connectionPool(), settings.outlierDetection(), at, f);
+        }
+    }
+
+    /** The blocks a policy has at its top, and each port's settings again. */
+    private static void policyBlocks(DestinationRuleSpec.LoadBalancerSettings lb,
+                                     DestinationRuleSpec.ConnectionPoolSettings pool,
+                                     DestinationRuleSpec.OutlierDetection od, String path, Findings f) {
         if (lb != null) {
             if (lb.simple() != null && !LOAD_BALANCERS.contains(lb.simple())) {
                 f.unsupported(at(path, "loadBalancer.simple"), lb.simple(), LOAD_BALANCERS);
@@ -434,7 +453,6 @@ final class IstioRules {
                 }
             }
         }
-        var pool = p.connectionPool();
         if (pool != null && pool.tcp() != null) {
             atLeast(1, pool.tcp().maxConnections(), at(path, "connectionPool.tcp.maxConnections"), f);
             Formats.duration(f, at(path, "connectionPool.tcp.connectTimeout"), pool.tcp().connectTimeout());
@@ -455,7 +473,6 @@ final class IstioRules {
             atLeast(0, pool.http().maxRetries(), at(path, "connectionPool.http.maxRetries"), f);
             Formats.duration(f, at(path, "connectionPool.http.idleTimeout"), pool.http().idleTimeout());
         }
-        var od = p.outlierDetection();
         if (od != null) {
             atLeast(0, od.consecutive5xxErrors(), at(path, "outlierDetection.consecutive5xxErrors"), f);
             atLeast(0, od.consecutiveGatewayErrors(), at(path, "outlierDetection.consecutiveGatewayErrors"), f);

@@ -58,6 +58,10 @@ final class Schema {
                 "outlierDetection.consecutiveLocalOriginFailures")) {
             out.add("spec.trafficPolicy." + field);
             out.add("spec.subsets[].trafficPolicy." + field);
+            if (!field.equals("tunnel") && !field.equals("proxyProtocol")) {
+                out.add("spec.trafficPolicy.portLevelSettings[]." + field);
+                out.add("spec.subsets[].trafficPolicy.portLevelSettings[]." + field);
+            }
         }
         return Set.copyOf(out);
     }

@@ -140,6 +140,11 @@ class ValidationTest {
                      idleTimeout: 30s, maxRetries: 3}
             outlierDetection: {consecutive5xxErrors: 7, consecutiveGatewayErrors: 3, interval: 5m,
                                baseEjectionTime: 15m, maxEjectionPercent: 50, minHealthPercent: 20}
+            portLevelSettings:
+            - port: {number: 9080}
+              loadBalancer: {simple: RANDOM}
+              connectionPool: {http: {idleTimeout: 5s}}
+              tls: {mode: SIMPLE}
           subsets:
           - name: v1
             labels: {version: v1}
