@@ -303,6 +303,27 @@ class ResilienceEndToEndTest {
     }
 
     @Test
+    void aCookieHashGivesANewClientItsCookieAndKeepsItOnOneEndpoint() throws IOException {
+        FlakyBackend a = cluster.flaky(n -> ok("a"), "session", "res");
+        FlakyBackend b = cluster.flaky(n -> ok("b"), "session", "res");
+        route("session", "", "loadBalancer: {consistentHash: {httpCookie: {name: sid, ttl: 60s, path: /}}}", 2);
+        for (int client = 0; client < 4; client++) {
+            HttpResponse<String> first = get("session");
+            String setCookie = first.headers().firstValue("set-cookie").orElseThrow();
+            assertTrue(setCookie.matches("sid=\"[0-9a-f]+\"; Max-Age=60; Path=/; HttpOnly"), setCookie);
+            String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> next = SluiceCluster.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + cluster.gateway.localPort(80) + "/"))
+                        .header("Host", "session.example.com").header("Cookie", cookie).build());
+                assertEquals(first.body(), next.body(), "client " + client + " moved with " + cookie);
+                assertTrue(next.headers().firstValue("set-cookie").isEmpty(), "a client with the cookie gets none");
+            }
+        }
+        assertEquals(24, a.requests.get() + b.requests.get());
+    }
+
+    @Test
     void roundRobinTakesEndpointsInTurn() throws IOException {
         FlakyBackend a = cluster.flaky(n -> ok("a"), "turns", "res");
         FlakyBackend b = cluster.flaky(n -> ok("b"), "turns", "res");

@@ -2,6 +2,8 @@ package io.sluice.routing;
 
 import io.sluice.model.Durations;
 import io.sluice.model.istio.DestinationRuleSpec.ConnectionPoolSettings;
+import io.sluice.model.istio.DestinationRuleSpec.CookieAttribute;
+import io.sluice.model.istio.DestinationRuleSpec.HTTPCookie;
 import io.sluice.model.istio.DestinationRuleSpec.LoadBalancerSettings;
 import io.sluice.model.istio.DestinationRuleSpec.OutlierDetection;
 import io.sluice.model.istio.DestinationRuleSpec.PortTrafficPolicy;
@@ -64,7 +66,8 @@ final class ClusterPolicies {
                 return hash(ClusterPolicy.HashSource.HEADER, h.httpHeaderName().toLowerCase(Locale.ROOT));
             }
             if (h.httpCookie() != null) {
-                return hash(ClusterPolicy.HashSource.COOKIE, h.httpCookie().name());
+                return new ClusterPolicy.LoadBalancer(ClusterPolicy.Algorithm.CONSISTENT_HASH,
+                        ClusterPolicy.HashSource.COOKIE, h.httpCookie().name(), newCookie(h.httpCookie()));
             }
             if (h.httpQueryParameterName() != null) {
                 return hash(ClusterPolicy.HashSource.QUERY_PARAMETER, h.httpQueryParameterName());
@@ -80,6 +83,31 @@ final class ClusterPolicies {
             case "RANDOM" -> new ClusterPolicy.LoadBalancer(ClusterPolicy.Algorithm.RANDOM, null, null);
             default -> ClusterPolicy.LoadBalancer.ROUND_ROBIN;
         };
+    }
+
+    /**
+     * Envoy's makeSetCookieValue: Max-Age unless the ttl is zero (a session cookie), the path, the
+     * attributes, then HttpOnly. No ttl, no cookie made.
+     */
+    private static ClusterPolicy.NewCookie newCookie(HTTPCookie c) {
+        if (c.ttl() == null) {
+            return null;
+        }
+        StringBuilder attributes = new StringBuilder();
+        long maxAge = Durations.parse(c.ttl()).toSeconds();
+        if (maxAge > 0) {
+            attributes.append("; Max-Age=").append(maxAge);
+        }
+        if (c.path() != null && !c.path().isEmpty()) {
+            attributes.append("; Path=").append(c.path());
+        }
+        for (CookieAttribute a : c.attributes()) {
+            attributes.append("; ").append(a.name());
+            if (a.value() != null && !a.value().isEmpty()) {
+                attributes.append('=').append(a.value());
+            }
+        }
+        return new ClusterPolicy.NewCookie(c.name(), attributes.append("; HttpOnly").toString());
     }
 
     private static ClusterPolicy.LoadBalancer hash(ClusterPolicy.HashSource source, String key) {

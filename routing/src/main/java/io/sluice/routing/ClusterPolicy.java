@@ -21,10 +21,29 @@ public record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outl
     /**
      * @param hashSource null unless the algorithm is CONSISTENT_HASH
      * @param hashKey    the header, cookie or query parameter name (header names lower-case)
+     * @param newCookie  for a cookie hash with a ttl, the cookie given to a request that has none; else null
      */
-    public record LoadBalancer(Algorithm algorithm, HashSource hashSource, String hashKey) {
+    public record LoadBalancer(Algorithm algorithm, HashSource hashSource, String hashKey, NewCookie newCookie) {
 
         public static final LoadBalancer ROUND_ROBIN = new LoadBalancer(Algorithm.ROUND_ROBIN, null, null);
+
+        public LoadBalancer(Algorithm algorithm, HashSource hashSource, String hashKey) {
+            this(algorithm, hashSource, hashKey, null);
+        }
+    }
+
+    /**
+     * The cookie Envoy sets for a cookie hash with a ttl, so that a client without one sticks to the
+     * endpoint its first request went to.
+     *
+     * @param attributes what follows the value, as Set-Cookie carries it: {@code ; Max-Age=60; Path=/; HttpOnly}
+     */
+    public record NewCookie(String name, String attributes) {
+
+        /** The Set-Cookie value for a generated value, quoted as Envoy quotes it. */
+        public String header(String value) {
+            return name + "=\"" + value + "\"" + attributes;
+        }
     }
 
     /**

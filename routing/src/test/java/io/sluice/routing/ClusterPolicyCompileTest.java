@@ -88,7 +88,7 @@ class ClusterPolicyCompileTest {
             {simple: LEAST_REQUEST}                                 | LEAST_REQUEST   |                 |
             {simple: LEAST_CONN}                                    | LEAST_REQUEST   |                 |
             {simple: RANDOM}                                        | RANDOM          |                 |
-            {consistentHash: {httpCookie: {name: user, ttl: 10s}}}  | CONSISTENT_HASH | COOKIE          | user
+            {consistentHash: {httpCookie: {name: user}}}            | CONSISTENT_HASH | COOKIE          | user
             {consistentHash: {useSourceIp: true}}                   | CONSISTENT_HASH | SOURCE_IP       |
             {consistentHash: {httpQueryParameterName: u}}           | CONSISTENT_HASH | QUERY_PARAMETER | u
             """)
@@ -167,5 +167,24 @@ class ClusterPolicyCompileTest {
         assertEquals(2, v1Port80.outlier().consecutive5xx());
         assertEquals(Algorithm.LEAST_REQUEST, ClusterPolicies.compile(top, v1, 8080).loadBalancer().algorithm(),
                 "the subset has nothing for 8080: the top-level port settings stand");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {name: user, ttl: 60s, path: /}                                      | ; Max-Age=60; Path=/; HttpOnly
+            {name: user, ttl: 0s}                                                | ; HttpOnly
+            {name: user, ttl: 1h, attributes: [{name: SameSite, value: Strict}, {name: Secure}]} | ; Max-Age=3600; SameSite=Strict; Secure; HttpOnly
+            """)
+    void aCookieHashWithATtlMakesTheCookieAsEnvoyDoes(String cookie, String attributes) throws Exception {
+        var lb = ClusterPolicies.loadBalancer(Json.YAML.readValue("{consistentHash: {httpCookie: " + cookie + "}}",
+                LoadBalancerSettings.class));
+        assertEquals(new ClusterPolicy.NewCookie("user", attributes), lb.newCookie());
+        assertEquals("user=\"5eed\"" + attributes, lb.newCookie().header("5eed"));
+    }
+
+    @Test
+    void withoutATtlNoCookieIsMade() throws Exception {
+        assertNull(ClusterPolicies.loadBalancer(Json.YAML.readValue("{consistentHash: {httpCookie: {name: user}}}",
+                LoadBalancerSettings.class)).newCookie());
     }
 }

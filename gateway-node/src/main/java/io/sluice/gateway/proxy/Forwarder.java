@@ -2,6 +2,7 @@ package io.sluice.gateway.proxy;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.sluice.gateway.mirror.MirrorCapture;
@@ -120,7 +121,7 @@ final class Forwarder {
         ClusterState state = proxy.upstreams().cluster(clusterName);
         PoolGate gate = state.gate(cp.pool());
         ConnectionPool pool = proxy.pool();
-        String hashKey = hashKey(cp.loadBalancer(), ctx.view);
+        String hashKey = hashKey(cp.loadBalancer(), ctx, random);
         RoutePolicy.Retries retries = policy.retries();
         // a body that was streamed cannot be sent twice: such a request gets one try
         int maxRetries = ctx.body.replayable() ? retries.attempts() : 0;
@@ -277,6 +278,10 @@ final class Forwarder {
             for (int i = 0; i < out.size(); i++) {
                 res.header(out.name(i), out.value(i));
             }
+            if (ctx.setCookie != null) {
+                // beside the upstream's own cookies, not instead of them
+                res.headers().add(HeaderValues.create(HeaderNames.SET_COOKIE, ctx.setCookie));
+            }
             CrossOrigin.allowOrigin(res, ctx);
             if (small != null) {
                 ctx.bytesSent = small.length;
@@ -321,14 +326,26 @@ final class Forwarder {
         return new UUID(msb, lsb).toString();
     }
 
-    /** The request's value of the cluster's consistent-hash source, or null. */
-    static String hashKey(ClusterPolicy.LoadBalancer lb, RequestView view) {
+    /**
+     * The request's value of the cluster's consistent-hash source, or null. A cookie hash with a ttl
+     * makes up the cookie a request lacks, hashes on it, and has the answer set it (as Envoy does), so
+     * the client's next requests go where this one went.
+     */
+    static String hashKey(ClusterPolicy.LoadBalancer lb, RequestContext ctx, RandomGenerator random) {
         if (lb.hashSource() == null) {
             return null;
         }
+        RequestView view = ctx.view;
         return switch (lb.hashSource()) {
             case HEADER -> view.header(lb.hashKey());
-            case COOKIE -> view.cookie(lb.hashKey());
+            case COOKIE -> {
+                String value = view.cookie(lb.hashKey());
+                if (value == null && lb.newCookie() != null) {
+                    value = Long.toHexString(random.nextLong());
+                    ctx.setCookie = lb.newCookie().header(value);
+                }
+                yield value;
+            }
             case SOURCE_IP -> view.remoteHost();
             case QUERY_PARAMETER -> view.queryParameter(lb.hashKey());
         };

@@ -35,6 +35,8 @@ final class RequestContext {
     MirrorCapture mirror = MirrorCapture.NONE;
     /** The x-request-id sent upstream: the client's, or one made up for it. */
     String requestId;
+    /** The session cookie made up for a cookie hash, for the answer to set; null when none was. */
+    String setCookie;
     /** The rule's CORS policy and the request's origin, when the policy allows that origin. */
     Cors cors;
     String corsOrigin;

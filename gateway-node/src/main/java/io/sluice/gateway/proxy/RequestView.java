@@ -92,13 +92,15 @@ public final class RequestView implements RequestAttributes {
         return request.remotePeer().host();
     }
 
-    /** A cookie's value, or null. */
+    /** A cookie's value, without the quotes RFC 6265 allows around it, or null. */
     public String cookie(String name) {
         for (String header : request.headers().all(HeaderNames.COOKIE, java.util.List::of)) {
             for (String pair : header.split(";")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
-                    return pair.substring(eq + 1).trim();
+                    String value = pair.substring(eq + 1).trim();
+                    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                            ? value.substring(1, value.length() - 1) : value;
                 }
             }
         }

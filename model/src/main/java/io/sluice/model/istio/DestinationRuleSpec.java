@@ -57,7 +57,20 @@ public record DestinationRuleSpec(String host,
                                    Long minimumRingSize) {
     }
 
-    public record HTTPCookie(String name, String path, String ttl) {
+    /**
+     * @param ttl        with it, a request without the cookie gets one (Set-Cookie on the answer), so that
+     *                   the client sticks to the endpoint from then on; {@code 0s} makes a session cookie
+     * @param attributes further attributes of a generated cookie ({@code SameSite=Strict}, {@code Secure})
+     */
+    public record HTTPCookie(String name, String path, String ttl, List<CookieAttribute> attributes) {
+
+        public HTTPCookie {
+            attributes = attributes == null ? List.of() : List.copyOf(attributes);
+        }
+    }
+
+    /** An attribute of a generated cookie; one without a value is a flag ({@code Secure}). */
+    public record CookieAttribute(String name, String value) {
     }
 
     public record ConnectionPoolSettings(TCPSettings tcp, HTTPSettings http) {

@@ -449,7 +449,20 @@ final class IstioRules {
                     if (h.httpCookie().name() == null || h.httpCookie().name().isBlank()) {
                         f.required(at(path, "loadBalancer.consistentHash.httpCookie.name"), "cookie name is required");
                     }
-                    Formats.duration(f, at(path, "loadBalancer.consistentHash.httpCookie.ttl"), h.httpCookie().ttl());
+                    cookieTtl(h.httpCookie().ttl(), at(path, "loadBalancer.consistentHash.httpCookie.ttl"), f);
+                    var attributes = h.httpCookie().attributes();
+                    for (int i = 0; i < attributes.size(); i++) {
+                        String name = attributes.get(i).name();
+                        String p = at(at(path, "loadBalancer.consistentHash.httpCookie.attributes"), i);
+                        if (name == null || name.isBlank()) {
+                            f.required(at(p, "name"), "a cookie attribute needs a name");
+                        } else {
+                            Formats.headerName(f, at(p, "name"), name);
+                        }
+                        if (attributes.get(i).value() != null && attributes.get(i).value().matches(".*[;\\r\\n].*")) {
+                            f.invalid(at(p, "value"), attributes.get(i).value(), "must not contain ';' or line breaks");
+                        }
+                    }
                 }
             }
         }
@@ -488,6 +501,18 @@ final class IstioRules {
                         "percentage must be in the range [0, 100]");
             }
         }
+    }
+
+    /** A generated cookie's lifetime: zero (a session cookie) or a duration Formats accepts. */
+    private static void cookieTtl(String ttl, String path, Findings f) {
+        try {
+            if (ttl == null || Durations.parse(ttl).isZero()) {
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            // malformed: Formats says why
+        }
+        Formats.duration(f, path, ttl);
     }
 
     /** The kernel counts keepalive time and interval in whole seconds. */

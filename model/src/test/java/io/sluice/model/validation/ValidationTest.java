@@ -132,7 +132,7 @@ class ValidationTest {
         spec:
           host: reviews
           trafficPolicy:
-            loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 10s}}}
+            loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 10s, attributes: [{name: SameSite, value: Lax}, {name: Secure}]}}}
             connectionPool:
               tcp: {maxConnections: 100, connectTimeout: 30ms, idleTimeout: 1h, maxConnectionDuration: 10m,
                     tcpKeepalive: {time: 7200s, interval: 75s, probes: 9}}
