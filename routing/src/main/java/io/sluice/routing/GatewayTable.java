@@ -28,6 +28,8 @@ final class GatewayTable {
 
     private final NodeIdentity node;
     private final List<ServerBinding> servers;
+    /** The delegates of the snapshot compiled whole; a change that involves one compiles whole again. */
+    private final Delegation delegation;
     /** In {@link ConfigSnapshot#MERGE_ORDER}: the first rule for a host wins. */
     private List<Resource> destinationRules;
     private List<Resource> secrets;
@@ -60,6 +62,7 @@ final class GatewayTable {
     private GatewayTable(ConfigSnapshot snapshot, NodeIdentity node, OutboundPolicy outbound) {
         this.node = node;
         this.servers = selectedServers(snapshot, node);
+        this.delegation = Delegation.of(snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE));
         this.destinationRules = snapshot.ofKind(ResourceKind.DESTINATION_RULE);
         this.secrets = snapshot.ofKind(ResourceKind.SECRET);
         this.ingressGateway = node.ingressGateway();
@@ -137,10 +140,14 @@ final class GatewayTable {
 
     /**
      * Whether a change to this VirtualService can be {@link #update applied}: not when it routes streams on
-     * a passthrough or plain TCP server, whose routes are compiled with the whole table.
+     * a passthrough or plain TCP server, whose routes are compiled with the whole table, nor when it
+     * delegates or is a delegate, whose rules other VirtualServices' routes are made of.
      */
     boolean updatable(Resource virtualService) {
         VirtualServiceSpec spec = Json.spec(virtualService, VirtualServiceSpec.class);
+        if (Delegation.involved(spec)) {
+            return false;
+        }
         List<String> refs = gatewayRefs(virtualService, spec);
         return servers.stream().noneMatch(s -> (s.passthrough() || s.plainTcp()) && binds(s, refs, virtualService));
     }
@@ -246,7 +253,7 @@ final class GatewayTable {
      * update inserts each host's routes at their place in it.
      */
     private List<PortHost> add(Resource vs, boolean inMergeOrder) {
-        VirtualServiceSpec spec = Json.spec(vs, VirtualServiceSpec.class);
+        VirtualServiceSpec spec = delegation.expand(vs.namespace(), Json.spec(vs, VirtualServiceSpec.class));
         List<String> refs = gatewayRefs(vs, spec);
         String source = vs.namespace() + "/" + vs.name();
         virtualServices.put(source, vs);

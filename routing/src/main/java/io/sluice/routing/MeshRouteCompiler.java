@@ -40,8 +40,10 @@ final class MeshRouteCompiler {
         TlsRouteCompiler tls = new TlsRouteCompiler(directory, node);
         Map<Integer, ListenerBuilder> listeners = new TreeMap<>();
         Map<Integer, Map<String, TcpRoute>> sni = new TreeMap<>();
-        for (Resource vs : snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE)) {
-            VirtualServiceSpec spec = Json.spec(vs, VirtualServiceSpec.class);
+        List<Resource> virtualServices = snapshot.ofKind(ResourceKind.VIRTUAL_SERVICE);
+        Delegation delegation = Delegation.of(virtualServices);
+        for (Resource vs : virtualServices) {
+            VirtualServiceSpec spec = delegation.expand(vs.namespace(), Json.spec(vs, VirtualServiceSpec.class));
             if (!spec.gateways().isEmpty() && !spec.gateways().contains(NodeIdentity.MESH)) {
                 continue;
             }

@@ -21,12 +21,17 @@ public record VirtualServiceSpec(List<String> hosts,
         exportTo = exportTo == null ? List.of() : List.copyOf(exportTo);
     }
 
-    /** @param mirrorPercent deprecated by Istio for {@code mirrorPercentage}, which wins when both are set */
+    /**
+     * @param delegate      a VirtualService without hosts whose rules take this rule's place (Istio's
+     *                      delegation, one level deep), their matches narrowed to this rule's
+     * @param mirrorPercent deprecated by Istio for {@code mirrorPercentage}, which wins when both are set
+     */
     public record HTTPRoute(String name,
                             List<HTTPMatchRequest> match,
                             List<HTTPRouteDestination> route,
                             HTTPRedirect redirect,
                             HTTPDirectResponse directResponse,
+                            Delegate delegate,
                             HTTPRewrite rewrite,
                             String timeout,
                             HTTPRetry retries,
@@ -43,6 +48,10 @@ public record VirtualServiceSpec(List<String> hosts,
             route = route == null ? List.of() : List.copyOf(route);
             mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
         }
+    }
+
+    /** The delegate VirtualService; its namespace defaults to the root's. */
+    public record Delegate(String name, String namespace) {
     }
 
     public record HTTPMatchRequest(String name,

@@ -3,7 +3,6 @@ package io.sluice.model.validation;
 import static io.sluice.model.validation.Findings.at;
 import static io.sluice.model.validation.Findings.key;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.model.Durations;
 import io.sluice.model.istio.Destination;
 import io.sluice.model.istio.DestinationRuleSpec;
@@ -46,10 +45,21 @@ final class IstioRules {
     private IstioRules() {
     }
 
-    /** {@code raw} is the spec as sent, for the fields the records do not carry. */
-    static void virtualService(VirtualServiceSpec spec, JsonNode raw, Findings f) {
-        if (spec.hosts().isEmpty()) {
-            f.required("spec.hosts", "virtual service must have at least one host");
+    /**
+     * A VirtualService without hosts is a delegate, as Istio reads it: only http rules, bound to no
+     * gateway, and none of them delegating further (one level of delegation).
+     */
+    static void virtualService(VirtualServiceSpec spec, Findings f) {
+        boolean delegate = spec.hosts().isEmpty();
+        if (delegate) {
+            if (!spec.gateways().isEmpty()) {
+                f.invalid("spec.gateways", spec.gateways(), "a delegate virtual service (one without hosts) must"
+                        + " not have gateways: its root's apply");
+            }
+            if (!spec.tls().isEmpty() || !spec.tcp().isEmpty()) {
+                f.error(!spec.tls().isEmpty() ? "spec.tls" : "spec.tcp",
+                        "a delegate virtual service (one without hosts) has http rules only");
+            }
         }
         for (int i = 0; i < spec.hosts().size(); i++) {
             Formats.host(f, at("spec.hosts", i), spec.hosts().get(i));
@@ -58,8 +68,12 @@ final class IstioRules {
             f.required("spec.http", "http, tls or tcp must have at least one route");
         }
         for (int i = 0; i < spec.http().size(); i++) {
-            boolean delegated = raw.path("http").path(i).has("delegate");
-            httpRoute(spec.http().get(i), delegated, at("spec.http", i), f);
+            HTTPRoute rule = spec.http().get(i);
+            if (delegate && rule.delegate() != null) {
+                f.error(at(at("spec.http", i), "delegate"), "a delegate virtual service cannot delegate again:"
+                        + " only one level of delegation is supported");
+            }
+            httpRoute(rule, at("spec.http", i), f);
         }
         for (int i = 0; i < spec.tls().size(); i++) {
             tlsRoute(spec.tls().get(i), at("spec.tls", i), f);
@@ -69,13 +83,19 @@ final class IstioRules {
         }
     }
 
-    private static void httpRoute(HTTPRoute r, boolean delegated, String path, Findings f) {
+    private static void httpRoute(HTTPRoute r, String path, Findings f) {
         boolean route = !r.route().isEmpty();
         boolean redirect = r.redirect() != null;
         boolean direct = r.directResponse() != null;
-        // the schema walk reports delegate as not supported; such a rule is not also missing its route
+        boolean delegated = r.delegate() != null;
         if (!route && !redirect && !direct && !delegated) {
-            f.required(path, "HTTP route must have one of route, redirect or directResponse");
+            f.required(path, "HTTP route must have one of route, redirect, directResponse or delegate");
+        }
+        if (delegated && (route || redirect || direct)) {
+            f.error(at(path, "delegate"), "delegate cannot be combined with route, redirect or directResponse");
+        }
+        if (delegated && (r.delegate().name() == null || r.delegate().name().isBlank())) {
+            f.required(at(path, "delegate.name"), "the delegate virtual service's name");
         }
         if (redirect && route) {
             f.error(at(path, "redirect"), "HTTP route cannot contain both route and redirect");

@@ -39,7 +39,7 @@ final class Schema {
      */
     private static final Map<ResourceKind, Set<String>> NOT_SUPPORTED = Map.of(
             ResourceKind.VIRTUAL_SERVICE, Set.of(
-                    "spec.tcp[].match[].destinationSubnets", "spec.tcp[].match[].sourceSubnet", "spec.http[].delegate",
+                    "spec.tcp[].match[].destinationSubnets", "spec.tcp[].match[].sourceSubnet",
                     "spec.http[].match[].statPrefix", "spec.http[].fault.delay.exponentialDelay",
                     "spec.http[].fault.abort.http2Error", "spec.tls[].match[].destinationSubnets"),
             ResourceKind.WORKLOAD_ENTRY, Set.of("spec.network", "spec.locality"),

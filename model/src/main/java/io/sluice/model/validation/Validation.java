@@ -71,7 +71,7 @@ public final class Validation {
         JsonNode spec = resource.spec().isObject() ? resource.spec() : Json.MAPPER.createObjectNode();
         try {
             switch (resource.kind()) {
-                case VIRTUAL_SERVICE -> IstioRules.virtualService(bind(spec, VirtualServiceSpec.class), spec, f);
+                case VIRTUAL_SERVICE -> IstioRules.virtualService(bind(spec, VirtualServiceSpec.class), f);
                 case DESTINATION_RULE -> IstioRules.destinationRule(bind(spec, DestinationRuleSpec.class), f);
                 case GATEWAY -> IstioRules.gateway(bind(spec, GatewaySpec.class), f);
                 case SERVICE_ENTRY -> IstioRules.serviceEntry(bind(spec, ServiceEntrySpec.class), f);

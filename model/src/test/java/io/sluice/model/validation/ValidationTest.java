@@ -63,15 +63,14 @@ class ValidationTest {
     }
 
     @Test
-    void aDelegatingRuleIsNotAlsoReportedAsMissingItsRoute() throws Exception {
-        ValidationResult r = validate("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: vs}
-                spec: {hosts: [a], http: [{delegate: {name: other}}]}
-                """, FieldValidation.WARN);
-        assertTrue(r.valid(), r.errors()::toString);
-        assertEquals(List.of(new Violation("spec.http[0].delegate", "not supported yet")), r.warnings());
+    void aDelegatingRuleAndItsHostlessDelegateAreValid() throws Exception {
+        for (String spec : List.of("{hosts: [a], http: [{match: [{uri: {prefix: /api}}], delegate: {name: api}}]}",
+                "{http: [{match: [{uri: {prefix: /api/v1}}], route: [{destination: {host: a}}]}]}")) {
+            ValidationResult r = validate("apiVersion: networking.istio.io/v1\nkind: VirtualService\n"
+                    + "metadata: {name: vs}\nspec: " + spec + "\n", FieldValidation.STRICT);
+            assertTrue(r.valid(), r.errors()::toString);
+            assertEquals(List.of(), r.warnings());
+        }
     }
 
     @Test
