@@ -83,11 +83,22 @@ class HttpRoutingEndToEndTest {
                       maxAge: 1h
                       allowCredentials: true
                     route: [{destination: {host: api}}]
+                  - match: [{uri: {prefix: /team/}}]
+                    delegate: {name: team-routes}
                   - match: [{uri: {prefix: /closed}}]
                     corsPolicy: {allowOrigins: [{exact: "https://shop.example.com"}], unmatchedPreflights: IGNORE}
                     fault: {abort: {httpStatus: 503, percentage: {value: 100}}}
                     route: [{destination: {host: api}}]
                   - directResponse: {status: 403, body: {string: denied}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: team-routes, namespace: routing}
+                spec:
+                  http:
+                  - match: [{uri: {prefix: /team/api/}}]
+                    rewrite: {uri: /v3/}
+                    route: [{destination: {host: api}}]
                 """);
         Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> cluster.get("routing.example.com", "/static").statusCode() == 200
@@ -128,6 +139,15 @@ class HttpRoutingEndToEndTest {
         TestBackend.Seen seen = api.seen.get(before);
         assertEquals("/v2/items", seen.path());
         assertEquals("127.0.0.1", seen.forwardedFor());
+    }
+
+    @Test
+    void aDelegatedPathIsRoutedByTheDelegatesRulesWithinTheRoots() {
+        int before = api.seen.size();
+        assertEquals(200, cluster.get("routing.example.com", "/team/api/orders").statusCode());
+        assertEquals("/v3/orders", api.seen.get(before).path());
+        assertEquals(403, cluster.get("routing.example.com", "/team/other").statusCode(),
+                "no delegate rule takes it: the root's catch-all answers");
     }
 
     /** Bypasses of Envoy's CVE-2019-9901 / CVE-2021-31920 kind: every one must land on the 403 rule. */
