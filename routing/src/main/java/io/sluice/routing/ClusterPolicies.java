@@ -153,7 +153,9 @@ final class ClusterPolicies {
                 duration(od.interval(), Duration.ofSeconds(10)),
                 duration(od.baseEjectionTime(), Duration.ofSeconds(30)),
                 od.maxEjectionPercent() != null ? od.maxEjectionPercent() : 10,
-                od.minHealthPercent() != null ? od.minHealthPercent() : 0);
+                od.minHealthPercent() != null ? od.minHealthPercent() : 0,
+                Boolean.TRUE.equals(od.splitExternalLocalOriginErrors()),
+                od.consecutiveLocalOriginFailures() != null ? od.consecutiveLocalOriginFailures() : 5);
     }
 
     private static Duration duration(String text, Duration fallback) {

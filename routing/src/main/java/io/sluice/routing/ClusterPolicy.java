@@ -85,8 +85,18 @@ public record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outl
      * @param baseEjectionTime   an ejection lasts this times the number of times the host was ejected
      * @param minHealthPercent   below this share of hosts not ejected, ejections are ignored and every host
      *                           takes traffic; 0 never ignores them
+     * @param splitLocalOrigin   whether tries that got no answer (connect failure, reset, timeout) count
+     *                           apart, toward {@code consecutiveLocalOrigin}, instead of as 503/504 answers
      */
     public record Outlier(int consecutive5xx, int consecutiveGateway, Duration interval, Duration baseEjectionTime,
-                          int maxEjectionPercent, int minHealthPercent) {
+                          int maxEjectionPercent, int minHealthPercent, boolean splitLocalOrigin,
+                          int consecutiveLocalOrigin) {
+
+        /** Envoy's defaults for the local-origin split: off, and 5 failures when on. */
+        public Outlier(int consecutive5xx, int consecutiveGateway, Duration interval, Duration baseEjectionTime,
+                       int maxEjectionPercent, int minHealthPercent) {
+            this(consecutive5xx, consecutiveGateway, interval, baseEjectionTime, maxEjectionPercent, minHealthPercent,
+                    false, 5);
+        }
     }
 }

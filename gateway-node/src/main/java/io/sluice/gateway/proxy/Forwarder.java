@@ -227,8 +227,7 @@ final class Forwarder {
             return Verdict.DONE;
         }
         LocalFailure failure = outcome.failure();
-        state.record(endpoint, failure == LocalFailure.PER_TRY_TIMEOUT ? 504 : 503, outlier, hosts,
-                System.nanoTime());
+        state.recordNoAnswer(endpoint, failure == LocalFailure.PER_TRY_TIMEOUT, outlier, hosts, System.nanoTime());
         // the route's own timeout ends the request; only a per-try timeout is worth another try
         boolean routeTimedOut = failure == LocalFailure.PER_TRY_TIMEOUT && !perTryBound;
         boolean retriable = !routeTimedOut && Retries.retriable(retries, failure);

@@ -61,6 +61,9 @@ public final class ClusterState {
         if (policy == null) {
             return false;
         }
+        if (policy.splitLocalOrigin()) {
+            e.consecutiveLocalOrigin.set(0); // an answer came: the connection works
+        }
         if (status < 500) {
             e.consecutive5xx.set(0);
             e.consecutiveGateway.set(0);
@@ -76,6 +79,22 @@ public final class ClusterState {
         boolean trip = (policy.consecutive5xx() > 0 && fiveXx >= policy.consecutive5xx())
                 || (policy.consecutiveGateway() > 0 && gateway >= policy.consecutiveGateway());
         return trip && eject(e, policy, hosts, now);
+    }
+
+    /**
+     * Counts a try that got no answer: a connect failure, a reset, or a timeout. As Envoy does, it is a
+     * 503 (504 for a timeout) unless the policy splits local-origin errors off, when it counts only
+     * toward {@code consecutiveLocalOriginFailures}.
+     *
+     * @return whether this failure ejected the endpoint
+     */
+    public boolean recordNoAnswer(EndpointState e, boolean timeout, ClusterPolicy.Outlier policy, int hosts, long now) {
+        if (policy == null || !policy.splitLocalOrigin()) {
+            return record(e, timeout ? 504 : 503, policy, hosts, now);
+        }
+        int failures = e.consecutiveLocalOrigin.incrementAndGet();
+        return policy.consecutiveLocalOrigin() > 0 && failures >= policy.consecutiveLocalOrigin()
+                && eject(e, policy, hosts, now);
     }
 
     private synchronized boolean eject(EndpointState e, ClusterPolicy.Outlier policy, int hosts, long now) {
@@ -104,6 +123,7 @@ public final class ClusterState {
         e.ejected = true;
         e.consecutive5xx.set(0);
         e.consecutiveGateway.set(0);
+        e.consecutiveLocalOrigin.set(0);
         ejections.increment();
         return true;
     }

@@ -12,6 +12,8 @@ public final class EndpointState {
     final AtomicInteger active = new AtomicInteger();
     final AtomicInteger consecutive5xx = new AtomicInteger();
     final AtomicInteger consecutiveGateway = new AtomicInteger();
+    /** Tries in a row that got no answer, counted apart when the policy splits them off. */
+    final AtomicInteger consecutiveLocalOrigin = new AtomicInteger();
     final AtomicInteger requestsOnConnection = new AtomicInteger();
     /** System.nanoTime() until which the endpoint is ejected; guarded by the cluster for writes. */
     volatile long ejectedUntil;

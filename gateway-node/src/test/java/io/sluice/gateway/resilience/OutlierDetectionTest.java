@@ -34,6 +34,30 @@ class OutlierDetectionTest {
     }
 
     @Test
+    void triesWithoutAnAnswerCountAs503sUnlessSplitOff() {
+        ClusterState s = new ClusterState();
+        EndpointState e = s.endpoint("a:1");
+        for (int i = 0; i < 3; i++) {
+            s.recordNoAnswer(e, false, FIVE_XX, 2, 0);
+        }
+        assertTrue(e.ejected(0), "three connect failures are three 5xx");
+
+        var split = new ClusterPolicy.Outlier(3, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 0, true, 2);
+        EndpointState f = s.endpoint("b:1");
+        s.record(f, 503, split, 2, 0);
+        s.record(f, 503, split, 2, 0);
+        s.recordNoAnswer(f, true, split, 2, 0);
+        assertFalse(f.ejected(0), "a timeout neither adds to nor breaks the run of 5xx answers, and one is not two");
+        s.record(f, 200, split, 2, 0);
+        s.recordNoAnswer(f, false, split, 2, 0);
+        s.record(f, 503, split, 2, 0);
+        s.recordNoAnswer(f, false, split, 2, 0);
+        assertFalse(f.ejected(0), "an answer between them breaks the run of local failures");
+        s.recordNoAnswer(f, false, split, 2, 0);
+        assertTrue(f.ejected(0), "two in a row");
+    }
+
+    @Test
     void gatewayErrorsCountOnly502To504AndA500BreaksTheRun() {
         var gateway = new ClusterPolicy.Outlier(0, 2, Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 0);
         ClusterState s = new ClusterState();

@@ -100,10 +100,12 @@ public record DestinationRuleSpec(String host,
     /**
      * Defaults as Istio's: {@code consecutive5xxErrors} 5 (0 disables), {@code consecutiveGatewayErrors}
      * off, {@code interval} 10s, {@code baseEjectionTime} 30s, {@code maxEjectionPercent} 10,
-     * {@code minHealthPercent} 0 (ejecting never stops for want of healthy hosts).
+     * {@code minHealthPercent} 0 (ejecting never stops for want of healthy hosts),
+     * {@code splitExternalLocalOriginErrors} off, {@code consecutiveLocalOriginFailures} 5.
      */
     public record OutlierDetection(Integer consecutive5xxErrors, Integer consecutiveGatewayErrors,
                                    Integer consecutiveErrors, String interval, String baseEjectionTime,
-                                   Integer maxEjectionPercent, Integer minHealthPercent) {
+                                   Integer maxEjectionPercent, Integer minHealthPercent,
+                                   Boolean splitExternalLocalOriginErrors, Integer consecutiveLocalOriginFailures) {
     }
 }

@@ -510,6 +510,8 @@ final class IstioRules {
             atLeast(0, od.consecutive5xxErrors(), at(path, "outlierDetection.consecutive5xxErrors"), f);
             atLeast(0, od.consecutiveGatewayErrors(), at(path, "outlierDetection.consecutiveGatewayErrors"), f);
             atLeast(0, od.consecutiveErrors(), at(path, "outlierDetection.consecutiveErrors"), f);
+            atLeast(0, od.consecutiveLocalOriginFailures(), at(path, "outlierDetection.consecutiveLocalOriginFailures"),
+                    f);
             Formats.duration(f, at(path, "outlierDetection.interval"), od.interval());
             Formats.duration(f, at(path, "outlierDetection.baseEjectionTime"), od.baseEjectionTime());
             if (od.maxEjectionPercent() != null && (od.maxEjectionPercent() < 0 || od.maxEjectionPercent() > 100)) {

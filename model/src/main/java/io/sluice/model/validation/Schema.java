@@ -54,8 +54,7 @@ final class Schema {
         for (String field : List.of("tunnel", "proxyProtocol", "loadBalancer.localityLbSetting",
                 "loadBalancer.warmupDurationSecs", "loadBalancer.warmup",
                 "connectionPool.http.h2UpgradePolicy", "connectionPool.http.useClientProtocol",
-                "connectionPool.http.maxConcurrentStreams", "outlierDetection.splitExternalLocalOriginErrors",
-                "outlierDetection.consecutiveLocalOriginFailures")) {
+                "connectionPool.http.maxConcurrentStreams")) {
             out.add("spec.trafficPolicy." + field);
             out.add("spec.subsets[].trafficPolicy." + field);
             if (!field.equals("tunnel") && !field.equals("proxyProtocol")) {

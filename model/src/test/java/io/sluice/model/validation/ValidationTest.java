@@ -138,7 +138,8 @@ class ValidationTest {
               http: {http1MaxPendingRequests: 10, http2MaxRequests: 100, maxRequestsPerConnection: 1,
                      idleTimeout: 30s, maxRetries: 3}
             outlierDetection: {consecutive5xxErrors: 7, consecutiveGatewayErrors: 3, interval: 5m,
-                               baseEjectionTime: 15m, maxEjectionPercent: 50, minHealthPercent: 20}
+                               baseEjectionTime: 15m, maxEjectionPercent: 50, minHealthPercent: 20,
+                               splitExternalLocalOriginErrors: true, consecutiveLocalOriginFailures: 3}
             portLevelSettings:
             - port: {number: 9080}
               loadBalancer: {simple: RANDOM}
