@@ -2,89 +2,21 @@ package io.sluice.gateway.proxy;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
-import io.sluice.model.HostNames;
-import io.sluice.routing.PathNormalizer;
-import io.sluice.routing.RequestAttributes;
 
-/** A Helidon request as routing sees it: normalised path, host without port, the gateway port. */
-public final class RequestView implements RequestAttributes {
+/** A Helidon request as routing sees it, with what the proxy reads of it besides: peer, cookies, query. */
+public final class RequestView extends RequestHead {
 
     private final ServerRequest request;
-    private final String path;
-    private final String host;
-    private final String authority;
-    private final int port;
-    private final String scheme;
 
     RequestView(ServerRequest request, int port, String scheme) {
+        super(request.prologue(), request.path().rawPath(), request.headers(),
+                request.headers().first(HeaderNames.HOST).orElseGet(request::authority), port, scheme);
         this.request = request;
-        this.path = PathNormalizer.normalize(originForm(request.path().rawPath()));
-        this.authority = authority(request);
-        this.host = HostNames.normalizeAuthority(authority);
-        this.port = port;
-        this.scheme = scheme;
-    }
-
-    /**
-     * The path of a request target: a proxy request's absolute form ({@code http://host/get}, what
-     * a client sends to the mesh proxy through HTTP_PROXY) reduced to {@code /get}.
-     */
-    static String originForm(String rawPath) {
-        int scheme = rawPath.indexOf("://");
-        if (scheme <= 0 || rawPath.startsWith("/")) {
-            return rawPath;
-        }
-        int slash = rawPath.indexOf('/', scheme + 3);
-        return slash < 0 ? "/" : rawPath.substring(slash);
-    }
-
-    private static String authority(ServerRequest request) {
-        return request.headers().first(HeaderNames.HOST).orElseGet(() -> request.authority());
-    }
-
-    /** The Host header as sent (or the HTTP/2 :authority), read once: forwarding and logging both need it. */
-    String authority() {
-        return authority;
     }
 
     /** The Helidon request, for steps that need more than routing attributes. */
     public ServerRequest request() {
         return request;
-    }
-
-    @Override
-    public String method() {
-        return request.prologue().method().text();
-    }
-
-    @Override
-    public String path() {
-        return path;
-    }
-
-    @Override
-    public String query() {
-        return request.query().rawValue();
-    }
-
-    @Override
-    public String host() {
-        return host;
-    }
-
-    @Override
-    public String header(String name) {
-        return request.headers().first(HeaderNames.create(name)).orElse(null);
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public String scheme() {
-        return scheme;
     }
 
     /** The client's address, without port. */

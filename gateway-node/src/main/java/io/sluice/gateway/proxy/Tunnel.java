@@ -27,7 +27,7 @@ final class Tunnel implements ServerConnection {
      * What the upgrade found out, for the exchange reported when the tunnel ends; the connection's
      * addresses are taken while it is open.
      */
-    record Opened(Instant start, long startNanos, UpgradeRequest request, String route, Cluster cluster,
+    record Opened(Instant start, long startNanos, RequestHead request, String route, Cluster cluster,
                   String upstreamHost, String requestId, int status, long upstreamServiceTime,
                   String downstreamLocal, String downstreamRemote) {
     }
@@ -112,12 +112,12 @@ final class Tunnel implements ServerConnection {
     }
 
     private static Exchange exchange(Opened o, long received, long sent) {
-        UpgradeRequest req = o.request();
+        RequestHead req = o.request();
         String query = req.query() == null || req.query().isEmpty() ? "" : "?" + req.query();
         return new Exchange(o.start(), (System.nanoTime() - o.startNanos()) / 1_000_000, req.method(),
-                req.prologue.uriPath().rawPath() + query, "HTTP/1.1", o.status(), "-", received, sent,
-                o.upstreamServiceTime(), req.headers.first(HeaderNames.X_FORWARDED_FOR).orElse(null),
-                req.headers.first(HeaderNames.USER_AGENT).orElse(null), o.requestId(), req.authority,
+                req.prologue().uriPath().rawPath() + query, "HTTP/1.1", o.status(), "-", received, sent,
+                o.upstreamServiceTime(), req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null),
+                req.headers().first(HeaderNames.USER_AGENT).orElse(null), o.requestId(), req.authority(),
                 o.upstreamHost(), o.cluster(), o.downstreamLocal(), o.downstreamRemote(), o.route());
     }
 

@@ -65,7 +65,7 @@ final class WebSocketUpgrade implements Http1Upgrader {
     public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
         Instant start = Instant.now();
         long startNanos = System.nanoTime();
-        UpgradeRequest req = new UpgradeRequest(prologue, headers, gatewayPort, scheme);
+        RequestHead req = RequestHead.of(prologue, headers, gatewayPort, scheme);
         Route route = route(ctx, req);
         if (route == null || !(route.action() instanceof RouteAction.Forward f)) {
             return null;
@@ -115,7 +115,7 @@ final class WebSocketUpgrade implements Http1Upgrader {
     }
 
     /** The route as the ordinary path finds it, TLS servers' own hosts only. */
-    private Route route(ConnectionContext ctx, UpgradeRequest req) {
+    private Route route(ConnectionContext ctx, RequestHead req) {
         Listener listener = proxy.table().get().listener(gatewayPort);
         VirtualHost vh = listener == null ? null : listener.virtualHost(req.host());
         if (vh == null || (listener.tls() != null
@@ -126,13 +126,13 @@ final class WebSocketUpgrade implements Http1Upgrader {
     }
 
     /** The request head as it goes upstream: the client's headers with the upgrade kept, forwarding headers added. */
-    private byte[] head(UpgradeRequest req, ConnectionContext ctx, RouteAction.Forward f,
+    private byte[] head(RequestHead req, ConnectionContext ctx, RouteAction.Forward f,
                         RouteAction.WeightedCluster target, String requestId) {
         String authority = f.rewrite() != null && f.rewrite().authority() != null ? f.rewrite().authority()
-                : req.authority;
+                : req.authority();
         HeaderList out = new HeaderList().add("host", authority);
         String priorForwardedFor = null;
-        for (Header h : req.headers) {
+        for (Header h : req.headers()) {
             String name = h.headerName().lowerCase();
             if (name.equals("x-forwarded-for")) {
                 priorForwardedFor = h.get();
@@ -143,7 +143,7 @@ final class WebSocketUpgrade implements Http1Upgrader {
         }
         String client = ctx.remotePeer().host();
         out.add("connection", "Upgrade")
-                .add("upgrade", req.headers.first(HeaderNames.UPGRADE).orElse("websocket"))
+                .add("upgrade", req.headers().first(HeaderNames.UPGRADE).orElse("websocket"))
                 .add("x-forwarded-for", priorForwardedFor == null ? client : priorForwardedFor + ", " + client)
                 .add("x-forwarded-proto", scheme)
                 .add("x-request-id", requestId);

@@ -367,13 +367,7 @@ final class IstioRules {
             Formats.port(f, at(p, "port"), m.port());
             source(m.sourceLabels(), m.sourceNamespace(), p, f);
         }
-        if (r.route().isEmpty()) {
-            f.required(at(path, "route"), "TLS route is required");
-        }
-        weights(r.route().stream().map(d -> d.weight()).toList(), at(path, "route"), f);
-        for (int j = 0; j < r.route().size(); j++) {
-            destination(r.route().get(j).destination(), at(at(at(path, "route"), j), "destination"), f);
-        }
+        streamRoute(r.route(), "TLS", path, f);
     }
 
     private static void tcpRoute(VirtualServiceSpec.TCPRoute r, String path, Findings f) {
@@ -383,12 +377,18 @@ final class IstioRules {
             Formats.port(f, at(p, "port"), m.port());
             source(m.sourceLabels(), m.sourceNamespace(), p, f);
         }
-        if (r.route().isEmpty()) {
-            f.required(at(path, "route"), "TCP route is required");
+        streamRoute(r.route(), "TCP", path, f);
+    }
+
+    /** The destinations of a tls or tcp rule: at least one, weights that send traffic somewhere. */
+    private static void streamRoute(List<VirtualServiceSpec.RouteDestination> route, String protocol, String path,
+                                    Findings f) {
+        if (route.isEmpty()) {
+            f.required(at(path, "route"), protocol + " route is required");
         }
-        weights(r.route().stream().map(d -> d.weight()).toList(), at(path, "route"), f);
-        for (int j = 0; j < r.route().size(); j++) {
-            destination(r.route().get(j).destination(), at(at(at(path, "route"), j), "destination"), f);
+        weights(route.stream().map(d -> d.weight()).toList(), at(path, "route"), f);
+        for (int j = 0; j < route.size(); j++) {
+            destination(route.get(j).destination(), at(at(at(path, "route"), j), "destination"), f);
         }
     }
 

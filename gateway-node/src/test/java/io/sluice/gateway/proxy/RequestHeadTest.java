@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class RequestViewTest {
+class RequestHeadTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
@@ -15,6 +15,6 @@ class RequestViewTest {
             "http://httpbin.org, /",
             "/redirect?to=http://evil/, /redirect?to=http://evil/"})
     void absoluteFormBecomesOriginForm(String target, String path) {
-        assertEquals(path, RequestView.originForm(target));
+        assertEquals(path, RequestHead.originForm(target));
     }
 }
