@@ -122,8 +122,16 @@ final class GatewayTable {
         }
         if (!t.ingresses.isEmpty()) {
             // a served Ingress is answered on port 80 even with no Gateway there: unknown hosts get 404
+            Map<String, List<Route>> routes = new IngressCompiler(directory).compile(t.ingresses);
             t.listeners.computeIfAbsent(IngressCompiler.PORT, p -> new ListenerBuilder(p, IngressCompiler.PROTOCOL))
-                    .useIngress(new IngressCompiler(directory).compile(t.ingresses));
+                    .useIngress(routes);
+            List<ServerTls> tls = IngressCompiler.tls(t.ingresses);
+            if (!tls.isEmpty()) {
+                ListenerBuilder https = t.listeners.computeIfAbsent(IngressCompiler.TLS_PORT,
+                        p -> new ListenerBuilder(p, IngressCompiler.TLS_PROTOCOL));
+                tls.forEach(https::addTls);
+                https.useIngress(routes);
+            }
         }
         Map<Integer, Listener> compiled = new LinkedHashMap<>();
         t.listeners.forEach((port, b) -> compiled.put(port, b.build()));
@@ -162,10 +170,15 @@ final class GatewayTable {
 
     /**
      * Whether these Ingress changes can be {@link #update applied}: not when the node starts or stops
-     * serving Ingresses at all, which opens or closes port 80 with the whole table.
+     * serving Ingresses at all, which opens or closes port 80, nor when their TLS servers change, which
+     * changes port 443's certificates; both with the whole table.
      */
     boolean ingressUpdatable(ResourceEdits edits) {
-        return edits.isEmpty() || ingresses.isEmpty() == servedIngresses(edits.applyTo(ingresses)).isEmpty();
+        if (edits.isEmpty()) {
+            return true;
+        }
+        List<Resource> next = servedIngresses(edits.applyTo(ingresses));
+        return ingresses.isEmpty() == next.isEmpty() && IngressCompiler.tls(ingresses).equals(IngressCompiler.tls(next));
     }
 
     /**
@@ -216,8 +229,13 @@ final class GatewayTable {
         if (!ingressEdits.isEmpty() || (directoryReplaced && !ingresses.isEmpty())) {
             ingresses = servedIngresses(ingressEdits.applyTo(ingresses));
             if (!ingresses.isEmpty()) {
+                Map<String, List<Route>> routes = new IngressCompiler(directory).compile(ingresses);
                 changed.computeIfAbsent(IngressCompiler.PORT, p -> new HashSet<>()).addAll(
-                        listeners.get(IngressCompiler.PORT).useIngress(new IngressCompiler(directory).compile(ingresses)));
+                        listeners.get(IngressCompiler.PORT).useIngress(routes));
+                if (!IngressCompiler.tls(ingresses).isEmpty()) {
+                    changed.computeIfAbsent(IngressCompiler.TLS_PORT, p -> new HashSet<>()).addAll(
+                            listeners.get(IngressCompiler.TLS_PORT).useIngress(routes));
+                }
             }
         }
         for (Resource vs : removed) {

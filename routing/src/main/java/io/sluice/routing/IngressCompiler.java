@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * Serves Kubernetes Ingresses on an ingress gateway, as Istio's built-in controller does with its default
- * {@code ingressControllerMode: STRICT}: only Ingresses of class {@code istio} are served, on port 80.
+ * {@code ingressControllerMode: STRICT}: only Ingresses of class {@code istio} are served, on port 80,
+ * and on port 443 too for the hosts of their {@code tls} entries, with the Secret each names.
  * <p>
  * Host selection follows nginx and Istio: a request for a host that has rules sees only that host's
  * paths, never those of rules without a host. Within a host the longest path wins and Exact beats
@@ -31,6 +32,9 @@ final class IngressCompiler {
     /** The gateway server port Ingresses are served on. */
     static final int PORT = 80;
     static final String PROTOCOL = "HTTP";
+    /** The port their {@code tls} entries are served on. */
+    static final int TLS_PORT = 443;
+    static final String TLS_PROTOCOL = "HTTPS";
 
     private static final String ISTIO_CLASS = "istio";
     private static final String ALL_HOSTS = "*";
@@ -51,6 +55,29 @@ final class IngressCompiler {
             return ISTIO_CLASS.equals(annotated);
         }
         return ISTIO_CLASS.equals(Json.spec(ingress, IngressSpec.class).ingressClassName());
+    }
+
+    /**
+     * The HTTPS servers the served Ingresses' {@code tls} entries make, as Istio converts them: SIMPLE
+     * termination with the entry's Secret (in the gateway's namespace, as any credentialName) for its
+     * hosts, or every host when it names none. An entry without a Secret is skipped, as in Istio.
+     */
+    static List<ServerTls> tls(List<Resource> ingresses) {
+        List<ServerTls> out = new ArrayList<>();
+        for (Resource ingress : ingresses) {
+            List<IngressSpec.IngressTLS> entries = Json.spec(ingress, IngressSpec.class).tls();
+            for (int i = 0; i < entries.size(); i++) {
+                IngressSpec.IngressTLS t = entries.get(i);
+                if (t.secretName() == null || t.secretName().isEmpty()) {
+                    continue;
+                }
+                List<String> hosts = t.hosts().isEmpty() ? List.of(ALL_HOSTS)
+                        : t.hosts().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+                out.add(new ServerTls("https-443-ingress-" + ingress.name() + "-" + ingress.namespace() + "-" + i,
+                        hosts, ServerTls.Mode.SIMPLE, t.secretName(), null, null, List.of(), List.of()));
+            }
+        }
+        return out;
     }
 
     /**

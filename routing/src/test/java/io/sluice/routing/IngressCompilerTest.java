@@ -280,4 +280,31 @@ class IngressCompilerTest {
         assertNotNull(r, request.path());
         return ((RouteAction.Forward) r.action()).pick(0).cluster();
     }
+
+    @Test
+    void tlsEntriesServeTheirHostsOnPort443WithTheirSecretAsIstioConvertsThem() {
+        ServiceEndpoints shop = service("shop", "web", 80, endpoint("10.0.0.1", 8080));
+        RouteTable t = ingressTable(apply("""
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: shop, namespace: web}
+                spec:
+                  ingressClassName: istio
+                  tls:
+                  - {hosts: [Secure.Example.com], secretName: secure-cert}
+                  - {hosts: [nosecret.example.com]}
+                  rules:
+                  - host: secure.example.com
+                    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: shop, port: {number: 80}}}}]}
+                """), shop);
+        Listener https = t.listener(443);
+        assertNotNull(https, "port 443 opens for the tls entry");
+        assertEquals(List.of(new ServerTls("https-443-ingress-shop-web-0", List.of("secure.example.com"),
+                ServerTls.Mode.SIMPLE, "secure-cert", null, null, List.of(), List.of())), https.tls().servers(),
+                "an entry without a Secret makes no server");
+        assertEquals("shop.web.svc.cluster.local",
+                forwardedHost(t, TestRequest.get("secure.example.com", "/orders").port(443)));
+        assertEquals("shop.web.svc.cluster.local", forwardedHost(t, TestRequest.get("secure.example.com", "/")),
+                "plain HTTP still serves it on port 80");
+    }
 }

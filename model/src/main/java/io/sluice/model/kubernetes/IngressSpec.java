@@ -27,6 +27,10 @@ public record IngressSpec(String ingressClassName, IngressBackend defaultBackend
     }
 
     public record IngressTLS(List<String> hosts, String secretName) {
+
+        public IngressTLS {
+            hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        }
     }
 
     public record IngressRule(String host, HTTPIngressRuleValue http) {
