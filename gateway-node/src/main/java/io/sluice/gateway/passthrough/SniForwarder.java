@@ -79,10 +79,12 @@ public final class SniForwarder {
                 service = cluster;
                 Upstream asked = new Upstream(requested.getHostString(), requested.getPort(), java.util.Map.of());
                 upstream = UpstreamSockets.connect(upstreams.address(asked), pool);
+            } else if (requested != null) {
+                cluster = OutboundPolicy.REGISTRY_ONLY.clusterName();
+                service = cluster;
             } else {
-                cluster = requested != null ? OutboundPolicy.REGISTRY_ONLY.clusterName() : "-";
-                service = requested != null ? cluster : service;
-                flags = requested != null ? flags : "NR";
+                cluster = "-";
+                flags = "NR";
             }
         } catch (IOException e) {
             cluster = "connect failed";

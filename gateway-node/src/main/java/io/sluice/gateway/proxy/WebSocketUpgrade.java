@@ -86,23 +86,22 @@ final class WebSocketUpgrade implements Http1Upgrader {
             InputStream in = new BufferedInputStream(upstream.getInputStream());
             byte[] answer = readHead(in);
             int status = status(answer);
-            ctx.dataWriter().writeNow(BufferData.create(answer));
+            // a refusal's body, if it has one of declared length, read before anything reaches the client
+            byte[] body = status == 101 ? new byte[0]
+                    : in.readNBytes((int) Math.clamp(contentLength(answer), 0, MAX_HEAD_BYTES));
             PeerInfo local = ctx.localPeer();
             PeerInfo remote = ctx.remotePeer();
             Tunnel.Opened opened = new Tunnel.Opened(start, startNanos, req, route.origin(), cluster,
                     endpoint.authority(), requestId, status, (System.nanoTime() - startNanos) / 1_000_000,
                     local.host() + ":" + local.port(), remote.host() + ":" + remote.port());
+            ctx.dataWriter().writeNow(BufferData.create(answer), BufferData.create(body));
             if (status != 101) {
-                // a refusal's body, if it has one of declared length; then both connections close
-                long length = contentLength(answer);
-                byte[] body = in.readNBytes((int) Math.clamp(length, 0, MAX_HEAD_BYTES));
-                ctx.dataWriter().writeNow(BufferData.create(body));
-                upstream.close();
+                upstream.close(); // and the client's connection closes with the returned one
                 return Tunnel.closed(ctx, proxy.observer(), opened, body.length);
             }
             return new Tunnel(ctx, upstream, in, proxy.observer(), opened);
         } catch (IOException | RuntimeException e) {
-            // nothing reached the client yet: the ordinary path answers (503 UF, or the upstream's refusal)
+            // nothing reached the client: the ordinary path answers it (503 UF, or the upstream's refusal)
             if (upstream != null) {
                 try {
                     upstream.close();
