@@ -268,6 +268,17 @@ class ResilienceEndToEndTest {
     }
 
     @Test
+    void aGrpcAbortAnswersAsGrpcDoes() throws IOException {
+        FlakyBackend aborted = cluster.flaky(n -> ok("unreached"), "grpcfault", "res");
+        route("grpcfault", "fault: {abort: {grpcStatus: UNAVAILABLE, percentage: {value: 100}}}", null, 1);
+        HttpResponse<String> res = get("grpcfault");
+        assertEquals(200, res.statusCode());
+        assertEquals("14", res.headers().firstValue("grpc-status").orElse(""));
+        assertEquals("application/grpc", res.headers().firstValue("content-type").orElse(""));
+        assertEquals(0, aborted.requests.get());
+    }
+
+    @Test
     void faultAbortNeverReachesTheBackendAndDelayHoldsTheRequest() throws IOException {
         FlakyBackend aborted = cluster.flaky(n -> ok("unreached"), "teapot", "res");
         route("teapot", "fault: {abort: {httpStatus: 418, percentage: {value: 100}}}", null, 1);

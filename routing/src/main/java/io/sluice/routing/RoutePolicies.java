@@ -1,6 +1,7 @@
 package io.sluice.routing;
 
 import io.sluice.model.Durations;
+import io.sluice.model.istio.GrpcStatus;
 import io.sluice.model.istio.Percent;
 import io.sluice.model.istio.VirtualServiceSpec.HTTPFaultInjection;
 import io.sluice.model.istio.VirtualServiceSpec.HTTPRetry;
@@ -64,12 +65,14 @@ final class RoutePolicies {
                     : f.delay().percent() != null ? f.delay().percent() : 0;
         }
         int status = 0;
+        int grpcStatus = -1;
         double abortPct = 0;
-        if (f.abort() != null && f.abort().httpStatus() != null) {
-            status = f.abort().httpStatus();
+        if (f.abort() != null) {
+            status = f.abort().httpStatus() != null ? f.abort().httpStatus() : 0;
+            grpcStatus = f.abort().grpcStatus() != null ? GrpcStatus.of(f.abort().grpcStatus()).ordinal() : -1;
             abortPct = percent(f.abort().percentage());
         }
-        return new RoutePolicy.Fault(delay, delayPct, status, abortPct);
+        return new RoutePolicy.Fault(delay, delayPct, status, grpcStatus, abortPct);
     }
 
     private static double percent(Percent p) {

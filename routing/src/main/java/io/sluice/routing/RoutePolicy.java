@@ -84,14 +84,16 @@ public record RoutePolicy(Duration timeout, Retries retries, Fault fault, Cors c
     }
 
     /**
-     * @param delay        injected before forwarding, or null
-     * @param delayPercent share of requests delayed, 0 to 100
-     * @param abortStatus  status answered instead of forwarding, or 0
-     * @param abortPercent share of requests aborted, 0 to 100
+     * @param delay           injected before forwarding, or null
+     * @param delayPercent    share of requests delayed, 0 to 100
+     * @param abortStatus     status answered instead of forwarding, or 0
+     * @param abortGrpcStatus gRPC status answered instead (HTTP 200 with {@code grpc-status}), or -1
+     * @param abortPercent    share of requests aborted, 0 to 100
      */
-    public record Fault(Duration delay, double delayPercent, int abortStatus, double abortPercent) {
+    public record Fault(Duration delay, double delayPercent, int abortStatus, int abortGrpcStatus,
+                        double abortPercent) {
 
-        public static final Fault NONE = new Fault(null, 0, 0, 0);
+        public static final Fault NONE = new Fault(null, 0, 0, -1, 0);
 
         /** Whether a draw uniform in [0, 100) falls in the delayed share. */
         public boolean delays(double draw) {
@@ -99,7 +101,7 @@ public record RoutePolicy(Duration timeout, Retries retries, Fault fault, Cors c
         }
 
         public boolean aborts(double draw) {
-            return abortStatus > 0 && draw < abortPercent;
+            return (abortStatus > 0 || abortGrpcStatus >= 0) && draw < abortPercent;
         }
     }
 }

@@ -81,10 +81,19 @@ class RoutePolicyCompileTest {
 
     @Test
     void faultDrawsFallInsideTheShare() {
-        RoutePolicy.Fault f = new RoutePolicy.Fault(Duration.ofSeconds(1), 10, 503, 100);
+        RoutePolicy.Fault f = new RoutePolicy.Fault(Duration.ofSeconds(1), 10, 503, -1, 100);
         assertTrue(f.delays(9.99));
         assertFalse(f.delays(10));
         assertTrue(f.aborts(99.9));
         assertFalse(RoutePolicy.Fault.NONE.aborts(0));
+    }
+
+    @Test
+    void aGrpcAbortKeepsItsStatusCode() throws Exception {
+        RoutePolicy.Fault f = compile("fault: {abort: {grpcStatus: UNAVAILABLE, percentage: {value: 50}}}").fault();
+        assertEquals(14, f.abortGrpcStatus());
+        assertEquals(0, f.abortStatus());
+        assertTrue(f.aborts(49.9));
+        assertFalse(f.aborts(50));
     }
 }

@@ -107,7 +107,7 @@ final class Forwarder {
             }
         }
         if (fault.aborts(random.nextDouble() * 100)) {
-            LocalReplies.abort(res, ctx, fault.abortStatus());
+            LocalReplies.abort(res, ctx, fault);
             return true;
         }
         return false;

@@ -1,9 +1,11 @@
 package io.sluice.gateway.proxy;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.sluice.routing.RouteAction;
+import io.sluice.routing.RoutePolicy;
 import java.nio.charset.StandardCharsets;
 
 /** Answers the proxy gives itself: failures, direct responses, redirects and injected aborts. */
@@ -11,6 +13,8 @@ final class LocalReplies {
 
     /** Envoy's body for an injected abort. */
     static final String FAULT_ABORT_BODY = "fault filter abort";
+    private static final HeaderName GRPC_STATUS = HeaderNames.create("grpc-status");
+    private static final HeaderName GRPC_MESSAGE = HeaderNames.create("grpc-message");
 
     private LocalReplies() {
     }
@@ -25,10 +29,19 @@ final class LocalReplies {
         text(res, ctx, failure.body());
     }
 
-    static void abort(ServerResponse res, RequestContext ctx, int status) {
+    /** An injected abort: the HTTP status, or a gRPC status as gRPC answers it (200 with its headers, no body). */
+    static void abort(ServerResponse res, RequestContext ctx, RoutePolicy.Fault fault) {
         ctx.flag("FI");
-        res.status(Status.create(status));
         CrossOrigin.allowOrigin(res, ctx);
+        if (fault.abortGrpcStatus() >= 0) {
+            res.status(Status.OK_200)
+                    .header(HeaderNames.CONTENT_TYPE, "application/grpc")
+                    .header(GRPC_STATUS, Integer.toString(fault.abortGrpcStatus()))
+                    .header(GRPC_MESSAGE, FAULT_ABORT_BODY.replace(" ", "%20")) // percent-encoded, as gRPC has it
+                    .send();
+            return;
+        }
+        res.status(Status.create(fault.abortStatus()));
         text(res, ctx, FAULT_ABORT_BODY);
     }
 

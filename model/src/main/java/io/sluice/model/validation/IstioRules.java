@@ -7,6 +7,7 @@ import io.sluice.model.Durations;
 import io.sluice.model.istio.Destination;
 import io.sluice.model.istio.DestinationRuleSpec;
 import io.sluice.model.istio.GatewaySpec;
+import io.sluice.model.istio.GrpcStatus;
 import io.sluice.model.istio.MeshConfigSpec;
 import io.sluice.model.istio.Percent;
 import io.sluice.model.istio.ServiceEntrySpec;
@@ -14,6 +15,7 @@ import io.sluice.model.istio.StringMatch;
 import io.sluice.model.istio.VirtualServiceSpec;
 import io.sluice.model.istio.VirtualServiceSpec.HTTPRoute;
 import io.sluice.model.istio.WorkloadEntrySpec;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -337,6 +339,13 @@ final class IstioRules {
         if (abort != null) {
             if (abort.httpStatus() == null && abort.grpcStatus() == null) {
                 f.required(at(path, "abort"), "one of httpStatus or grpcStatus");
+            }
+            if (abort.httpStatus() != null && abort.grpcStatus() != null) {
+                f.error(at(path, "abort"), "only one of httpStatus or grpcStatus may be set");
+            }
+            if (abort.grpcStatus() != null && GrpcStatus.of(abort.grpcStatus()) == null) {
+                f.unsupported(at(path, "abort.grpcStatus"), abort.grpcStatus(),
+                        Arrays.stream(GrpcStatus.values()).map(Enum::name).toList());
             }
             if (abort.httpStatus() != null && (abort.httpStatus() < 200 || abort.httpStatus() > 599)) {
                 f.invalid(at(path, "abort.httpStatus"), abort.httpStatus(), "status must be in the range 200 to 599");
