@@ -67,7 +67,7 @@ final class ClusterPolicies {
             }
             if (h.httpCookie() != null) {
                 return new ClusterPolicy.LoadBalancer(ClusterPolicy.Algorithm.CONSISTENT_HASH,
-                        ClusterPolicy.HashSource.COOKIE, h.httpCookie().name(), newCookie(h.httpCookie()));
+                        ClusterPolicy.HashSource.COOKIE, h.httpCookie().name(), newCookie(h.httpCookie()), null);
             }
             if (h.httpQueryParameterName() != null) {
                 return hash(ClusterPolicy.HashSource.QUERY_PARAMETER, h.httpQueryParameterName());
@@ -79,10 +79,23 @@ final class ClusterPolicies {
         String simple = lb.simple() == null ? "ROUND_ROBIN" : lb.simple();
         return switch (simple) {
             case "LEAST_REQUEST", "LEAST_CONN" -> new ClusterPolicy.LoadBalancer(ClusterPolicy.Algorithm.LEAST_REQUEST,
-                    null, null);
+                    null, null, null, warmup(lb));
             case "RANDOM" -> new ClusterPolicy.LoadBalancer(ClusterPolicy.Algorithm.RANDOM, null, null);
-            default -> ClusterPolicy.LoadBalancer.ROUND_ROBIN;
+            default -> warmup(lb) == null ? ClusterPolicy.LoadBalancer.ROUND_ROBIN
+                    : new ClusterPolicy.LoadBalancer(ClusterPolicy.Algorithm.ROUND_ROBIN, null, null, null, warmup(lb));
         };
+    }
+
+    /** Istio's warm-up in either spelling, with Envoy's defaults: 10 % to start from, a linear ramp. */
+    private static ClusterPolicy.Warmup warmup(LoadBalancerSettings lb) {
+        var w = lb.warmup();
+        String duration = w != null ? w.duration() : lb.warmupDurationSecs();
+        if (duration == null) {
+            return null;
+        }
+        return new ClusterPolicy.Warmup(Durations.parse(duration),
+                w != null && w.minimumPercent() != null ? w.minimumPercent() : 10,
+                w != null && w.aggression() != null ? w.aggression() : 1);
     }
 
     /**

@@ -22,13 +22,31 @@ public record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outl
      * @param hashSource null unless the algorithm is CONSISTENT_HASH
      * @param hashKey    the header, cookie or query parameter name (header names lower-case)
      * @param newCookie  for a cookie hash with a ttl, the cookie given to a request that has none; else null
+     * @param warmup     slow start for endpoints that join (ROUND_ROBIN and LEAST_REQUEST), or null
      */
-    public record LoadBalancer(Algorithm algorithm, HashSource hashSource, String hashKey, NewCookie newCookie) {
+    public record LoadBalancer(Algorithm algorithm, HashSource hashSource, String hashKey, NewCookie newCookie,
+                               Warmup warmup) {
 
         public static final LoadBalancer ROUND_ROBIN = new LoadBalancer(Algorithm.ROUND_ROBIN, null, null);
 
         public LoadBalancer(Algorithm algorithm, HashSource hashSource, String hashKey) {
-            this(algorithm, hashSource, hashKey, null);
+            this(algorithm, hashSource, hashKey, null, null);
+        }
+    }
+
+    /**
+     * Envoy's slow start: while an endpoint is younger than {@code duration} its weight is
+     * {@code max(minimumPercent / 100, (age / duration) ^ (1 / aggression))} of a full one.
+     */
+    public record Warmup(Duration duration, double minimumPercent, double aggression) {
+
+        /** The endpoint's weight, 0 to 1, at an age in nanoseconds. */
+        public double weight(long ageNanos) {
+            if (ageNanos >= duration.toNanos()) {
+                return 1;
+            }
+            double time = Math.max(0, (double) ageNanos / duration.toNanos());
+            return Math.max(minimumPercent / 100, Math.pow(time, 1 / aggression));
         }
     }
 

@@ -187,4 +187,19 @@ class ClusterPolicyCompileTest {
         assertNull(ClusterPolicies.loadBalancer(Json.YAML.readValue("{consistentHash: {httpCookie: {name: user}}}",
                 LoadBalancerSettings.class)).newCookie());
     }
+
+    @Test
+    void warmUpInEitherSpellingWithEnvoysDefaults() throws Exception {
+        var old = ClusterPolicies.loadBalancer(Json.YAML.readValue("{simple: LEAST_REQUEST, warmupDurationSecs: 30s}",
+                LoadBalancerSettings.class));
+        assertEquals(Algorithm.LEAST_REQUEST, old.algorithm());
+        assertEquals(new ClusterPolicy.Warmup(Duration.ofSeconds(30), 10, 1), old.warmup());
+        var w = ClusterPolicies.loadBalancer(Json.YAML.readValue(
+                "{warmup: {duration: 100s, minimumPercent: 20, aggression: 2}}", LoadBalancerSettings.class)).warmup();
+        assertEquals(0.2, w.weight(0));
+        assertEquals(0.5, w.weight(Duration.ofSeconds(25).toNanos()), 1e-9, "(1/4) ^ (1/2)");
+        assertEquals(1, w.weight(Duration.ofSeconds(100).toNanos()));
+        assertNull(ClusterPolicies.loadBalancer(Json.YAML.readValue("{simple: ROUND_ROBIN}",
+                LoadBalancerSettings.class)).warmup());
+    }
 }

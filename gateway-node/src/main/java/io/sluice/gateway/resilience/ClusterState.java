@@ -1,7 +1,9 @@
 package io.sluice.gateway.resilience;
 
 import io.sluice.routing.ClusterPolicy;
+import io.sluice.routing.Upstream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +27,8 @@ public final class ClusterState {
     /** Retries decided and not yet answered, against the pool's maxRetries. */
     public final AtomicInteger retriesInFlight = new AtomicInteger();
     private volatile PoolGate gate = new PoolGate(ClusterPolicy.ConnectionPool.UNLIMITED);
+    /** Whether {@link #noteArrivals} has run: endpoints known before that are not new. */
+    private volatile boolean seenEndpoints;
 
     public EndpointState endpoint(String authority) {
         EndpointState s = endpoints.get(authority);
@@ -43,6 +47,23 @@ public final class ClusterState {
             }
         }
         return g;
+    }
+
+    /**
+     * Notes the endpoints the cluster has not seen before as joining now, for slow start; those it
+     * sees the first time it is looked at were there from the start and warm up from nothing.
+     */
+    void noteArrivals(List<Upstream> all, long now) {
+        boolean first = !seenEndpoints;
+        for (Upstream u : all) {
+            if (!endpoints.containsKey(u.authority())) {
+                EndpointState e = endpoint(u.authority());
+                if (!first) {
+                    e.joinedAt = now;
+                }
+            }
+        }
+        seenEndpoints = true;
     }
 
     void retainEndpoints(Set<String> authorities) {

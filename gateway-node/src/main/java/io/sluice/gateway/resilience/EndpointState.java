@@ -20,6 +20,8 @@ public final class EndpointState {
     /** Ejections that count towards the next ejection's length; decays while the endpoint is healthy. */
     int ejections;
     volatile boolean ejected;
+    /** System.nanoTime() when it joined its cluster, for slow start; 0 when it was there from the first. */
+    volatile long joinedAt;
 
     public int active() {
         return active.get();

@@ -12,7 +12,8 @@ import java.util.random.RandomGenerator;
 /**
  * Picks the endpoint of a cluster for one try: among the endpoints not ejected (all of them once fewer
  * than the outlier policy's minHealthPercent are left), preferring ones this request has not tried yet
- * (Envoy's previous_hosts retry predicate), by the cluster's algorithm.
+ * (Envoy's previous_hosts retry predicate), by the cluster's algorithm; while endpoints warm up (slow
+ * start), weighted by their share.
  */
 public final class LoadBalancer {
 
@@ -27,6 +28,10 @@ public final class LoadBalancer {
     public static Upstream choose(Cluster cluster, ClusterState state, String hashKey, Collection<Upstream> tried,
                                   RandomGenerator random, long now) {
         List<Upstream> all = cluster.endpoints();
+        ClusterPolicy.LoadBalancer lb = cluster.policy().loadBalancer();
+        if (lb.warmup() != null) {
+            state.noteArrivals(all, now);
+        }
         List<Upstream> healthy = new ArrayList<>(all.size());
         for (Upstream u : all) {
             if (!state.endpoint(u.authority()).ejected(now)) {
@@ -45,7 +50,12 @@ public final class LoadBalancer {
             List<Upstream> fresh = healthy.stream().filter(u -> !tried.contains(u)).toList();
             candidates = fresh.isEmpty() ? healthy : fresh;
         }
-        ClusterPolicy.LoadBalancer lb = cluster.policy().loadBalancer();
+        if (lb.warmup() != null) {
+            Upstream warming = weighted(candidates, state, lb.warmup(), random, now);
+            if (warming != null) {
+                return warming;
+            }
+        }
         return switch (lb.algorithm()) {
             case ROUND_ROBIN -> candidates.get(Math.floorMod(state.cursor.getAndIncrement(), candidates.size()));
             case RANDOM -> candidates.get(random.nextInt(candidates.size()));
@@ -53,6 +63,34 @@ public final class LoadBalancer {
             case CONSISTENT_HASH -> hashKey == null ? candidates.get(random.nextInt(candidates.size()))
                     : highestRandomWeight(candidates, hashKey);
         };
+    }
+
+    /**
+     * While an endpoint warms up, a random pick weighted by each one's share (Envoy's weighted round
+     * robin and least request come to the same proportions); null once none is warming.
+     */
+    private static Upstream weighted(List<Upstream> candidates, ClusterState state, ClusterPolicy.Warmup warmup,
+                                     RandomGenerator random, long now) {
+        double[] weights = new double[candidates.size()];
+        double total = 0;
+        boolean warming = false;
+        for (int i = 0; i < weights.length; i++) {
+            long joined = state.endpoint(candidates.get(i).authority()).joinedAt;
+            weights[i] = joined == 0 ? 1 : warmup.weight(now - joined);
+            warming |= weights[i] < 1;
+            total += weights[i];
+        }
+        if (!warming) {
+            return null;
+        }
+        double draw = random.nextDouble() * total;
+        for (int i = 0; i < weights.length; i++) {
+            draw -= weights[i];
+            if (draw < 0) {
+                return candidates.get(i);
+            }
+        }
+        return candidates.getLast();
     }
 
     /** Envoy's default LEAST_REQUEST: the less busy of two random choices. */

@@ -83,6 +83,36 @@ class LoadBalancerTest {
     }
 
     @Test
+    void anEndpointThatJoinsWarmsUpFromItsMinimumShareWhileThoseThereFromTheStartDoNot() {
+        var warmup = new ClusterPolicy.Warmup(Duration.ofSeconds(60), 10, 1);
+        ClusterPolicy policy = new ClusterPolicy(new ClusterPolicy.LoadBalancer(Algorithm.ROUND_ROBIN, null, null,
+                null, warmup), ClusterPolicy.ConnectionPool.UNLIMITED, null);
+        ClusterState s = new ClusterState();
+        Cluster two = new Cluster("svc.ns.svc.cluster.local", 80, "", "unknown", FOUR.subList(0, 2), false, policy, null);
+        Cluster three = new Cluster("svc.ns.svc.cluster.local", 80, "", "unknown", FOUR.subList(0, 3), false, policy,
+                null);
+        long start = 1_000;
+        LoadBalancer.choose(two, s, null, Set.of(), new Random(1), start);
+        long joined = start + Duration.ofSeconds(5).toNanos();
+        Upstream newcomer = FOUR.get(2);
+        Random random = new Random(7);
+        assertEquals(0.1 / 2.1, share(three, s, newcomer, random, joined), 0.01, "10 % of a share at first");
+        assertEquals(0.5 / 2.5, share(three, s, newcomer, random, joined + Duration.ofSeconds(30).toNanos()), 0.015,
+                "half a share half-way");
+        assertEquals(1.0 / 3, share(three, s, newcomer, random, joined + Duration.ofSeconds(60).toNanos()), 0.001,
+                "warm: round robin again");
+    }
+
+    private static double share(Cluster c, ClusterState s, Upstream u, Random random, long now) {
+        int n = 30_000;
+        int hits = 0;
+        for (int i = 0; i < n; i++) {
+            hits += LoadBalancer.choose(c, s, null, Set.of(), random, now).equals(u) ? 1 : 0;
+        }
+        return (double) hits / n;
+    }
+
+    @Test
     void aRetryGoesToAnEndpointNotTriedYetWhenThereIsOne() {
         Cluster c = cluster(FOUR.subList(0, 2), HASH);
         ClusterState s = new ClusterState();

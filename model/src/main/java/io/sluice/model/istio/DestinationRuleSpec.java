@@ -47,8 +47,20 @@ public record DestinationRuleSpec(String host,
                                     JsonNode tls) {
     }
 
-    /** {@code simple}: ROUND_ROBIN (default), LEAST_REQUEST (LEAST_CONN is its old name), RANDOM, PASSTHROUGH. */
-    public record LoadBalancerSettings(String simple, ConsistentHashLB consistentHash) {
+    /**
+     * {@code simple}: ROUND_ROBIN (default), LEAST_REQUEST (LEAST_CONN is its old name), RANDOM, PASSTHROUGH.
+     * {@code warmupDurationSecs} is the older spelling of {@code warmup.duration}.
+     */
+    public record LoadBalancerSettings(String simple, ConsistentHashLB consistentHash, String warmupDurationSecs,
+                                       WarmupConfiguration warmup) {
+    }
+
+    /**
+     * Slow start: an endpoint that joins gets a share of requests that grows over {@code duration}, from
+     * {@code minimumPercent} (default 10) of a full one, along {@code (age / duration) ^ (1 / aggression)}
+     * (default 1: linear).
+     */
+    public record WarmupConfiguration(String duration, Double minimumPercent, Double aggression) {
     }
 
     /** Exactly one of the hash keys. {@code ringHash}/{@code maglev} pick Envoy's table; any consistent hash serves. */

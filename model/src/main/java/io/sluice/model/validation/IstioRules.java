@@ -466,6 +466,7 @@ final class IstioRules {
             if (lb.simple() != null && lb.consistentHash() != null) {
                 f.invalid(at(path, "loadBalancer"), "simple and consistentHash", "only one of simple or consistentHash");
             }
+            warmup(lb, at(path, "loadBalancer"), f);
             var h = lb.consistentHash();
             if (h != null) {
                 int keys = (h.httpHeaderName() != null ? 1 : 0) + (h.httpCookie() != null ? 1 : 0)
@@ -530,6 +531,31 @@ final class IstioRules {
             if (od.minHealthPercent() != null && (od.minHealthPercent() < 0 || od.minHealthPercent() > 100)) {
                 f.invalid(at(path, "outlierDetection.minHealthPercent"), od.minHealthPercent(),
                         "percentage must be in the range [0, 100]");
+            }
+        }
+    }
+
+    /** Slow start, in either spelling, for the load balancers that weigh endpoints. */
+    private static void warmup(DestinationRuleSpec.LoadBalancerSettings lb, String path, Findings f) {
+        var warmup = lb.warmup();
+        if (lb.warmupDurationSecs() == null && warmup == null) {
+            return;
+        }
+        if (lb.warmupDurationSecs() != null && warmup != null) {
+            f.error(at(path, "warmup"), "only one of warmupDurationSecs or warmup may be set");
+        }
+        if (lb.consistentHash() != null || "RANDOM".equals(lb.simple())) {
+            f.error(path, "warm-up is supported with ROUND_ROBIN and LEAST_REQUEST load balancers only");
+        }
+        Formats.duration(f, at(path, "warmupDurationSecs"), lb.warmupDurationSecs());
+        if (warmup != null) {
+            if (warmup.duration() == null) {
+                f.required(at(path, "warmup.duration"), "how long an endpoint warms up");
+            }
+            Formats.duration(f, at(path, "warmup.duration"), warmup.duration());
+            Formats.percentage(f, at(path, "warmup.minimumPercent"), warmup.minimumPercent());
+            if (warmup.aggression() != null && warmup.aggression() <= 0) {
+                f.invalid(at(path, "warmup.aggression"), warmup.aggression(), "aggression must be greater than 0");
             }
         }
     }

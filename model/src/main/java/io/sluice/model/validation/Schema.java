@@ -52,7 +52,6 @@ final class Schema {
     private static Set<String> destinationRuleNotSupported() {
         Set<String> out = new java.util.HashSet<>(Set.of("spec.workloadSelector"));
         for (String field : List.of("tunnel", "proxyProtocol", "loadBalancer.localityLbSetting",
-                "loadBalancer.warmupDurationSecs", "loadBalancer.warmup",
                 "connectionPool.http.h2UpgradePolicy", "connectionPool.http.useClientProtocol",
                 "connectionPool.http.maxConcurrentStreams")) {
             out.add("spec.trafficPolicy." + field);

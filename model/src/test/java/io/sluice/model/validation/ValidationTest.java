@@ -148,7 +148,7 @@ class ValidationTest {
           subsets:
           - name: v1
             labels: {version: v1}
-            trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST}}
+            trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST, warmup: {duration: 60s, minimumPercent: 5, aggression: 1.5}}}
           - name: v2
             labels: {version: v2}
             trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user, ringHash: {minimumRingSize: 1024}}}}
