@@ -76,7 +76,7 @@ final class GatewayTable {
     }
 
     private ServiceDirectory directory(Map<String, ServiceEndpoints> services) {
-        ServiceDirectory d = new ServiceDirectory(services, destinationRules, secrets);
+        ServiceDirectory d = new ServiceDirectory(services, ServiceDirectory.rulesFor(destinationRules, node), secrets);
         if (unregisteredByName) {
             d.reachUnregisteredHostsByName();
         }

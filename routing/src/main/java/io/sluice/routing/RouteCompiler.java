@@ -28,15 +28,16 @@ public final class RouteCompiler {
 
     public static RouteTable compile(ConfigSnapshot snapshot, NodeIdentity node) {
         if (node.mesh()) {
-            return MeshRouteCompiler.compile(snapshot, node, directory(snapshot), outboundPolicy(snapshot));
+            return MeshRouteCompiler.compile(snapshot, node, directory(snapshot, node), outboundPolicy(snapshot));
         }
         return GatewayTable.compile(snapshot, node).table();
     }
 
-    /** The services, DestinationRules and Secrets every route resolves its destinations against. */
-    static ServiceDirectory directory(ConfigSnapshot snapshot) {
+    /** The services, the node's DestinationRules and the Secrets its routes resolve destinations against. */
+    static ServiceDirectory directory(ConfigSnapshot snapshot, NodeIdentity node) {
         return new ServiceDirectory(snapshot.services(),
-                snapshot.ofKind(ResourceKind.DESTINATION_RULE), snapshot.ofKind(ResourceKind.SECRET));
+                ServiceDirectory.rulesFor(snapshot.ofKind(ResourceKind.DESTINATION_RULE), node),
+                snapshot.ofKind(ResourceKind.SECRET));
     }
 
     /** The mesh-wide policy from MeshConfig {@code istio-system/mesh}; ALLOW_ANY without one. */

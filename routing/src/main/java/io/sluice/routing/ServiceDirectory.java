@@ -36,6 +36,19 @@ final class ServiceDirectory {
         this(services, destinationRules, List.of());
     }
 
+    /**
+     * The DestinationRules that apply on a node: every one without a {@code workloadSelector}, and those
+     * whose selector picks the node in the rule's own namespace (Istio's selectors do not cross
+     * namespaces), in the order given.
+     */
+    static List<Resource> rulesFor(List<Resource> destinationRules, NodeIdentity node) {
+        return destinationRules.stream().filter(dr -> {
+            var selector = Json.spec(dr, DestinationRuleSpec.class).workloadSelector();
+            return selector == null || (dr.namespace().equals(node.namespace())
+                    && node.labels().entrySet().containsAll(selector.selected().entrySet()));
+        }).toList();
+    }
+
     /** @param secrets Secrets a DestinationRule's {@code tls.credentialName} may name */
     ServiceDirectory(Map<String, ServiceEndpoints> services, List<Resource> destinationRules, List<Resource> secrets) {
         this.services = services;

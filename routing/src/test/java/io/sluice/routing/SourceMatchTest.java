@@ -98,4 +98,31 @@ class SourceMatchTest {
         assertEquals("outbound|443||httpbin.org", EgressRoutingTest.tlsCluster(
                 RouteCompiler.compile(snapshot, NodeIdentity.meshProxy("m")), "httpbin.org", 443));
     }
+
+    @Test
+    void aDestinationRuleWithAWorkloadSelectorAppliesOnlyOnTheProxiesItSelectsInItsNamespace() {
+        String selected = SUBSETS.replace("  host: reviews\n",
+                "  host: reviews\n  workloadSelector: {matchLabels: {app: frontend}}\n");
+        String toV2 = """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews, namespace: shop}
+                spec:
+                  hosts: [reviews]
+                  http: [{route: [{destination: {host: reviews, subset: v2}}]}]
+                """;
+        NodeIdentity frontend = NodeIdentity.meshProxy("m").withLabel("app", "frontend").inNamespace("shop");
+        assertEquals("v2", subsetOrNone(frontend, selected, toV2));
+        assertEquals("none", subsetOrNone(frontend.inNamespace("other"), selected, toV2),
+                "selectors do not cross namespaces: no rule, no subset v2");
+        assertEquals("none", subsetOrNone(NodeIdentity.meshProxy("m").inNamespace("shop"), selected, toV2));
+    }
+
+    /** The subset the request goes to, or none when the subset has no endpoints (no rule defines it). */
+    private static String subsetOrNone(NodeIdentity node, String rules, String virtualService) {
+        RouteTable t = RouteCompiler.compile(snapshot(apply(rules, virtualService), REVIEWS), node);
+        Cluster c = ((RouteAction.Forward) TestSnapshots.route(t, TestRequest.get("reviews.shop.svc.cluster.local", "/"))
+                .action()).pick(0).cluster();
+        return c.hasEndpoints() ? c.subset() : "none";
+    }
 }

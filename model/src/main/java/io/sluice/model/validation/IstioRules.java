@@ -421,6 +421,16 @@ final class IstioRules {
             trafficPolicy(spec.subsets().get(i).trafficPolicy(), at(at("spec.subsets", i), "trafficPolicy"), f);
         }
         trafficPolicy(spec.trafficPolicy(), "spec.trafficPolicy", f);
+        if (spec.workloadSelector() != null) {
+            var labels = spec.workloadSelector().matchLabels();
+            if (labels.isEmpty()) {
+                f.required("spec.workloadSelector.matchLabels", "a workload selector needs at least one label");
+            }
+            labels.forEach((k, v) -> {
+                Formats.qualifiedName(f, key("spec.workloadSelector.matchLabels", k), k);
+                Formats.labelValue(f, key("spec.workloadSelector.matchLabels", k), v);
+            });
+        }
     }
 
     private static void retryOn(String retryOn, String path, Findings f) {

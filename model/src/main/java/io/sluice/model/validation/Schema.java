@@ -50,7 +50,7 @@ final class Schema {
 
     /** The same policy fields are not supported at the top level and in every subset. */
     private static Set<String> destinationRuleNotSupported() {
-        Set<String> out = new java.util.HashSet<>(Set.of("spec.workloadSelector"));
+        Set<String> out = new java.util.HashSet<>();
         for (String field : List.of("tunnel", "proxyProtocol", "loadBalancer.localityLbSetting",
                 "connectionPool.http.h2UpgradePolicy", "connectionPool.http.useClientProtocol",
                 "connectionPool.http.maxConcurrentStreams")) {
