@@ -37,6 +37,7 @@ class TcpGatewayEndToEndTest {
         v2 = new EchoServer("v2");
         TestBackend.register(cluster.registryUrl(), v1.port(), "tcp-echo", "tcp", "version", "v1");
         TestBackend.register(cluster.registryUrl(), v2.port(), "tcp-echo", "tcp", "version", "v2");
+        TestBackend.register(cluster.registryUrl(), v1.port(), "tcp-limited", "tcp");
         cluster.applyOk("""
                 apiVersion: networking.istio.io/v1
                 kind: Gateway
@@ -46,6 +47,23 @@ class TcpGatewayEndToEndTest {
                   servers:
                   - port: {number: 31400, name: tcp, protocol: TCP}
                     hosts: ["*"]
+                  - port: {number: 31401, name: tcp-limited, protocol: TCP}
+                    hosts: ["*"]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: tcp-limited, namespace: tcp}
+                spec:
+                  hosts: ["*"]
+                  gateways: [tcp-echo-gateway]
+                  tcp: [{match: [{port: 31401}], route: [{destination: {host: tcp-limited}}]}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: tcp-limited, namespace: tcp}
+                spec:
+                  host: tcp-limited
+                  trafficPolicy: {connectionPool: {tcp: {maxConnections: 1}}}
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule
@@ -119,6 +137,28 @@ class TcpGatewayEndToEndTest {
         assertEquals(received + "x\n".length(), metric("istio_tcp_received_bytes_total"), "bytes from the client");
     }
 
+    @Test
+    void aClustersMaxConnectionsBoundsItsOpenStreams() throws IOException {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> greeting(31401).equals("v1"));
+        try (Socket first = connect(31401)) {
+            assertEquals("v1", reader(first).readLine());
+            try (Socket second = connect(31401)) {
+                assertEquals(null, readLineOrNull(second), "the second stream is closed at once");
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> greeting(31401).equals("v1"));
+    }
+
+    private static String readLineOrNull(Socket s) {
+        try {
+            return reader(s).readLine();
+        } catch (IOException e) {
+            return null; // reset rather than closed: refused all the same
+        }
+    }
+
     /** The gateway's value of a TCP metric for tcp-echo v1, summed over its series. */
     private static long metric(String name) {
         HttpResponse<String> res = SluiceCluster.send(HttpRequest.newBuilder(
@@ -153,13 +193,21 @@ class TcpGatewayEndToEndTest {
     }
 
     private static String greeting() throws IOException {
-        try (Socket s = connect()) {
+        return greeting(31400);
+    }
+
+    private static String greeting(int port) throws IOException {
+        try (Socket s = connect(port)) {
             return reader(s).readLine();
         }
     }
 
     private static Socket connect() throws IOException {
-        Socket s = new Socket(InetAddress.getLoopbackAddress(), cluster.gateway.localPort(31400));
+        return connect(31400);
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), cluster.gateway.localPort(port));
         s.setSoTimeout(10_000);
         return s;
     }

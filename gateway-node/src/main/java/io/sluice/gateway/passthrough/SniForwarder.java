@@ -12,7 +12,9 @@ import io.sluice.routing.Upstream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,7 +23,8 @@ import java.util.logging.Logger;
  * Sends a TLS stream, whose ClientHello has been read, to where its server name routes: a weighted
  * cluster of the current table's SNI router for the port. What no route claims is closed, or, for the
  * mesh proxy, left to the outbound policy (ALLOW_ANY: to the host the client asked for; REGISTRY_ONLY:
- * closed, so the client's handshake fails). One log line per stream, like Envoy's TCP access log.
+ * closed, so the client's handshake fails). A cluster's {@code connectionPool.tcp.maxConnections} bounds
+ * its open streams. One log line per stream, like Envoy's TCP access log.
  */
 public final class SniForwarder {
 
@@ -30,6 +33,8 @@ public final class SniForwarder {
     private final Supplier<RouteTable> table;
     private final UpstreamConnector upstreams;
     private final TcpObserver observer;
+    /** Streams open per cluster name, held against its {@code connectionPool.tcp.maxConnections}. */
+    private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
 
     public SniForwarder(Supplier<RouteTable> table, UpstreamConnector upstreams, TcpObserver observer) {
         this.table = table;
@@ -61,6 +66,7 @@ public final class SniForwarder {
         String version = "unknown";
         String flags = "-";
         ClusterPolicy.ConnectionPool pool = ClusterPolicy.ConnectionPool.UNLIMITED;
+        AtomicInteger held = null;
         try {
             if (route != null) {
                 Cluster c = route.pick(ThreadLocalRandom.current().nextInt(route.totalWeight()));
@@ -68,11 +74,13 @@ public final class SniForwarder {
                 service = c.host();
                 version = c.version();
                 pool = c.policy().pool();
-                if (c.hasEndpoints()) {
+                if (!c.hasEndpoints()) {
+                    flags = "UH";
+                } else if ((held = hold(cluster, pool.maxConnections())) == null) {
+                    flags = "UO"; // Envoy's circuit breaker: the cluster's connections are all open
+                } else {
                     Upstream endpoint = c.pick(ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE));
                     upstream = UpstreamSockets.connect(upstreams.address(endpoint), pool);
-                } else {
-                    flags = "UH";
                 }
             } else if (requested != null && t.outbound() == OutboundPolicy.ALLOW_ANY) {
                 cluster = OutboundPolicy.ALLOW_ANY.clusterName();
@@ -95,12 +103,28 @@ public final class SniForwarder {
         ACCESS.info(() -> "\"- - -\" port " + port + " sni " + (hello.serverName() == null ? "-" : hello.serverName())
                 + " " + (route == null ? "no route" : route.origin()));
         TcpObserver.Stream stream = observer.opened(service, version, flags);
-        if (upstream == null) {
-            closeQuietly(client); // no route, blocked or unreachable: the client's handshake fails
-            stream.closed();
-            return;
+        try {
+            if (upstream == null) {
+                closeQuietly(client); // no route, blocked, over the limit or unreachable: the stream ends
+                stream.closed();
+                return;
+            }
+            TcpRelay.relay(client, upstream, hello.bytes(), pool.tcpIdleTimeout(), stream);
+        } finally {
+            if (held != null) {
+                held.decrementAndGet();
+            }
         }
-        TcpRelay.relay(client, upstream, hello.bytes(), pool.tcpIdleTimeout(), stream);
+    }
+
+    /** One of a cluster's connections, or null when all {@code max} are open. */
+    private AtomicInteger hold(String cluster, int max) {
+        AtomicInteger streams = open.computeIfAbsent(cluster, k -> new AtomicInteger());
+        if (streams.incrementAndGet() > max) {
+            streams.decrementAndGet();
+            return null;
+        }
+        return streams;
     }
 
     static void closeQuietly(Socket s) {
