@@ -68,6 +68,8 @@ class WebSocketEndToEndTest {
                 }))
                 .build().start();
         TestBackend.register(cluster.registryUrl(), chat.port(), "chat", "ws");
+        // the same server under a name of its own: the counting test's streams are the only ones in its series
+        TestBackend.register(cluster.registryUrl(), chat.port(), "counted", "ws");
         cluster.applyOk(pki.tlsSecret("ws-credential", "ws", false) + """
                 ---
                 apiVersion: networking.istio.io/v1
@@ -89,6 +91,9 @@ class WebSocketEndToEndTest {
                   hosts: ["*"]
                   gateways: [gw]
                   http:
+                  - match: [{uri: {prefix: /counted}}]
+                    rewrite: {uri: /v2/chat}
+                    route: [{destination: {host: counted}}]
                   - match: [{uri: {prefix: /chat}}]
                     rewrite: {uri: /v2/chat}
                     route: [{destination: {host: chat}}]
@@ -140,18 +145,19 @@ class WebSocketEndToEndTest {
 
     @Test
     void theUpgradedStreamIsCountedWithIts101WhenItEnds() throws Exception {
-        long before = upgradesCounted();
-        WebSocket ws = open("/chat", new LinkedBlockingQueue<>());
+        assertEquals(0, upgradesCounted());
+        WebSocket ws = open("/counted", new LinkedBlockingQueue<>());
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> upgradesCounted() == before + 1);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> upgradesCounted() == 1);
     }
 
-    /** istio_requests_total over the series with response code 101. */
+    /** istio_requests_total for service counted with response code 101. */
     private static long upgradesCounted() {
         HttpResponse<String> res = SluiceCluster.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + cluster.gateway.statusPort() + "/stats/prometheus")).build());
         return ObservabilityEndToEndTest.SERIES.matcher(res.body()).results()
-                .filter(m -> m.group(1).contains("response_code=\"101\""))
+                .filter(m -> m.group(1).contains("response_code=\"101\"")
+                        && m.group(1).contains("destination_service_name=\"counted\""))
                 .mapToLong(m -> Long.parseLong(m.group(2))).sum();
     }
 
