@@ -10,6 +10,7 @@ import io.sluice.gateway.resilience.ClusterState;
 import io.sluice.gateway.resilience.EndpointState;
 import io.sluice.gateway.resilience.LoadBalancer;
 import io.sluice.gateway.resilience.PoolGate;
+import io.sluice.gateway.resilience.RetrySlot;
 import io.sluice.gateway.resilience.Retries;
 import io.sluice.gateway.resilience.Retries.LocalFailure;
 import io.sluice.gateway.upstream.ConnectionPool;
@@ -128,9 +129,8 @@ final class Forwarder {
         long start = System.nanoTime();
         long deadline = policy.timeout() == null ? Long.MAX_VALUE : start + policy.timeout().toNanos();
         List<Upstream> tried = new ArrayList<>(2);
-        // a request that retries holds one of the cluster's outstanding retries until it is answered
-        boolean retrying = false;
-        try {
+        // a request in its retry phase holds one of the cluster's outstanding retries until it is answered
+        try (RetrySlot slot = state.retrySlot(cp.pool().maxRetries())) {
             for (int attempt = 0; ; attempt++) {
                 long now = System.nanoTime();
                 if (now - deadline >= 0) {
@@ -167,8 +167,7 @@ final class Forwarder {
                 boolean perTryBound = retries.perTryTimeout() != null
                         && (remaining == null || retries.perTryTimeout().compareTo(remaining) < 0);
                 // a retry beyond the cluster's outstanding-retry budget is not made (Envoy's retry overflow)
-                boolean more = attempt < maxRetries
-                        && (retrying || state.retriesInFlight.get() < cp.pool().maxRetries());
+                boolean more = attempt < maxRetries && slot.allows();
                 Verdict verdict;
                 endpoint.begin();
                 try {
@@ -186,19 +185,12 @@ final class Forwarder {
                     return;
                 }
                 state.retries.increment();
-                if (!retrying) {
-                    state.retriesInFlight.incrementAndGet();
-                    retrying = true;
-                }
+                slot.retrying();
                 long backoff = Retries.backoffMillis(attempt + 1, random.nextDouble());
                 if (deadline != Long.MAX_VALUE) {
                     backoff = Math.min(backoff, Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
                 }
                 sleep(backoff);
-            }
-        } finally {
-            if (retrying) {
-                state.retriesInFlight.decrementAndGet();
             }
         }
     }

@@ -24,8 +24,8 @@ public final class ClusterState {
     public final LongAdder retries = new LongAdder();
     public final LongAdder overflows = new LongAdder();
     public final LongAdder ejections = new LongAdder();
-    /** Retries decided and not yet answered, against the pool's maxRetries. */
-    public final AtomicInteger retriesInFlight = new AtomicInteger();
+    /** Requests in their retry phase, against the pool's maxRetries. */
+    private final AtomicInteger retriesInFlight = new AtomicInteger();
     private volatile PoolGate gate = new PoolGate(ClusterPolicy.ConnectionPool.UNLIMITED);
     /** Whether {@link #noteArrivals} has run: endpoints known before that are not new. */
     private volatile boolean seenEndpoints;
@@ -33,6 +33,11 @@ public final class ClusterState {
     public EndpointState endpoint(String authority) {
         EndpointState s = endpoints.get(authority);
         return s != null ? s : endpoints.computeIfAbsent(authority, a -> new EndpointState());
+    }
+
+    /** A request's claim on the cluster's outstanding retries, at most {@code maxRetries} of them. */
+    public RetrySlot retrySlot(int maxRetries) {
+        return new RetrySlot(retriesInFlight, maxRetries);
     }
 
     /** The gate for a pool's limits; a table that changes the limits gets a fresh gate. */
