@@ -2,6 +2,8 @@ package io.sluice.bench;
 
 import io.sluice.testing.BookFiles;
 import io.sluice.testing.process.ProcessCluster;
+import io.sluice.testing.process.ServiceProcess;
+import io.sluice.testing.process.ServiceProcess.CpuTime;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +24,9 @@ import java.util.regex.Pattern;
  * Proxy throughput and latency, side by side in one run: {@code wrk} on loopback against (a) a
  * backend directly, (b) nginx, (c) HAProxy and (d) a Sluice ingress gateway node serving the book's
  * 4a, all with the same 10/90 canary split over the same two nginx backends. Every target gets the
- * same warm-up and the same measured run. The warm-up is long because the gateway's JIT is: on two
+ * same warm-up and the same measured run, over which the CPU time of its process (workers included)
+ * and of the backends is counted per request: what each proxy costs, which unlike req/s does not
+ * depend on how the shared cores were divided in that run. The warm-up is long because the gateway's JIT is: on two
  * shared cores C2 still recompiles the request path 15–20 s into the load (a profile after 8 s showed a
  * third of the gateway's CPU in compiler threads); nginx and HAProxy lose nothing by waiting.
  *
@@ -38,7 +42,12 @@ public final class ProxyBenchmark {
     private ProxyBenchmark() {
     }
 
-    record Result(String target, double rps, double p50Ms, double p99Ms, double v1Share) {
+    /**
+     * @param cpuUsPerRequest        the target's CPU time per request, user and system
+     * @param systemCpuUsPerRequest  of that, the kernel's
+     */
+    record Result(String target, double rps, double p50Ms, double p99Ms, double v1Share, double cpuUsPerRequest,
+                  double systemCpuUsPerRequest, double backendCpuUsPerRequest) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -51,12 +60,17 @@ public final class ProxyBenchmark {
         List<Process> daemons = new ArrayList<>();
         List<Result> results = new ArrayList<>();
         try (ProcessCluster sluice = ProcessCluster.start(work.resolve("sluice"), 1, false, Report.jvmOptions())) {
-            daemons.add(daemon(work, "backends", List.of("nginx", "-p", work.toString(), "-c", config(root, work, "nginx-backends.conf", 0))));
+            Process backends = daemon(work, "backends", List.of("nginx", "-p", work.toString(), "-c",
+                    config(root, work, "nginx-backends.conf", 0)));
+            daemons.add(backends);
             int nginxPort = ProcessCluster.freePort();
-            daemons.add(daemon(work, "nginx", List.of("nginx", "-p", work.toString(), "-c", config(root, work, "nginx-proxy.conf", nginxPort))));
+            Process nginxProxy = daemon(work, "nginx", List.of("nginx", "-p", work.toString(), "-c",
+                    config(root, work, "nginx-proxy.conf", nginxPort)));
+            daemons.add(nginxProxy);
             int haproxyPort = ProcessCluster.freePort();
-            daemons.add(daemon(work, "haproxy", List.of("haproxy", "-db", "-f",
-                    config(root, work, "haproxy.cfg", haproxyPort))));
+            Process haproxyProxy = daemon(work, "haproxy", List.of("haproxy", "-db", "-f",
+                    config(root, work, "haproxy.cfg", haproxyPort)));
+            daemons.add(haproxyProxy);
             for (String f : List.of("01-envoy-proxy.yaml", "02-envoy-proxy.yaml", "4a-istio-gateway.yaml")) {
                 sluice.apply(BookFiles.read(f));
             }
@@ -73,10 +87,11 @@ public final class ProxyBenchmark {
                     throw new IllegalStateException(proxy + " does not split over both backends: v1 share " + share);
                 }
             }
-            results.add(run("(a) backend directly", direct, seconds, connections, warmup));
-            results.add(run("(b) nginx " + version("nginx", "-v"), nginx, seconds, connections, warmup));
-            results.add(run("(c) HAProxy " + version("haproxy", "-v"), haproxy, seconds, connections, warmup));
-            results.add(run("(d) Sluice ingress gateway (book 4a)", gateway, seconds, connections, warmup));
+            Load load = new Load(seconds, connections, warmup, backends.pid());
+            results.add(load.run("(a) backend directly", direct, backends.pid()));
+            results.add(load.run("(b) nginx " + version("nginx", "-v"), nginx, nginxProxy.pid()));
+            results.add(load.run("(c) HAProxy " + version("haproxy", "-v"), haproxy, haproxyProxy.pid()));
+            results.add(load.run("(d) Sluice ingress gateway (book 4a)", gateway, sluice.gateway(1).pid()));
         } finally {
             daemons.forEach(p -> {
                 p.destroy();
@@ -94,6 +109,9 @@ public final class ProxyBenchmark {
         for (Result r : results) {
             rows.add(List.of(r.target(), String.format(Locale.ROOT, "%,.0f", r.rps()), Report.ms(r.p50Ms()),
                     Report.ms(r.p99Ms()), ratio(r.rps(), ng.rps()), ratio(r.rps(), ha.rps()),
+                    String.format(Locale.ROOT, "%.1f µs (%.1f)", r.cpuUsPerRequest(), r.systemCpuUsPerRequest()),
+                    ratio(r.cpuUsPerRequest(), ng.cpuUsPerRequest()),
+                    String.format(Locale.ROOT, "%.1f µs", r.backendCpuUsPerRequest()),
                     String.format(Locale.ROOT, "%.0f %%", r.v1Share() * 100)));
         }
         report.line(String.format(Locale.ROOT, "`wrk -t1 -c%d -d%ds --latency` after a %d s warm-up of the same; "
@@ -101,8 +119,13 @@ public final class ProxyBenchmark {
                 + "(configs in bench/). Sluice: one gateway node process (not pinned: the JVM may use "
                 + "both cores), routes from the book's 4a applied through config-service, the backends as "
                 + "WorkloadEntries (bench/sluice-workloads.yaml). Backends: one nginx worker, fixed bodies. "
-                + "wrk, proxies and backends share the machine's cores.%n", connections, seconds, warmup));
-        report.table(List.of("target", "req/s", "p50", "p99", "× nginx", "× HAProxy", "v1 share (of 400)"), rows);
+                + "wrk, proxies and backends share the machine's cores. CPU per request: user + system time "
+                + "of the target's processes (the backends' for (a)) over the measured run, from /proc, over "
+                + "the requests wrk counted, the kernel's part in brackets; \"backends\": the same for the "
+                + "two backends.%n",
+                connections, seconds, warmup));
+        report.table(List.of("target", "req/s", "p50", "p99", "× nginx", "× HAProxy", "CPU per request (system)",
+                "CPU × nginx", "backends' CPU per request", "v1 share (of 400)"), rows);
         report.publish("proxy");
     }
 
@@ -165,11 +188,22 @@ public final class ProxyBenchmark {
         return v1 / 400.0;
     }
 
-    private static Result run(String target, String url, int seconds, int connections, int warmup) throws Exception {
-        wrk(url, warmup, connections);
-        String out = wrk(url, seconds, connections);
-        return new Result(target, number(out, "Requests/sec:\\s+([\\d.]+)"), latency(out, "50"), latency(out, "99"),
-                v1Share(url));
+    /** The same load for every target: a warm-up, then the measured run with the CPU it cost. */
+    private record Load(int seconds, int connections, int warmup, long backendsPid) {
+
+        /** @param pid the process whose CPU (with its children's) the target's requests cost */
+        Result run(String target, String url, long pid) throws Exception {
+            wrk(url, warmup, connections);
+            CpuTime before = ServiceProcess.cpuTime(pid);
+            CpuTime backendsBefore = ServiceProcess.cpuTime(backendsPid);
+            String out = wrk(url, seconds, connections);
+            CpuTime cpu = ServiceProcess.cpuTime(pid).minus(before);
+            CpuTime backends = ServiceProcess.cpuTime(backendsPid).minus(backendsBefore);
+            double requests = number(out, "(\\d+) requests in");
+            return new Result(target, number(out, "Requests/sec:\\s+([\\d.]+)"), latency(out, "50"),
+                    latency(out, "99"), v1Share(url), cpu.totalMillis() * 1000 / requests,
+                    cpu.systemMillis() * 1000 / requests, backends.totalMillis() * 1000 / requests);
+        }
     }
 
     private static String wrk(String url, int seconds, int connections) throws Exception {

@@ -173,13 +173,50 @@ public final class ServiceProcess implements AutoCloseable {
      * the machine runs.
      */
     public long cpuMillis() {
+        return cpuTime(pid()).totalMillis();
+    }
+
+    /** User and system CPU time of a process, in milliseconds. */
+    public record CpuTime(long userMillis, long systemMillis) {
+
+        public long totalMillis() {
+            return userMillis + systemMillis;
+        }
+
+        public CpuTime minus(CpuTime earlier) {
+            return new CpuTime(userMillis - earlier.userMillis, systemMillis - earlier.systemMillis);
+        }
+
+        private CpuTime plus(CpuTime other) {
+            return new CpuTime(userMillis + other.userMillis, systemMillis + other.systemMillis);
+        }
+    }
+
+    /**
+     * The same for any process and the processes it started (nginx's workers, say): processes that
+     * ended in between are not counted.
+     */
+    public static CpuTime cpuTime(long pid) {
+        ProcessHandle root = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+        return root.descendants().map(ServiceProcess::childCpuTime).reduce(ownCpuTime(pid), CpuTime::plus);
+    }
+
+    private static CpuTime childCpuTime(ProcessHandle child) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+            return ownCpuTime(child.pid());
+        } catch (UncheckedIOException e) {
+            return new CpuTime(0, 0); // it ended since it was listed
+        }
+    }
+
+    private static CpuTime ownCpuTime(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // fields after the command name, which is in parentheses and may hold spaces
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+            return new CpuTime(Long.parseLong(f[11]) * 10, Long.parseLong(f[12]) * 10);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the CPU time of " + name, e);
+            throw new UncheckedIOException("reading the CPU time of process " + pid, e);
         }
     }
 
