@@ -11,9 +11,11 @@ import java.util.List;
  * @param policy   the DestinationRule's load balancing, connection pool and outlier detection
  * @param tls      TLS the gateway originates to the endpoints (DestinationRule {@code trafficPolicy.tls}),
  *                 or null for plain connections
+ * @param http2    the endpoints are spoken to in HTTP/2: a gRPC or HTTP/2 port (by name or appProtocol, as
+ *                 Istio selects protocols), or an HTTP one whose rule says {@code h2UpgradePolicy: UPGRADE}
  */
 public record Cluster(String host, int port, String subset, String version, List<Upstream> endpoints,
-                      boolean external, ClusterPolicy policy, UpstreamTls tls) {
+                      boolean external, ClusterPolicy policy, UpstreamTls tls, boolean http2) {
 
     public Cluster {
         endpoints = List.copyOf(endpoints);
@@ -24,7 +26,7 @@ public record Cluster(String host, int port, String subset, String version, List
     /** A cluster with Istio's default policy and plain connections. */
     public Cluster(String host, int port, String subset, String version, List<Upstream> endpoints,
                    boolean external) {
-        this(host, port, subset, version, endpoints, external, ClusterPolicy.DEFAULT, null);
+        this(host, port, subset, version, endpoints, external, ClusterPolicy.DEFAULT, null, false);
     }
 
     public String name() {

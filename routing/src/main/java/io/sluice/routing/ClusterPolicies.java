@@ -145,7 +145,8 @@ final class ClusterPolicies {
                 duration(http == null ? null : http.idleTimeout(), d.idleTimeout()),
                 duration(tcp == null ? null : tcp.maxConnectionDuration(), d.maxConnectionDuration()),
                 keepalive(tcp == null ? null : tcp.tcpKeepalive()),
-                duration(tcp == null ? null : tcp.idleTimeout(), d.tcpIdleTimeout()));
+                duration(tcp == null ? null : tcp.idleTimeout(), d.tcpIdleTimeout()),
+                http != null && "UPGRADE".equals(http.h2UpgradePolicy()));
     }
 
     private static ClusterPolicy.Keepalive keepalive(TcpKeepalive k) {

@@ -169,12 +169,12 @@ final class ServiceDirectory {
         if (origination.failed()) {
             // a TLS setting that cannot be honoured must not fall back to plain text: no endpoints, 503
             return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), List.of(),
-                    isExternal(svc), policy, null);
+                    isExternal(svc), policy, null, false);
         }
         Map<String, String> sel = selector;
         if (svc == null && unregisteredByName && subset.isEmpty()) {
             return new Cluster(fqdn, port, subset, UNKNOWN, List.of(new Upstream(fqdn, port, Map.of())), true,
-                    policy, origination.tls());
+                    policy, origination.tls(), policy.pool().upgradeToHttp2());
         }
         List<Upstream> upstreams = svc == null ? List.of() : svc.endpoints().stream()
                 .filter(Endpoint::healthy)
@@ -182,8 +182,16 @@ final class ServiceDirectory {
                 .map(e -> new Upstream(e.address(), e.portFor(port), e.labels()))
                 .toList();
         return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), upstreams,
-                isExternal(svc), policy, origination.tls());
+                isExternal(svc), policy, origination.tls(), http2(svc, port) || policy.pool().upgradeToHttp2());
     }
+
+    /** Istio's HTTP/2 protocols: a port named or declared grpc, grpc-web or http2. */
+    private static boolean http2(ServiceEndpoints svc, int port) {
+        return svc != null && svc.ports().stream().anyMatch(p -> p.number() == port
+                && HTTP2_PROTOCOLS.contains(p.protocol()));
+    }
+
+    private static final Set<String> HTTP2_PROTOCOLS = Set.of("HTTP2", "GRPC", "GRPC-WEB");
 
     /** Lets destinations the registry does not know be reached by name: ALLOW_ANY enforced on a gateway. */
     void reachUnregisteredHostsByName() {

@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.sluice.model.Json;
 import io.sluice.model.istio.DestinationRuleSpec.LoadBalancerSettings;
+import io.sluice.model.registry.ServiceEndpoints;
+import io.sluice.model.registry.ServicePort;
 import io.sluice.routing.ClusterPolicy.Algorithm;
 import io.sluice.routing.ClusterPolicy.HashSource;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -121,6 +124,52 @@ class ClusterPolicyCompileTest {
         assertEquals(Duration.ofSeconds(5), pool.idleTimeout());
         assertEquals(3, pool.maxRetries());
     }
+
+    /** Istio's protocol selection: a grpc, grpc-web or http2 port, or an HTTP one whose rule upgrades it. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            GRPC     |                 | true
+            HTTP2    |                 | true
+            GRPC-WEB |                 | true
+            HTTP     |                 | false
+            HTTP     | UPGRADE         | true
+            HTTP     | DO_NOT_UPGRADE  | false
+            GRPC     | DO_NOT_UPGRADE  | true
+            """)
+    void theEndpointsAreSpokenToInHttp2ByPortProtocolOrUpgrade(String protocol, String upgrade, boolean http2) {
+        String rule = upgrade == null ? "" : """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec:
+                  host: svc
+                  trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: %s}}}
+                """.formatted(upgrade);
+        var svc = new ServiceEndpoints(1, "svc.default.svc.cluster.local", "default", "Service",
+                List.of(new ServicePort(80, "port", protocol)), "MESH_INTERNAL", "STATIC",
+                List.of(endpoint("10.0.0.1", 8080)));
+        RouteTable table = ingressTable(apply(ROUTE_TO_SVC + rule), svc);
+        var forward = (RouteAction.Forward) table.listener(80).virtualHost("a.com").routes().getFirst().action();
+        assertEquals(http2, forward.targets().getFirst().cluster().http2());
+    }
+
+    private static final String ROUTE_TO_SVC = """
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: gw}
+            spec:
+              selector: {istio: ingressgateway}
+              servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: vs}
+            spec:
+              hosts: ["*"]
+              gateways: [gw]
+              http: [{route: [{destination: {host: svc}}]}]
+            """;
 
     @Test
     void withoutThemConnectionsIdleAnHourAndLiveAndRetryWithoutLimit() {

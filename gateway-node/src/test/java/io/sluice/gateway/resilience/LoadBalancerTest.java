@@ -27,7 +27,7 @@ class LoadBalancerTest {
 
     static Cluster cluster(List<Upstream> endpoints, ClusterPolicy.LoadBalancer lb) {
         return new Cluster("svc.ns.svc.cluster.local", 80, "", "unknown", endpoints, false,
-                new ClusterPolicy(lb, ClusterPolicy.ConnectionPool.UNLIMITED, null), null);
+                new ClusterPolicy(lb, ClusterPolicy.ConnectionPool.UNLIMITED, null), null, false);
     }
 
     static final ClusterPolicy.LoadBalancer HASH = new ClusterPolicy.LoadBalancer(Algorithm.CONSISTENT_HASH,
@@ -65,7 +65,7 @@ class LoadBalancerTest {
         var outlier = new ClusterPolicy.Outlier(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 50);
         Cluster c = new Cluster("svc.ns.svc.cluster.local", 80, "", "unknown", FOUR, false,
                 new ClusterPolicy(ClusterPolicy.LoadBalancer.ROUND_ROBIN, ClusterPolicy.ConnectionPool.UNLIMITED,
-                        outlier), null);
+                        outlier), null, false);
         ClusterState s = new ClusterState();
         s.record(s.endpoint(FOUR.get(0).authority()), 503, outlier, 4, 0);
         s.record(s.endpoint(FOUR.get(1).authority()), 503, outlier, 4, 0);
@@ -88,9 +88,10 @@ class LoadBalancerTest {
         ClusterPolicy policy = new ClusterPolicy(new ClusterPolicy.LoadBalancer(Algorithm.ROUND_ROBIN, null, null,
                 null, warmup), ClusterPolicy.ConnectionPool.UNLIMITED, null);
         ClusterState s = new ClusterState();
-        Cluster two = new Cluster("svc.ns.svc.cluster.local", 80, "", "unknown", FOUR.subList(0, 2), false, policy, null);
+        Cluster two = new Cluster("svc.ns.svc.cluster.local", 80, "", "unknown", FOUR.subList(0, 2), false, policy, null,
+                false);
         Cluster three = new Cluster("svc.ns.svc.cluster.local", 80, "", "unknown", FOUR.subList(0, 3), false, policy,
-                null);
+                null, false);
         long start = 1_000;
         LoadBalancer.choose(two, s, null, Set.of(), new Random(1), start);
         long joined = start + Duration.ofSeconds(5).toNanos();

@@ -525,6 +525,11 @@ final class IstioRules {
             atLeast(0, pool.http().maxRequestsPerConnection(), at(path, "connectionPool.http.maxRequestsPerConnection"), f);
             atLeast(0, pool.http().maxRetries(), at(path, "connectionPool.http.maxRetries"), f);
             Formats.duration(f, at(path, "connectionPool.http.idleTimeout"), pool.http().idleTimeout());
+            String upgrade = pool.http().h2UpgradePolicy();
+            if (upgrade != null && !DestinationRuleSpec.HTTPSettings.H2_UPGRADE_POLICIES.contains(upgrade)) {
+                f.unsupported(at(path, "connectionPool.http.h2UpgradePolicy"), upgrade,
+                        DestinationRuleSpec.HTTPSettings.H2_UPGRADE_POLICIES);
+            }
         }
         if (od != null) {
             atLeast(0, od.consecutive5xxErrors(), at(path, "outlierDetection.consecutive5xxErrors"), f);

@@ -63,6 +63,21 @@ class ValidationTest {
     }
 
     @Test
+    void anH2UpgradePolicyIstioDoesNotHaveIsNamedWithTheOnesItHas() throws Exception {
+        ValidationResult r = validate("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec:
+                  host: a
+                  trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: ALWAYS}}}
+                """, FieldValidation.STRICT);
+        assertEquals(List.of(new Violation("spec.trafficPolicy.connectionPool.http.h2UpgradePolicy",
+                "Unsupported value: \"ALWAYS\": supported values: \"DEFAULT\", \"DO_NOT_UPGRADE\", \"UPGRADE\"")),
+                r.errors());
+    }
+
+    @Test
     void aDelegatingRuleAndItsHostlessDelegateAreValid() throws Exception {
         for (String spec : List.of("{hosts: [a], http: [{match: [{uri: {prefix: /api}}], delegate: {name: api}}]}",
                 "{http: [{match: [{uri: {prefix: /api/v1}}], route: [{destination: {host: a}}]}]}")) {
