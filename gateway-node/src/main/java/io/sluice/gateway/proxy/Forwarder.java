@@ -265,6 +265,8 @@ final class Forwarder {
             HeaderList out = responseHeaders(in.headers(), length >= 0, ctx.upstreamServiceTime);
             HeaderEdits.apply(out, f.responseHeaders());
             HeaderEdits.apply(out, target.responseHeaders());
+            // decided before the head goes out: a trailers-only gRPC answer's status moves from it to trailers
+            TrailerRelay trailers = small == null ? TrailerRelay.of(ctx, in, out) : null;
             res.status(status(in.status()));
             for (int i = 0; i < out.size(); i++) {
                 res.header(out.name(i), out.value(i));
@@ -279,12 +281,19 @@ final class Forwarder {
                 res.send(small);
                 return;
             }
+            trailers.announce(res);
             try (InputStream body = in.body(); OutputStream sink = ctx.mirror.responseBody(res.outputStream())) {
                 byte[] chunk = new byte[16 * 1024];
+                // an answer of no declared length may be a stream (gRPC's, events): each piece leaves as it came
+                boolean streamed = length < 0;
                 for (int n; (n = body.read(chunk)) >= 0; ) {
                     sink.write(chunk, 0, n);
+                    if (streamed) {
+                        sink.flush();
+                    }
                     ctx.bytesSent += n;
                 }
+                trailers.send(res);
             }
         } catch (IOException | RuntimeException e) {
             // headers are out: the client sees the body cut short, as with Envoy's upstream reset

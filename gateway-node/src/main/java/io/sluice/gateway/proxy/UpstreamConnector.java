@@ -50,14 +50,16 @@ public final class UpstreamConnector {
     }
 
     /**
-     * Where an endpoint of a cluster really is, with the TLS the cluster originates to it (or none) and
-     * the lifetime its DestinationRule gives connections.
+     * Where an endpoint of a cluster really is, with the TLS the cluster originates to it (or none), the
+     * lifetime its DestinationRule gives connections and the protocol spoken. HTTP/2 is spoken in
+     * cleartext only: with TLS originated, the endpoint is spoken to in HTTP/1.1 as before.
      */
     Destination destination(Cluster cluster, Upstream u) {
         ResolveOverrides.Target t = overrides.resolve(u.address(), u.port());
         ClusterPolicy.ConnectionPool pool = cluster.policy().pool();
-        return new Destination(t.address(), t.port(), tls(cluster), pool.idleTimeout(), pool.maxConnectionDuration(),
-                pool.keepalive());
+        TlsOrigin tls = tls(cluster);
+        return new Destination(t.address(), t.port(), tls, pool.idleTimeout(), pool.maxConnectionDuration(),
+                pool.keepalive(), cluster.http2() && tls == null);
     }
 
     /** The TLS a cluster originates; the server name is the rule's sni or the host. */

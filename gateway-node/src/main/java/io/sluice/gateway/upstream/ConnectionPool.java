@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * 1 ms read before it is reused. One that fails anyway before any byte of an answer arrived is
  * retried on a fresh connection, as Go's transport does, when sending the request twice is harmless:
  * an idempotent method (RFC 9110 §9.2.2) or an {@code Idempotency-Key}, and a body still in hand.
+ * Destinations spoken to in HTTP/2 go through {@link Http2Exchanges}, whose connections multiplex.
  */
 public final class ConnectionPool implements AutoCloseable {
 
@@ -39,6 +40,8 @@ public final class ConnectionPool implements AutoCloseable {
     });
 
     private final long checkAfterNanos;
+    /** Made for the first HTTP/2 destination: most gateways have none, and its client takes a while to set up. */
+    private volatile Http2Exchanges http2;
 
     public ConnectionPool() {
         this(CHECK_AFTER);
@@ -61,6 +64,9 @@ public final class ConnectionPool implements AutoCloseable {
     public UpstreamResponse send(Destination destination, Duration connectTimeout, Duration readTimeout,
                                  String method, String target, HeaderList headers, OutgoingBody body,
                                  boolean lastOnConnection) throws IOException {
+        if (destination.http2()) {
+            return http2().send(destination, connectTimeout, readTimeout, method, target, headers, body);
+        }
         UpstreamConnection reused = take(destination);
         if (reused != null) {
             try {
@@ -81,6 +87,20 @@ public final class ConnectionPool implements AutoCloseable {
             fresh.close();
             throw e;
         }
+    }
+
+    private Http2Exchanges http2() {
+        Http2Exchanges h = http2;
+        if (h == null) {
+            synchronized (this) {
+                h = http2;
+                if (h == null) {
+                    h = new Http2Exchanges();
+                    http2 = h;
+                }
+            }
+        }
+        return h;
     }
 
     private static boolean resendable(String method, HeaderList headers, OutgoingBody body) {
@@ -150,6 +170,11 @@ public final class ConnectionPool implements AutoCloseable {
     public void close() {
         sweeper.shutdownNow();
         idle.values().forEach(q -> q.forEach(UpstreamConnection::close));
+        synchronized (this) {
+            if (http2 != null) {
+                http2.close();
+            }
+        }
         idle.clear();
     }
 }

@@ -196,8 +196,8 @@ class ConnectionPoolTest {
         upstream = new ScriptedUpstream(c -> c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
         Duration instant = Duration.ofNanos(1);
         for (Destination d : List.of(
-                new Destination("127.0.0.1", upstream.port(), null, instant, null, null),
-                new Destination("127.0.0.1", upstream.port(), null, Duration.ofHours(1), instant, null))) {
+                new Destination("127.0.0.1", upstream.port(), null, instant, null, null, false),
+                new Destination("127.0.0.1", upstream.port(), null, Duration.ofHours(1), instant, null, false))) {
             for (int i = 0; i < 2; i++) {
                 try (UpstreamResponse r = pool.send(d, CONNECT, null, "GET", "/", new HeaderList().add("host", "b"),
                         OutgoingBody.NONE, false)) {

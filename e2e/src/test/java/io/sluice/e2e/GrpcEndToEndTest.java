@@ -1,0 +1,212 @@
+package io.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.StreamObserver;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * gRPC through the ingress gateway with grpc-java on both ends (its health service, whose stubs ship
+ * with the library): the gateway speaks HTTP/2 to a port declared GRPC, and to an HTTP one whose
+ * DestinationRule says {@code h2UpgradePolicy: UPGRADE}; statuses travel in trailers, and a
+ * server-streaming call is relayed message by message.
+ */
+class GrpcEndToEndTest {
+
+    static SluiceCluster cluster;
+    static Server server;
+    static HealthStatusManager health;
+    static ManagedChannel channel;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new SluiceCluster("grpc");
+        health = new HealthStatusManager();
+        health.setStatus("shop.Cart", ServingStatus.SERVING);
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(health.getHealthService()).build().start();
+        int port = server.getPort();
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort(); // nothing listens there once the socket is closed
+        }
+        cluster.applyOk("""
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: gw, namespace: grpc}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers:
+                  - port: {number: 80, name: http2, protocol: HTTP2}
+                    hosts: ["*"]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: health, namespace: grpc}
+                spec:
+                  hosts: [health.grpc.internal]
+                  location: MESH_INTERNAL
+                  resolution: STATIC
+                  ports: [{number: 9000, name: grpc, protocol: GRPC}]
+                  endpoints: [{address: 127.0.0.1, ports: {grpc: %1$d}}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: upgraded, namespace: grpc}
+                spec:
+                  hosts: [upgraded.grpc.internal, plain.grpc.internal]
+                  location: MESH_INTERNAL
+                  resolution: STATIC
+                  ports: [{number: 8080, name: http, protocol: HTTP}]
+                  endpoints: [{address: 127.0.0.1, ports: {http: %1$d}}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: gone, namespace: grpc}
+                spec:
+                  hosts: [gone.grpc.internal]
+                  location: MESH_INTERNAL
+                  resolution: STATIC
+                  ports: [{number: 9000, name: grpc, protocol: GRPC}]
+                  endpoints: [{address: 127.0.0.1, ports: {grpc: %2$d}}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: upgraded, namespace: grpc}
+                spec:
+                  host: upgraded.grpc.internal
+                  trafficPolicy:
+                    connectionPool: {http: {h2UpgradePolicy: UPGRADE}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: health, namespace: grpc}
+                spec:
+                  hosts: ["*"]
+                  gateways: [gw]
+                  http:
+                  - match: [{authority: {exact: upgraded.example.com}}]
+                    route: [{destination: {host: upgraded.grpc.internal}}]
+                  - match: [{authority: {exact: plain.example.com}}]
+                    route: [{destination: {host: plain.grpc.internal}}]
+                  - match: [{authority: {exact: gone.example.com}}]
+                    route: [{destination: {host: gone.grpc.internal}}]
+                  - route: [{destination: {host: health.grpc.internal}}]
+                """.formatted(port, closed));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> cluster.gateway.localPort(80) > 0);
+        channel = channel(null);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> check(channel, "shop.Cart") == ServingStatus.SERVING);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        channel.shutdownNow();
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        cluster.close();
+    }
+
+    @Test
+    void aUnaryCallIsAnsweredThroughTheGateway() {
+        assertEquals(ServingStatus.SERVING, check(channel, "shop.Cart"));
+    }
+
+    /** The health service answers an unknown name with NOT_FOUND: a status the client reads from trailers. */
+    @Test
+    void theServersStatusReachesTheClient() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> check(channel, "shop.Nope"));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e::toString);
+    }
+
+    @Test
+    void aServerStreamIsRelayedAsItsMessagesCome() throws Exception {
+        health.setStatus("shop.Orders", ServingStatus.SERVING);
+        BlockingQueue<ServingStatus> seen = new LinkedBlockingQueue<>();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        HealthGrpc.newStub(channel).watch(HealthCheckRequest.newBuilder().setService("shop.Orders").build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(HealthCheckResponse value) {
+                        seen.add(value.getStatus());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        failed.set(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        failed.set(new IllegalStateException("the watch ended"));
+                    }
+                });
+        assertEquals(ServingStatus.SERVING, seen.poll(10, TimeUnit.SECONDS), () -> String.valueOf(failed.get()));
+        // the stream is still open: a change made now reaches the client while the call goes on
+        health.setStatus("shop.Orders", ServingStatus.NOT_SERVING);
+        assertEquals(ServingStatus.NOT_SERVING, seen.poll(10, TimeUnit.SECONDS), () -> String.valueOf(failed.get()));
+    }
+
+    @Test
+    void anHttpPortIsSpokenToInHttp2WhenItsRuleSaysUpgrade() throws Exception {
+        ManagedChannel upgraded = channel("upgraded.example.com");
+        ManagedChannel plain = channel("plain.example.com");
+        try {
+            assertEquals(ServingStatus.SERVING, check(upgraded, "shop.Cart"));
+            // without the rule the gateway speaks HTTP/1.1 to it, which a gRPC server does not take
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> check(plain, "shop.Cart"));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e::toString);
+        } finally {
+            upgraded.shutdownNow();
+            plain.shutdownNow();
+        }
+    }
+
+    /** No endpoint answers: the gateway's 503 (UF) reaches a gRPC client as UNAVAILABLE, as through Envoy. */
+    @Test
+    void anUnreachableServiceIsUnavailable() {
+        ManagedChannel gone = channel("gone.example.com");
+        try {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> check(gone, "shop.Cart"));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e::toString);
+        } finally {
+            gone.shutdownNow();
+        }
+    }
+
+    /** A plaintext HTTP/2 channel to the gateway's port 80, with the given :authority (or the address). */
+    private static ManagedChannel channel(String authority) {
+        NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", cluster.gateway.localPort(80)).usePlaintext();
+        if (authority != null) {
+            b.overrideAuthority(authority);
+        }
+        return b.build();
+    }
+
+    private static ServingStatus check(ManagedChannel channel, String service) {
+        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+    }
+}

@@ -1,0 +1,113 @@
+package io.sluice.gateway.upstream;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * gRPC calls to endpoints spoken to in HTTP/2, relayed message by message on grpc-java's transport.
+ * (Helidon's HTTP/2 client hands over a response's trailers only when the server announced them in a
+ * {@code Trailer} header, which gRPC servers do not; a call's status travels in them.) Calls are
+ * generic: the method is the request's path and messages pass as the bytes the client framed, so any
+ * service goes through without its stubs. Each destination has one channel, whose HTTP/2 connection
+ * carries its calls side by side.
+ */
+public final class GrpcExchanges implements AutoCloseable {
+
+    /** Messages pass through as bytes. */
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    private record ChannelKey(String host, int port, Duration connectTimeout) {
+    }
+
+    private final Map<ChannelKey, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+    GrpcExchanges() {
+    }
+
+    /** Whether a content type is gRPC's (not gRPC-Web's, whose status is in the body and which needs no help). */
+    public static boolean isGrpc(String contentType) {
+        return contentType != null && (contentType.equals("application/grpc")
+                || contentType.startsWith("application/grpc+") || contentType.startsWith("application/grpc;"));
+    }
+
+    /**
+     * Starts the call and returns once the upstream's headers (or its whole, trailers-only, answer) came.
+     *
+     * @throws ConnectException       no answer, the endpoint could not be reached
+     * @throws SocketTimeoutException no answer within {@code readTimeout}
+     */
+    UpstreamResponse send(Destination destination, Duration connectTimeout, Duration readTimeout, String path,
+                          HeaderList headers, OutgoingBody body) throws IOException {
+        ManagedChannel channel = channels.computeIfAbsent(
+                new ChannelKey(destination.host(), destination.port(), connectTimeout), GrpcExchanges::channel);
+        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNKNOWN)
+                .setFullMethodName(path.startsWith("/") ? path.substring(1) : path)
+                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES)
+                .build();
+        CallOptions options = CallOptions.DEFAULT.withAuthority(headers.first("host"));
+        Duration deadline = GrpcCall.deadline(readTimeout, headers.first("grpc-timeout"));
+        if (deadline != null) {
+            options = options.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        ClientCall<byte[], byte[]> call = channel.newCall(method, options);
+        GrpcCall relay = new GrpcCall(call);
+        call.start(relay, GrpcCall.metadata(headers));
+        call.request(1);
+        relay.sendBody(body);
+        GrpcCall.Head head = relay.awaitHead();
+        if (head.failedLocally()) {
+            Status s = head.status();
+            throw s.getCode() == Status.Code.DEADLINE_EXCEEDED
+                    ? new SocketTimeoutException("gRPC call: " + s)
+                    : (ConnectException) new ConnectException("gRPC call: " + s).initCause(s.getCause());
+        }
+        return new UpstreamResponse(200, head.headers(), -1, relay.body(), relay::trailers);
+    }
+
+    private static ManagedChannel channel(ChannelKey key) {
+        return NettyChannelBuilder.forAddress(key.host(), key.port())
+                .usePlaintext()
+                .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        key.connectTimeout().toMillis()))
+                // the client and the server each bound their messages; the gateway passes them on
+                .maxInboundMessageSize(Integer.MAX_VALUE)
+                .maxInboundMetadataSize(Integer.MAX_VALUE)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+    }
+}
