@@ -18,6 +18,9 @@ import io.grpc.stub.StreamObserver;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -182,6 +185,31 @@ class GrpcEndToEndTest {
             upgraded.shutdownNow();
             plain.shutdownNow();
         }
+    }
+
+    /** istio_requests_total counts gRPC calls as Istio does: request_protocol grpc, with the call's status. */
+    @Test
+    void callsAreCountedWithTheirGrpcStatus() {
+        assertThrows(StatusRuntimeException.class, () -> check(channel, "shop.Nope"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> counted("health.grpc.internal", "5") >= 1);
+        ManagedChannel gone = channel("gone.example.com");
+        try {
+            assertThrows(StatusRuntimeException.class, () -> check(gone, "shop.Cart"));
+        } finally {
+            gone.shutdownNow();
+        }
+        // a call no server answered gets the status its 503 maps to: UNAVAILABLE
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> counted("gone.grpc.internal", "14") >= 1);
+    }
+
+    private static long counted(String destination, String grpcStatus) {
+        HttpResponse<String> res = SluiceCluster.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + cluster.gateway.statusPort() + "/stats/prometheus")).build());
+        return ObservabilityEndToEndTest.SERIES.matcher(res.body()).results()
+                .filter(m -> m.group(1).contains("destination_service=\"" + destination + "\"")
+                        && m.group(1).contains("grpc_response_status=\"" + grpcStatus + "\"")
+                        && m.group(1).contains("request_protocol=\"grpc\""))
+                .mapToLong(m -> Long.parseLong(m.group(2))).sum();
     }
 
     /** No endpoint answers: the gateway's 503 (UF) reaches a gRPC client as UNAVAILABLE, as through Envoy. */

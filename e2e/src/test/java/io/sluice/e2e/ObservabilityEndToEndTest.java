@@ -113,7 +113,7 @@ class ObservabilityEndToEndTest {
         assertTrue(text.contains("istio_requests_total{reporter=\"source\",source_workload=\"istio-ingressgateway\","
                 + "destination_service=\"envoydummy.chapter4.svc.cluster.local\",destination_service_name=\"envoydummy\","
                 + "destination_service_namespace=\"chapter4\",destination_version=\"v2\",response_code=\"200\","
-                + "response_flags=\"-\",request_protocol=\"http\"} " + v2), text);
+                + "grpc_response_status=\"\",response_flags=\"-\",request_protocol=\"http\"} " + v2), text);
         assertEquals(scrape("/metrics").lines().filter(l -> l.startsWith("istio_")).count(),
                 text.lines().filter(l -> l.startsWith("istio_")).count(), "/metrics serves the same");
     }

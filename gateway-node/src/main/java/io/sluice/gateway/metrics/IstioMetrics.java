@@ -28,7 +28,8 @@ public final class IstioMetrics implements ExchangeObserver, TcpObserver {
             1000000000};
 
     /** The labels that vary per request; the {@code destination_*} ones come from the cluster. */
-    private record Key(String service, String version, int code, String flags, String protocol) {
+    /** @param grpcStatus a gRPC call's status, "" for other requests (Istio's label is always there) */
+    private record Key(String service, String version, int code, String grpcStatus, String flags, String protocol) {
     }
 
     private static final class Series {
@@ -81,8 +82,9 @@ public final class IstioMetrics implements ExchangeObserver, TcpObserver {
     @Override
     public void completed(Exchange e) {
         Cluster c = e.cluster();
+        boolean grpc = e.grpcStatus() != null;
         Key key = new Key(c == null ? "unknown" : c.host(), c == null ? "unknown" : c.version(), e.responseCode(),
-                e.responseFlags(), "http");
+                grpc ? e.grpcStatus() : "", e.responseFlags(), grpc ? "grpc" : "http");
         Series s = series.get(key);
         if (s == null) {
             s = series.computeIfAbsent(key, k -> new Series());
@@ -148,6 +150,7 @@ public final class IstioMetrics implements ExchangeObserver, TcpObserver {
         StringBuilder sb = new StringBuilder();
         destination(sb, k.service(), k.version());
         PrometheusText.label(sb, "response_code", Integer.toString(k.code()));
+        PrometheusText.label(sb, "grpc_response_status", k.grpcStatus());
         PrometheusText.label(sb, "response_flags", k.flags());
         PrometheusText.label(sb, "request_protocol", k.protocol());
         return sb.toString();

@@ -13,10 +13,11 @@ import java.time.Instant;
  * @param upstreamHost      the endpoint of the last try, or null
  * @param cluster           the cluster forwarded to, or null (no route, redirect, direct response)
  * @param route             the route's origin ({@code ns/vs#rule}), or null
+ * @param grpcStatus        a gRPC call's status (Envoy's %GRPC_STATUS%), or null for other requests
  */
 public record Exchange(Instant start, long durationMillis, String method, String path, String protocol,
                        int responseCode, String responseFlags, long bytesReceived, long bytesSent,
                        long upstreamServiceTime, String forwardedFor, String userAgent, String requestId,
                        String authority, String upstreamHost, Cluster cluster, String downstreamLocal,
-                       String downstreamRemote, String route) {
+                       String downstreamRemote, String route, String grpcStatus) {
 }

@@ -265,6 +265,7 @@ final class Forwarder {
             HeaderList out = responseHeaders(in.headers(), length >= 0, ctx.upstreamServiceTime);
             HeaderEdits.apply(out, f.responseHeaders());
             HeaderEdits.apply(out, target.responseHeaders());
+            ctx.grpcStatus = out.first("grpc-status"); // a trailers-only gRPC answer's; trailers may bring it later
             // decided before the head goes out: a trailers-only gRPC answer's status moves from it to trailers
             TrailerRelay trailers = small == null ? TrailerRelay.of(ctx, in, out) : null;
             res.status(status(in.status()));
@@ -293,7 +294,7 @@ final class Forwarder {
                     }
                     ctx.bytesSent += n;
                 }
-                trailers.send(res);
+                trailers.send(res, ctx);
             }
         } catch (IOException | RuntimeException e) {
             // headers are out: the client sees the body cut short, as with Envoy's upstream reset

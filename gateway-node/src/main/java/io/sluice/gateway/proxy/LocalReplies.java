@@ -34,6 +34,7 @@ final class LocalReplies {
         ctx.flag("FI");
         CrossOrigin.allowOrigin(res, ctx);
         if (fault.abortGrpcStatus() >= 0) {
+            ctx.grpcStatus = Integer.toString(fault.abortGrpcStatus());
             res.status(Status.OK_200)
                     .header(HeaderNames.CONTENT_TYPE, "application/grpc")
                     .header(GRPC_STATUS, Integer.toString(fault.abortGrpcStatus()))

@@ -1,6 +1,7 @@
 package io.sluice.gateway.proxy;
 
 import io.sluice.gateway.mirror.MirrorCapture;
+import io.sluice.gateway.upstream.GrpcExchanges;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpPrologue;
@@ -40,6 +41,8 @@ final class RequestContext {
     /** The rule's CORS policy and the request's origin, when the policy allows that origin. */
     Cors cors;
     String corsOrigin;
+    /** The status a gRPC answer carried (in its head or trailers), or set with an injected gRPC abort. */
+    String grpcStatus;
     private String flags;
 
     RequestContext(RequestView view) {
@@ -73,6 +76,27 @@ final class RequestContext {
                 req.headers().first(HeaderNames.USER_AGENT).orElse(null),
                 requestId != null ? requestId : req.headers().first(Forwarder.REQUEST_ID).orElse(null),
                 view.authority(), upstreamHost, cluster,
-                downstreamLocal, downstreamRemote, route);
+                downstreamLocal, downstreamRemote, route, grpcStatus(req, res.status().code()));
+    }
+
+    /**
+     * A gRPC call's status: the answer's, else mapped from the HTTP status as Envoy maps it (a call that
+     * never reached its server, say); null for requests that are not gRPC calls.
+     */
+    private String grpcStatus(ServerRequest req, int httpStatus) {
+        if (grpcStatus != null) {
+            return grpcStatus;
+        }
+        if (!GrpcExchanges.isGrpc(req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null))) {
+            return null;
+        }
+        return switch (httpStatus) {
+            case 400 -> "13"; // INTERNAL
+            case 401 -> "16"; // UNAUTHENTICATED
+            case 403 -> "7"; // PERMISSION_DENIED
+            case 404 -> "12"; // UNIMPLEMENTED
+            case 429, 502, 503, 504 -> "14"; // UNAVAILABLE
+            default -> "2"; // UNKNOWN
+        };
     }
 }

@@ -66,9 +66,14 @@ final class TrailerRelay {
     }
 
     /** Adds the trailers, once the body was read to its end and before the response is closed. */
-    void send(ServerResponse res) {
+    void send(ServerResponse res, RequestContext ctx) {
         if (trailers != null) {
-            trailers.get().forEach((name, value) -> res.trailers().add(HeaderValues.create(name, value)));
+            HeaderList fields = trailers.get();
+            fields.forEach((name, value) -> res.trailers().add(HeaderValues.create(name, value)));
+            String status = fields.first("grpc-status");
+            if (status != null) {
+                ctx.grpcStatus = status;
+            }
         }
     }
 }

@@ -118,7 +118,7 @@ final class Tunnel implements ServerConnection {
                 req.prologue().uriPath().rawPath() + query, "HTTP/1.1", o.status(), "-", received, sent,
                 o.upstreamServiceTime(), req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null),
                 req.headers().first(HeaderNames.USER_AGENT).orElse(null), o.requestId(), req.authority(),
-                o.upstreamHost(), o.cluster(), o.downstreamLocal(), o.downstreamRemote(), o.route());
+                o.upstreamHost(), o.cluster(), o.downstreamLocal(), o.downstreamRemote(), o.route(), null);
     }
 
     @Override

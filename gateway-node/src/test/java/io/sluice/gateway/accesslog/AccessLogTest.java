@@ -20,10 +20,10 @@ class AccessLogTest {
     static final Cluster V1 = new Cluster("envoydummy.chapter4.svc.cluster.local", 80, "v1", "v1", List.of(), false);
     static final Exchange OK = new Exchange(Instant.parse("2026-01-02T03:04:05.678Z"), 12, "GET", "/a?b=c", "HTTP/1.1",
             200, "-", 0, 48, 9, "10.0.0.9", "curl/8.5.0", "7d8a1c4e-1c2b-4a8e-9d3f-0123456789ab", "mockshop.com",
-            "127.0.0.1:10000", V1, "127.0.0.1:8080", "127.0.0.1:51234", "chapter4/mockshop#0");
+            "127.0.0.1:10000", V1, "127.0.0.1:8080", "127.0.0.1:51234", "chapter4/mockshop#0", null);
     static final Exchange NO_ROUTE = new Exchange(Instant.parse("2026-01-02T03:04:05.678Z"), 0, "POST", "/x",
             "HTTP/1.1", 404, "NR", 5, 0, -1, null, null, null, "other.com", null, null, "127.0.0.1:8080",
-            "127.0.0.1:51235", null);
+            "127.0.0.1:51235", null, null);
 
     @Test
     void textIsIstiosDefaultFormat() {
@@ -54,7 +54,7 @@ class AccessLogTest {
     @Test
     void jsonEscapesWhatClientsSend() throws Exception {
         Exchange odd = new Exchange(Instant.EPOCH, 0, "GET", "/", "HTTP/1.1", 200, "-", 0, 0, -1, null,
-                "evil\"agent\n\u0001", null, "a", null, null, "l", "r", null);
+                "evil\"agent\n\u0001", null, "a", null, null, "l", "r", null, null);
         assertEquals("evil\"agent\n\u0001", Json.MAPPER.readTree(AccessLogFormat.JSON.format(odd))
                 .path("user_agent").asText());
     }

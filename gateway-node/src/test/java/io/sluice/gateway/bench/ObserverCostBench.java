@@ -33,7 +33,7 @@ public final class ObserverCostBench {
             sample[i] = new Exchange(Instant.now(), i % 7, "GET", "/", "HTTP/1.1", i % 8 == 0 ? 503 : 200,
                     i % 8 == 0 ? "UH" : "-", 0, 48, 2, "10.0.0.1", "wrk", "7d8a1c4e-1c2b-4a8e-9d3f-0123456789ab",
                     "mockshop.com", "127.0.0.1:10000", i % 10 == 0 ? v1 : v2, "127.0.0.1:8080", "127.0.0.1:5000",
-                    "chapter4/mockshop#0");
+                    "chapter4/mockshop#0", null);
         }
         for (int round = 1; round <= 3; round++) {
             run("metrics", ExchangeObserver.all(List.of(new IstioMetrics("gw"))), sample, threads, perThread, round);

@@ -18,7 +18,18 @@ class IstioMetricsTest {
 
     static Exchange exchange(Cluster cluster, int code, String flags, long millis, long in, long out) {
         return new Exchange(Instant.EPOCH, millis, "GET", "/", "HTTP/1.1", code, flags, in, out, -1, null, null,
-                null, "a", null, cluster, "127.0.0.1:80", "127.0.0.1:5000", null);
+                null, "a", null, cluster, "127.0.0.1:80", "127.0.0.1:5000", null, null);
+    }
+
+    @Test
+    void aGrpcCallIsCountedWithItsStatusAndTheGrpcProtocol() {
+        IstioMetrics m = new IstioMetrics("istio-ingressgateway");
+        m.completed(new Exchange(Instant.EPOCH, 1, "POST", "/shop.Cart/Get", "HTTP/2.0", 200, "-", 5, 0, 1, null,
+                null, null, "a", null, REVIEWS_V2, "127.0.0.1:80", "127.0.0.1:5000", null, "5"));
+        StringBuilder out = new StringBuilder();
+        m.write(out);
+        assertTrue(out.toString().contains("response_code=\"200\",grpc_response_status=\"5\",response_flags=\"-\","
+                + "request_protocol=\"grpc\"} 1\n"), out::toString);
     }
 
     @Test
@@ -34,11 +45,12 @@ class IstioMetricsTest {
         assertTrue(text.contains("istio_requests_total{reporter=\"source\",source_workload=\"istio-ingressgateway\","
                 + "destination_service=\"reviews.bookinfo.svc.cluster.local\",destination_service_name=\"reviews\","
                 + "destination_service_namespace=\"bookinfo\",destination_version=\"v2\",response_code=\"200\","
-                + "response_flags=\"-\",request_protocol=\"http\"} 2\n"), text);
-        assertTrue(text.contains("response_code=\"503\",response_flags=\"UH\",request_protocol=\"http\"} 1\n"), text);
+                + "grpc_response_status=\"\",response_flags=\"-\",request_protocol=\"http\"} 2\n"), text);
+        assertTrue(text.contains("response_code=\"503\",grpc_response_status=\"\",response_flags=\"UH\","
+                + "request_protocol=\"http\"} 1\n"), text);
         assertTrue(text.contains("destination_service=\"unknown\",destination_service_name=\"unknown\","
                 + "destination_service_namespace=\"unknown\",destination_version=\"unknown\",response_code=\"404\","
-                + "response_flags=\"NR\""), text);
+                + "grpc_response_status=\"\",response_flags=\"NR\""), text);
         assertEquals(3, text.lines().filter(l -> l.startsWith("istio_requests_total{")).count());
     }
 
