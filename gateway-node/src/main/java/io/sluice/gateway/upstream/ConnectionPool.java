@@ -164,6 +164,10 @@ public final class ConnectionPool implements AutoCloseable {
                 }
             }
         });
+        Http2Exchanges h = http2;
+        if (h != null) {
+            h.closeIdle(now);
+        }
     }
 
     @Override

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * {@code Trailer} header, which gRPC servers do not; a call's status travels in them.) Calls are
  * generic: the method is the request's path and messages pass as the bytes the client framed, so any
  * service goes through without its stubs. Each destination has one channel, whose HTTP/2 connection
- * carries its calls side by side.
+ * carries its calls side by side; a channel unused for the destination's idle timeout is shut down
+ * (its calls still running finish), so endpoints that come and go leave nothing behind.
  */
 public final class GrpcExchanges implements AutoCloseable {
 
@@ -49,7 +50,18 @@ public final class GrpcExchanges implements AutoCloseable {
     private record ChannelKey(String host, int port, Duration connectTimeout) {
     }
 
-    private final Map<ChannelKey, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private static final class Channel {
+        final ManagedChannel channel;
+        final long idleLimitNanos;
+        volatile long lastUsed = System.nanoTime();
+
+        Channel(ManagedChannel channel, Duration idleTimeout) {
+            this.channel = channel;
+            this.idleLimitNanos = idleTimeout.toNanos();
+        }
+    }
+
+    private final Map<ChannelKey, Channel> channels = new ConcurrentHashMap<>();
 
     GrpcExchanges() {
     }
@@ -68,8 +80,13 @@ public final class GrpcExchanges implements AutoCloseable {
      */
     UpstreamResponse send(Destination destination, Duration connectTimeout, Duration readTimeout, String path,
                           HeaderList headers, OutgoingBody body) throws IOException {
-        ManagedChannel channel = channels.computeIfAbsent(
-                new ChannelKey(destination.host(), destination.port(), connectTimeout), GrpcExchanges::channel);
+        // taken and marked used in one step: the sweep never shuts a channel a call has just taken
+        ManagedChannel channel = channels.compute(
+                new ChannelKey(destination.host(), destination.port(), connectTimeout), (key, c) -> {
+                    Channel taken = c != null ? c : new Channel(channel(key), destination.idleTimeout());
+                    taken.lastUsed = System.nanoTime();
+                    return taken;
+                }).channel;
         MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNKNOWN)
                 .setFullMethodName(path.startsWith("/") ? path.substring(1) : path)
@@ -106,8 +123,26 @@ public final class GrpcExchanges implements AutoCloseable {
                 .build();
     }
 
+    /** Channels open, one per destination in use. */
+    int openChannels() {
+        return channels.size();
+    }
+
+    /** Shuts the channels unused for their idle timeout down. */
+    void closeIdle(long now) {
+        for (ChannelKey key : channels.keySet()) {
+            channels.computeIfPresent(key, (k, c) -> {
+                if (now - c.lastUsed < c.idleLimitNanos) {
+                    return c;
+                }
+                c.channel.shutdown();
+                return null;
+            });
+        }
+    }
+
     @Override
     public void close() {
-        channels.values().forEach(ManagedChannel::shutdownNow);
+        channels.values().forEach(c -> c.channel.shutdownNow());
     }
 }

@@ -91,6 +91,11 @@ final class Http2Exchanges implements AutoCloseable {
         return out;
     }
 
+    /** Shuts down what the destinations no request used for their idle timeout kept open. */
+    void closeIdle(long now) {
+        grpc.closeIdle(now);
+    }
+
     @Override
     public void close() {
         clients.values().forEach(Http2Client::closeResource);
