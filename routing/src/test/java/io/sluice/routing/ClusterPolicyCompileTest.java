@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ClusterPolicyCompileTest {
 
-    private static final String RULES = """
+    private static final String GATEWAY = """
             apiVersion: networking.istio.io/v1
             kind: Gateway
             metadata: {name: gw}
@@ -29,6 +29,9 @@ class ClusterPolicyCompileTest {
               selector: {istio: ingressgateway}
               servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
             ---
+            """;
+
+    private static final String RULES = GATEWAY + """
             apiVersion: networking.istio.io/v1
             kind: VirtualService
             metadata: {name: vs}
@@ -154,14 +157,7 @@ class ClusterPolicyCompileTest {
         assertEquals(http2, forward.targets().getFirst().cluster().http2());
     }
 
-    private static final String ROUTE_TO_SVC = """
-            apiVersion: networking.istio.io/v1
-            kind: Gateway
-            metadata: {name: gw}
-            spec:
-              selector: {istio: ingressgateway}
-              servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
-            ---
+    private static final String ROUTE_TO_SVC = GATEWAY + """
             apiVersion: networking.istio.io/v1
             kind: VirtualService
             metadata: {name: vs}

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcExchanges implements AutoCloseable {
 
     /** Messages pass through as bytes. */
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
             return new ByteArrayInputStream(value);

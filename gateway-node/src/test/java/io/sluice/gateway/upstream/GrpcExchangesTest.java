@@ -7,10 +7,7 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,22 +19,6 @@ import org.junit.jupiter.api.Test;
 /** Against a real grpc-java server on a socket, with a service defined without stubs. */
 class GrpcExchangesTest {
 
-    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
     Server server;
     GrpcExchanges exchanges = new GrpcExchanges();
 
@@ -45,7 +26,7 @@ class GrpcExchangesTest {
     void start() throws IOException {
         MethodDescriptor<byte[], byte[]> say = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("test.Echo/Say")
-                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+                .setRequestMarshaller(GrpcExchanges.BYTES).setResponseMarshaller(GrpcExchanges.BYTES).build();
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(ServerServiceDefinition.builder("test.Echo")
                         .addMethod(say, ServerCalls.asyncUnaryCall((request, reply) -> {
