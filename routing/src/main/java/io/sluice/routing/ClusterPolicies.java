@@ -146,7 +146,8 @@ final class ClusterPolicies {
                 duration(tcp == null ? null : tcp.maxConnectionDuration(), d.maxConnectionDuration()),
                 keepalive(tcp == null ? null : tcp.tcpKeepalive()),
                 duration(tcp == null ? null : tcp.idleTimeout(), d.tcpIdleTimeout()),
-                http != null && "UPGRADE".equals(http.h2UpgradePolicy()));
+                http != null && "UPGRADE".equals(http.h2UpgradePolicy()),
+                http != null && Boolean.TRUE.equals(http.useClientProtocol()));
     }
 
     private static ClusterPolicy.Keepalive keepalive(TcpKeepalive k) {

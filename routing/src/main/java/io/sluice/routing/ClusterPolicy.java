@@ -77,16 +77,17 @@ public record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outl
      * @param keepalive                TCP keepalive probes on upstream connections; null means the OS default (off)
      * @param tcpIdleTimeout           how long a relayed TCP connection may pass no bytes either way
      * @param upgradeToHttp2           h2UpgradePolicy UPGRADE: HTTP ports are spoken to in HTTP/2 too
+     * @param useClientProtocol        a request goes on in the HTTP version it came in
      */
     public record ConnectionPool(int maxConnections, Duration connectTimeout, int maxPendingRequests,
                                  int maxRequests, int maxRequestsPerConnection, int maxRetries,
                                  Duration idleTimeout, Duration maxConnectionDuration, Keepalive keepalive,
-                                 Duration tcpIdleTimeout, boolean upgradeToHttp2) {
+                                 Duration tcpIdleTimeout, boolean upgradeToHttp2, boolean useClientProtocol) {
 
         /** Envoy's and Istio's defaults: 2^32-1 (capped to int here), 10 s to connect, 1 h idle. */
         public static final ConnectionPool UNLIMITED = new ConnectionPool(Integer.MAX_VALUE, Duration.ofSeconds(10),
                 Integer.MAX_VALUE, Integer.MAX_VALUE, 0, Integer.MAX_VALUE, Duration.ofHours(1), null, null,
-                Duration.ofHours(1), false);
+                Duration.ofHours(1), false, false);
 
         public boolean unlimited() {
             return maxConnections == Integer.MAX_VALUE && maxRequests == Integer.MAX_VALUE;

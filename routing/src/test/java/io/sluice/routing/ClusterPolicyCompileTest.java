@@ -5,7 +5,9 @@ import static io.sluice.routing.TestSnapshots.endpoint;
 import static io.sluice.routing.TestSnapshots.ingressTable;
 import static io.sluice.routing.TestSnapshots.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.model.Json;
 import io.sluice.model.istio.DestinationRuleSpec.LoadBalancerSettings;
@@ -118,7 +120,7 @@ class ClusterPolicyCompileTest {
                   idleTimeout: 10m
                   maxConnectionDuration: 30s
                   tcpKeepalive: {time: 60s, probes: 4}
-                http: {idleTimeout: 5s, maxRetries: 3}
+                http: {idleTimeout: 5s, maxRetries: 3, h2UpgradePolicy: UPGRADE, useClientProtocol: true}
                 """, io.sluice.model.istio.DestinationRuleSpec.ConnectionPoolSettings.class);
         ClusterPolicy.ConnectionPool pool = ClusterPolicies.pool(settings);
         assertEquals(Duration.ofMinutes(10), pool.tcpIdleTimeout());
@@ -126,6 +128,8 @@ class ClusterPolicyCompileTest {
         assertEquals(new ClusterPolicy.Keepalive(4, Duration.ofSeconds(60), null), pool.keepalive());
         assertEquals(Duration.ofSeconds(5), pool.idleTimeout());
         assertEquals(3, pool.maxRetries());
+        assertTrue(pool.upgradeToHttp2());
+        assertTrue(pool.useClientProtocol());
     }
 
     /** Istio's protocol selection: a grpc, grpc-web or http2 port, or an HTTP one whose rule upgrades it. */
@@ -175,6 +179,8 @@ class ClusterPolicyCompileTest {
         assertNull(pool.maxConnectionDuration());
         assertNull(pool.keepalive());
         assertEquals(Integer.MAX_VALUE, pool.maxRetries());
+        assertFalse(pool.upgradeToHttp2());
+        assertFalse(pool.useClientProtocol());
     }
 
     @Test

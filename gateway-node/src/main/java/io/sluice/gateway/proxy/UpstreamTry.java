@@ -74,9 +74,10 @@ final class UpstreamTry {
             outgoing = new OutgoingBody.Streamed(view.request().headers().contentLength().orElse(-1L), body::writeTo);
         }
         try {
-            return new Outcome(pool.send(connector.destination(target.cluster(), upstream), connectTimeout, readTimeout,
-                    view.method(), rewrite(f.rewrite(), view.path()) + query, headers, outgoing, lastOnConnection),
-                    null);
+            boolean clientHttp2 = view.prologue().protocolVersion().equals("2.0");
+            return new Outcome(pool.send(connector.destination(target.cluster(), upstream, clientHttp2),
+                    connectTimeout, readTimeout, view.method(), rewrite(f.rewrite(), view.path()) + query, headers,
+                    outgoing, lastOnConnection), null);
         } catch (IOException | RuntimeException e) {
             return new Outcome(null, classify(e));
         }

@@ -16,7 +16,7 @@ class PoolGateTest {
     static ClusterPolicy.ConnectionPool pool(int connections, int pending, int requests) {
         var d = ClusterPolicy.ConnectionPool.UNLIMITED;
         return new ClusterPolicy.ConnectionPool(connections, d.connectTimeout(), pending, requests, 0, d.maxRetries(),
-                d.idleTimeout(), null, null, d.tcpIdleTimeout(), false);
+                d.idleTimeout(), null, null, d.tcpIdleTimeout(), false, false);
     }
 
     @Test

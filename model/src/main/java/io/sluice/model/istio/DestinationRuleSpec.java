@@ -104,11 +104,12 @@ public record DestinationRuleSpec(String host,
      * {@code http1MaxPendingRequests}, {@code http2MaxRequests}, {@code maxRequestsPerConnection} and
      * {@code maxRetries} (retries outstanding to the cluster at once) default unlimited; {@code idleTimeout}
      * (a kept-alive upstream connection without requests) defaults to 1h. {@code h2UpgradePolicy}
-     * UPGRADE speaks HTTP/2 to the destination's HTTP ports too (its gRPC and HTTP/2 ports always are).
+     * UPGRADE speaks HTTP/2 to the destination's HTTP ports too (its gRPC and HTTP/2 ports always are);
+     * {@code useClientProtocol} speaks to it in the protocol each request came in.
      */
     public record HTTPSettings(Integer http1MaxPendingRequests, Integer http2MaxRequests,
                                Integer maxRequestsPerConnection, String idleTimeout, Integer maxRetries,
-                               String h2UpgradePolicy) {
+                               String h2UpgradePolicy, Boolean useClientProtocol) {
 
         public static final List<String> H2_UPGRADE_POLICIES = List.of("DEFAULT",
                 "DO_NOT_UPGRADE", "UPGRADE");

@@ -52,7 +52,6 @@ final class Schema {
     private static Set<String> destinationRuleNotSupported() {
         Set<String> out = new java.util.HashSet<>();
         for (String field : List.of("tunnel", "proxyProtocol", "loadBalancer.localityLbSetting",
-                "connectionPool.http.useClientProtocol",
                 "connectionPool.http.maxConcurrentStreams")) {
             out.add("spec.trafficPolicy." + field);
             out.add("spec.subsets[].trafficPolicy." + field);
