@@ -3,6 +3,7 @@ package io.sluice.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -22,6 +23,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -135,6 +138,19 @@ class GrpcEndToEndTest {
     @Test
     void aUnaryCallIsAnsweredThroughTheGateway() {
         assertEquals(ServingStatus.SERVING, check(channel, "shop.Cart"));
+    }
+
+    /** Calls in flight at once each get their own answer: many streams on the gateway's connections. */
+    @Test
+    void manyCallsAtOnceEachGetTheirAnswer() throws Exception {
+        HealthGrpc.HealthFutureStub stub = HealthGrpc.newFutureStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+        List<ListenableFuture<HealthCheckResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            calls.add(stub.check(HealthCheckRequest.newBuilder().setService(i % 2 == 0 ? "shop.Cart" : "").build()));
+        }
+        for (ListenableFuture<HealthCheckResponse> call : calls) {
+            assertEquals(ServingStatus.SERVING, call.get(30, TimeUnit.SECONDS).getStatus());
+        }
     }
 
     /** The health service answers an unknown name with NOT_FOUND: a status the client reads from trailers. */

@@ -54,8 +54,13 @@ final class GrpcCall extends ClientCall.Listener<byte[]> {
 
     @Override
     public void onHeaders(Metadata headers) {
-        HeaderList out = new HeaderList().add("content-type", "application/grpc");
+        HeaderList out = new HeaderList();
         copy(headers, out);
+        // the server's compression is undone by the transport: the messages go on as they are relayed, plain
+        out.remove("grpc-encoding");
+        if (out.first("content-type") == null) {
+            out.add("content-type", "application/grpc");
+        }
         head.complete(new Head(out, false, null));
     }
 

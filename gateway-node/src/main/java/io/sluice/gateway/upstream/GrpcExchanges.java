@@ -76,7 +76,8 @@ public final class GrpcExchanges implements AutoCloseable {
      * Starts the call and returns once the upstream's headers (or its whole, trailers-only, answer) came.
      *
      * @throws ConnectException       no answer, the endpoint could not be reached
-     * @throws SocketTimeoutException no answer within {@code readTimeout}
+     * @throws SocketTimeoutException no answer within the deadline
+     * @throws IOException            no answer, the connection failed otherwise (a reset)
      */
     UpstreamResponse send(Destination destination, Duration connectTimeout, Duration readTimeout, String path,
                           HeaderList headers, OutgoingBody body) throws IOException {
@@ -104,12 +105,22 @@ public final class GrpcExchanges implements AutoCloseable {
         relay.sendBody(body);
         GrpcCall.Head head = relay.awaitHead();
         if (head.failedLocally()) {
-            Status s = head.status();
-            throw s.getCode() == Status.Code.DEADLINE_EXCEEDED
-                    ? new SocketTimeoutException("gRPC call: " + s)
-                    : (ConnectException) new ConnectException("gRPC call: " + s).initCause(s.getCause());
+            throw noAnswer(head.status());
         }
         return new UpstreamResponse(200, head.headers(), -1, relay.body(), relay::trailers);
+    }
+
+    /** How a call that got no answer failed, as the HTTP/1.1 path reports it: connect, timeout or reset. */
+    private static IOException noAnswer(Status s) {
+        if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return new SocketTimeoutException("gRPC call: " + s);
+        }
+        for (Throwable t = s.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return (ConnectException) new ConnectException("gRPC call: " + s).initCause(s.getCause());
+            }
+        }
+        return new IOException("gRPC call: " + s, s.getCause());
     }
 
     private static ManagedChannel channel(ChannelKey key) {

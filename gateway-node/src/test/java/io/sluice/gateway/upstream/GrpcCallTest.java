@@ -88,6 +88,7 @@ class GrpcCallTest {
         GrpcCall relay = new GrpcCall(call);
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("x-served-by", Metadata.ASCII_STRING_MARSHALLER), "v2");
+        headers.put(Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER), "gzip");
         relay.onHeaders(headers);
         relay.onMessage("hi".getBytes(StandardCharsets.UTF_8));
         Metadata trailing = new Metadata();
@@ -97,6 +98,7 @@ class GrpcCallTest {
         GrpcCall.Head head = relay.awaitHead();
         assertEquals("application/grpc", head.headers().first("content-type"));
         assertEquals("v2", head.headers().first("x-served-by"));
+        assertNull(head.headers().first("grpc-encoding"), "the transport decompressed the messages");
         assertArrayEquals(frame(0, "hi"), relay.body().readAllBytes());
         assertEquals(1, call.requested, "one more message is asked for as one is taken");
         HeaderList trailers = relay.trailers();
