@@ -59,6 +59,11 @@ class RequestHead implements RequestAttributes {
         return prologue;
     }
 
+    /** Whether the client speaks HTTP/2 (by ALPN or prior knowledge), which trailers and useClientProtocol need. */
+    boolean http2() {
+        return prologue.protocolVersion().equals("2.0");
+    }
+
     Headers headers() {
         return headers;
     }

@@ -35,7 +35,7 @@ final class TrailerRelay {
      * answer's status fields are taken out of {@code out}.
      */
     static TrailerRelay of(RequestContext ctx, UpstreamResponse in, HeaderList out) {
-        if (!ctx.view.prologue().protocolVersion().equals("2.0")) {
+        if (!ctx.view.http2()) {
             return NONE;
         }
         boolean grpc = GrpcExchanges.isGrpc(out.first("content-type"));

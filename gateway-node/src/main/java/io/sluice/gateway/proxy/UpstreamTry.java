@@ -74,8 +74,7 @@ final class UpstreamTry {
             outgoing = new OutgoingBody.Streamed(view.request().headers().contentLength().orElse(-1L), body::writeTo);
         }
         try {
-            boolean clientHttp2 = view.prologue().protocolVersion().equals("2.0");
-            return new Outcome(pool.send(connector.destination(target.cluster(), upstream, clientHttp2),
+            return new Outcome(pool.send(connector.destination(target.cluster(), upstream, view.http2()),
                     connectTimeout, readTimeout, view.method(), rewrite(f.rewrite(), view.path()) + query, headers,
                     outgoing, lastOnConnection), null);
         } catch (IOException | RuntimeException e) {
