@@ -8,6 +8,7 @@ import io.helidon.webclient.api.ClientUri;
 import io.helidon.webclient.http2.Http2Client;
 import io.helidon.webclient.http2.Http2ClientRequest;
 import io.helidon.webclient.http2.Http2ClientResponse;
+import io.sluice.model.net.ResolveOverrides;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,8 +38,7 @@ final class Http2Exchanges implements AutoCloseable {
         if (method.equals("POST") && GrpcExchanges.isGrpc(headers.first("content-type"))) {
             return grpc.send(destination, connectTimeout, readTimeout, target, headers, body);
         }
-        String authority = destination.host().indexOf(':') >= 0
-                ? "[" + destination.host() + "]:" + destination.port() : destination.host() + ":" + destination.port();
+        String authority = new ResolveOverrides.Target(destination.host(), destination.port()).authority();
         Http2ClientRequest request = clients.computeIfAbsent(connectTimeout, Http2Exchanges::client)
                 .method(Method.create(method))
                 .uri(ClientUri.create(URI.create("http://" + authority + target)))
