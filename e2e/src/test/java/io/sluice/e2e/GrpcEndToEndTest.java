@@ -12,8 +12,10 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 import java.net.InetAddress;
@@ -37,8 +39,8 @@ import org.junit.jupiter.api.Test;
 /**
  * gRPC through the ingress gateway with grpc-java on both ends (its health service, whose stubs ship
  * with the library): the gateway speaks HTTP/2 to a port declared GRPC, and to an HTTP one whose
- * DestinationRule says {@code h2UpgradePolicy: UPGRADE}; statuses travel in trailers, and a
- * server-streaming call is relayed message by message.
+ * DestinationRule says {@code h2UpgradePolicy: UPGRADE}, and over the TLS a rule originates;
+ * statuses travel in trailers, and a server-streaming call is relayed message by message.
  */
 class GrpcEndToEndTest {
 
@@ -46,6 +48,9 @@ class GrpcEndToEndTest {
     static Server server;
     static HealthStatusManager health;
     static ManagedChannel channel;
+    /** Serves over TLS only, and asks for a client certificate on its second port. */
+    static Server secureServer;
+    static Server mutualServer;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,6 +60,16 @@ class GrpcEndToEndTest {
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(health.getHealthService()).build().start();
         int port = server.getPort();
+        TestCa ca = TestCa.create("/CN=grpc test CA");
+        TestCa.Leaf leaf = ca.issue("grpc-server", "/CN=secure.grpc.internal", "secure.grpc.internal");
+        TestCa.Leaf client = ca.issue("grpc-client", "/CN=gateway");
+        secureServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .sslContext(GrpcSslContexts.forServer(leaf.cert().toFile(), leaf.key().toFile()).build())
+                .addService(health.getHealthService()).build().start();
+        mutualServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .sslContext(GrpcSslContexts.forServer(leaf.cert().toFile(), leaf.key().toFile())
+                        .trustManager(ca.caCert.toFile()).clientAuth(ClientAuth.REQUIRE).build())
+                .addService(health.getHealthService()).build().start();
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort(); // nothing listens there once the socket is closed
@@ -108,6 +123,60 @@ class GrpcEndToEndTest {
                     connectionPool: {http: {h2UpgradePolicy: UPGRADE}}
                 ---
                 apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: secure, namespace: grpc}
+                spec:
+                  hosts: [secure.grpc.internal, wrong-ca.grpc.internal, other-name.grpc.internal]
+                  location: MESH_INTERNAL
+                  resolution: STATIC
+                  ports: [{number: 9443, name: grpc, protocol: GRPC}]
+                  endpoints: [{address: 127.0.0.1, ports: {grpc: %3$d}}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: mutual, namespace: grpc}
+                spec:
+                  hosts: [mutual.grpc.internal]
+                  location: MESH_INTERNAL
+                  resolution: STATIC
+                  ports: [{number: 9443, name: grpc, protocol: GRPC}]
+                  endpoints: [{address: 127.0.0.1, ports: {grpc: %4$d}}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: secure, namespace: grpc}
+                spec:
+                  host: secure.grpc.internal
+                  trafficPolicy: {tls: {mode: SIMPLE, caCertificates: %5$s}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: wrong-ca, namespace: grpc}
+                spec:
+                  host: wrong-ca.grpc.internal
+                  trafficPolicy: {tls: {mode: SIMPLE, sni: secure.grpc.internal}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: other-name, namespace: grpc}
+                spec:
+                  host: other-name.grpc.internal
+                  trafficPolicy: {tls: {mode: SIMPLE, caCertificates: %5$s}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: mutual, namespace: grpc}
+                spec:
+                  host: mutual.grpc.internal
+                  trafficPolicy:
+                    tls:
+                      mode: MUTUAL
+                      sni: secure.grpc.internal
+                      caCertificates: %5$s
+                      clientCertificate: %6$s
+                      privateKey: %7$s
+                ---
+                apiVersion: networking.istio.io/v1
                 kind: VirtualService
                 metadata: {name: health, namespace: grpc}
                 spec:
@@ -120,8 +189,17 @@ class GrpcEndToEndTest {
                     route: [{destination: {host: plain.grpc.internal}}]
                   - match: [{authority: {exact: gone.example.com}}]
                     route: [{destination: {host: gone.grpc.internal}}]
+                  - match: [{authority: {exact: secure.example.com}}]
+                    route: [{destination: {host: secure.grpc.internal}}]
+                  - match: [{authority: {exact: wrong-ca.example.com}}]
+                    route: [{destination: {host: wrong-ca.grpc.internal}}]
+                  - match: [{authority: {exact: other-name.example.com}}]
+                    route: [{destination: {host: other-name.grpc.internal}}]
+                  - match: [{authority: {exact: mutual.example.com}}]
+                    route: [{destination: {host: mutual.grpc.internal}}]
                   - route: [{destination: {host: health.grpc.internal}}]
-                """.formatted(port, closed));
+                """.formatted(port, closed, secureServer.getPort(), mutualServer.getPort(), ca.caCert,
+                client.cert(), client.key()));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> cluster.gateway.localPort(80) > 0);
         channel = channel(null);
         Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
@@ -132,6 +210,8 @@ class GrpcEndToEndTest {
     static void stop() throws Exception {
         channel.shutdownNow();
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        secureServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        mutualServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         cluster.close();
     }
 
@@ -238,6 +318,33 @@ class GrpcEndToEndTest {
         } finally {
             gone.shutdownNow();
         }
+    }
+
+    /**
+     * A rule's TLS reaches a gRPC endpoint as it reaches an HTTP/1.1 one: the CA it names, the server name
+     * checked (the host, or the rule's sni), the client certificate for MUTUAL; the call keeps the
+     * client's :authority, which is not the name the server's certificate carries.
+     */
+    @Test
+    void tlsOriginatedToAGrpcEndpointIsCheckedAsTheRuleSays() {
+        assertEquals(ServingStatus.SERVING, checkVia("secure.example.com"));
+        assertEquals(ServingStatus.SERVING, checkVia("mutual.example.com"));
+        // the JDK's CAs do not include the test CA; the certificate does not name other-name.grpc.internal
+        assertEquals(Status.Code.UNAVAILABLE, failureVia("wrong-ca.example.com"));
+        assertEquals(Status.Code.UNAVAILABLE, failureVia("other-name.example.com"));
+    }
+
+    private static ServingStatus checkVia(String authority) {
+        ManagedChannel via = channel(authority);
+        try {
+            return check(via, "shop.Cart");
+        } finally {
+            via.shutdownNow();
+        }
+    }
+
+    private static Status.Code failureVia(String authority) {
+        return assertThrows(StatusRuntimeException.class, () -> checkVia(authority)).getStatus().getCode();
     }
 
     /** A plaintext HTTP/2 channel to the gateway's port 80, with the given :authority (or the address). */

@@ -22,14 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Builds the client TLS of a cluster that originates TLS (Istio's DestinationRule {@code tls} SIMPLE or
@@ -47,27 +42,20 @@ final class OriginationTls {
 
     static TlsOrigin create(UpstreamTls settings, String serverName) {
         try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(keyManagers(settings), trustManagers(settings), null);
-            SSLParameters params = new SSLParameters();
-            params.setServerNames(List.of(new SNIHostName(serverName)));
             boolean hostCheck = !settings.insecureSkipVerify() && settings.subjectAltNames().isEmpty();
-            params.setEndpointIdentificationAlgorithm(hostCheck ? "HTTPS" : null);
-            return new TlsOrigin(ctx, params, serverName);
+            return new TlsOrigin(keyManagers(settings), trustManager(settings), hostCheck, serverName);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             // a credential that cannot be loaded must not mean plain text or no check: every handshake fails
             LOG.warning("cannot set up TLS origination for " + serverName + " (" + e.getClass().getSimpleName()
                     + "); requests to it fail");
-            return rejecting(serverName);
+            return rejecting();
         }
     }
 
     /** A client TLS whose handshakes all fail: the request gets the proxy's upstream-failure answer. */
-    private static TlsOrigin rejecting(String serverName) {
+    private static TlsOrigin rejecting() {
         try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new RejectAll()}, null);
-            return new TlsOrigin(ctx, new SSLParameters(), serverName);
+            return new TlsOrigin(null, new RejectAll(), false, "rejected.invalid");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no TLS", e);
         }
@@ -91,9 +79,9 @@ final class OriginationTls {
         return kmf.getKeyManagers();
     }
 
-    private static TrustManager[] trustManagers(UpstreamTls s) throws GeneralSecurityException {
+    private static X509ExtendedTrustManager trustManager(UpstreamTls s) throws GeneralSecurityException {
         if (s.insecureSkipVerify()) {
-            return new TrustManager[] {new TrustAll()};
+            return new TrustAll();
         }
         KeyStore ks = null;
         if (s.caCertificates() != null) {
@@ -110,9 +98,9 @@ final class OriginationTls {
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
-        X509TrustManager base = (X509TrustManager) tmf.getTrustManagers()[0];
-        return s.subjectAltNames().isEmpty() ? new TrustManager[] {base}
-                : new TrustManager[] {new SanChecking(base, s.subjectAltNames())};
+        // the JDK's PKIX trust manager is an extended one
+        X509ExtendedTrustManager base = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
+        return s.subjectAltNames().isEmpty() ? base : new SanChecking(base, s.subjectAltNames());
     }
 
     private static Collection<? extends Certificate> certificates(String pem) throws CertificateException {
@@ -137,19 +125,18 @@ final class OriginationTls {
         throw new GeneralSecurityException("the client key is neither RSA, EC nor Ed25519");
     }
 
-    /** Checks the chain as usual, then requires one of the configured names among the certificate's SANs. */
-    private static final class SanChecking implements X509TrustManager {
-        private final X509TrustManager base;
+    /**
+     * Checks the chain as usual, then requires one of the configured names among the certificate's SANs,
+     * in place of the host name check (as Istio's {@code subjectAltNames} do): extended, so that the JDK
+     * does not add that check for a connection that asks for it (grpc-java's always do).
+     */
+    private static final class SanChecking extends X509ExtendedTrustManager {
+        private final X509ExtendedTrustManager base;
         private final List<String> names;
 
-        SanChecking(X509TrustManager base, List<String> names) {
+        SanChecking(X509ExtendedTrustManager base, List<String> names) {
             this.base = base;
             this.names = names;
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            base.checkClientTrusted(chain, authType);
         }
 
         @Override
@@ -158,6 +145,18 @@ final class OriginationTls {
             if (!hasName(chain[0])) {
                 throw new CertificateException("server certificate carries none of the subjectAltNames " + names);
             }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkServerTrusted(chain, authType);
         }
 
         private boolean hasName(X509Certificate cert) throws CertificateParsingException {
@@ -173,13 +172,30 @@ final class OriginationTls {
         }
 
         @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            base.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            base.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            base.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
         public X509Certificate[] getAcceptedIssuers() {
             return base.getAcceptedIssuers();
         }
     }
 
     /** Trusts no server: stands in for a credential that could not be loaded. */
-    private static final class RejectAll implements X509TrustManager {
+    private static final class RejectAll extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw new CertificateException("TLS origination is misconfigured");
@@ -188,6 +204,30 @@ final class OriginationTls {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw new CertificateException("TLS origination is misconfigured");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkServerTrusted(chain, authType);
         }
 
         @Override

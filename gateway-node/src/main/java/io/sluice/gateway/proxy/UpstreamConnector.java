@@ -51,8 +51,7 @@ public final class UpstreamConnector {
 
     /**
      * Where an endpoint of a cluster really is, with the TLS the cluster originates to it (or none), the
-     * lifetime its DestinationRule gives connections and the protocol spoken. HTTP/2 is spoken in
-     * cleartext only: with TLS originated, the endpoint is spoken to in HTTP/1.1 as before.
+     * lifetime its DestinationRule gives connections and the protocol spoken.
      *
      * @param clientHttp2 the request came in HTTP/2: it goes on in HTTP/2 where the rule says
      *                    {@code useClientProtocol}
@@ -62,7 +61,7 @@ public final class UpstreamConnector {
         ClusterPolicy.ConnectionPool pool = cluster.policy().pool();
         TlsOrigin tls = tls(cluster);
         return new Destination(t.address(), t.port(), tls, pool.idleTimeout(), pool.maxConnectionDuration(),
-                pool.keepalive(), (cluster.http2() || pool.useClientProtocol() && clientHttp2) && tls == null);
+                pool.keepalive(), cluster.http2() || pool.useClientProtocol() && clientHttp2);
     }
 
     /** The TLS a cluster originates; the server name is the rule's sni or the host. */

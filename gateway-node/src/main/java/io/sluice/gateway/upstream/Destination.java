@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param idleTimeout a connection idle for this long is not reused (the pool's own limit still applies)
  * @param maxLifetime a connection open for this long is not reused; null means no limit
  * @param keepalive   TCP keepalive probes on its connections; null leaves the OS's default (off)
- * @param http2       spoken to in HTTP/2 with prior knowledge, on connections of its own kind
+ * @param http2       spoken to in HTTP/2 (with prior knowledge in cleartext, by ALPN over TLS), on connections
+ *                    of its own kind
  */
 public record Destination(String host, int port, TlsOrigin tls, Duration idleTimeout, Duration maxLifetime,
                           ClusterPolicy.Keepalive keepalive, boolean http2) {

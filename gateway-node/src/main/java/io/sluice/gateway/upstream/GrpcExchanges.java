@@ -1,11 +1,13 @@
 package io.sluice.gateway.upstream;
 
 import io.grpc.CallOptions;
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import java.io.ByteArrayInputStream;
@@ -13,19 +15,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * gRPC calls to endpoints spoken to in HTTP/2, relayed message by message on grpc-java's transport.
  * (Helidon's HTTP/2 client hands over a response's trailers only when the server announced them in a
  * {@code Trailer} header, which gRPC servers do not; a call's status travels in them.) Calls are
  * generic: the method is the request's path and messages pass as the bytes the client framed, so any
- * service goes through without its stubs. Each destination has one channel, whose HTTP/2 connection
- * carries its calls side by side; a channel unused for the destination's idle timeout is shut down
+ * service goes through without its stubs. TLS is originated as the destination's rule says, with the
+ * key and trust managers HTTP/1.1 endpoints get, and ALPN {@code h2}. Each destination has one channel,
+ * whose HTTP/2 connection carries its calls side by side; a channel unused for the destination's idle timeout is shut down
  * (its calls still running finish), so endpoints that come and go leave nothing behind.
  */
 public final class GrpcExchanges implements AutoCloseable {
@@ -47,7 +56,8 @@ public final class GrpcExchanges implements AutoCloseable {
         }
     };
 
-    private record ChannelKey(String host, int port, Duration connectTimeout) {
+    /** @param tls the TLS originated, null for cleartext; compared by identity, one per setting */
+    private record ChannelKey(String host, int port, TlsOrigin tls, Duration connectTimeout) {
     }
 
     private static final class Channel {
@@ -83,7 +93,7 @@ public final class GrpcExchanges implements AutoCloseable {
                           HeaderList headers, OutgoingBody body) throws IOException {
         // taken and marked used in one step: the sweep never shuts a channel a call has just taken
         ManagedChannel channel = channels.compute(
-                new ChannelKey(destination.host(), destination.port(), connectTimeout), (key, c) -> {
+                new ChannelKey(destination.host(), destination.port(), destination.tls(), connectTimeout), (key, c) -> {
                     Channel taken = c != null ? c : new Channel(channel(key), destination.idleTimeout());
                     taken.lastUsed = System.nanoTime();
                     return taken;
@@ -124,14 +134,27 @@ public final class GrpcExchanges implements AutoCloseable {
     }
 
     private static ManagedChannel channel(ChannelKey key) {
-        return NettyChannelBuilder.forAddress(key.host(), key.port())
-                .usePlaintext()
+        NettyChannelBuilder builder = key.tls() == null
+                ? NettyChannelBuilder.forAddress(key.host(), key.port()).usePlaintext()
+                // the name sent and checked is the rule's, whatever address the endpoint has
+                : NettyChannelBuilder.forAddress(key.host(), key.port(), credentials(key.tls()))
+                        .overrideAuthority(key.tls().serverName());
+        return builder
                 .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         key.connectTimeout().toMillis()))
                 // the client and the server each bound their messages; the gateway passes them on
                 .maxInboundMessageSize(Integer.MAX_VALUE)
                 .maxInboundMetadataSize(Integer.MAX_VALUE)
                 .build();
+    }
+
+    private static ChannelCredentials credentials(TlsOrigin tls) {
+        TlsChannelCredentials.Builder credentials = TlsChannelCredentials.newBuilder()
+                .trustManager(new CallAuthorityTrust(tls.trust(), tls.serverName()));
+        if (tls.keys() != null) {
+            credentials.keyManager(tls.keys());
+        }
+        return credentials.build();
     }
 
     /** Channels open, one per destination in use. */
@@ -155,5 +178,72 @@ public final class GrpcExchanges implements AutoCloseable {
     @Override
     public void close() {
         channels.values().forEach(c -> c.channel.shutdownNow());
+    }
+
+    /**
+     * The origin's trust, as grpc-java needs it. A call whose {@code :authority} is not the channel's
+     * (the server name) has grpc-java check that authority against the server's certificate too, and
+     * fail the call once it enforces that. A gateway passes the client's authority on, as Envoy does,
+     * and checks the server against the name the rule gives; so a certificate this trust accepted at a
+     * handshake is accepted again for such a call, and anything else gets the full check.
+     */
+    private static final class CallAuthorityTrust extends X509ExtendedTrustManager {
+        /** A server has a certificate or two at a time (one while it rotates): a few are kept. */
+        private static final int KEPT = 8;
+
+        private final X509ExtendedTrustManager origin;
+        private final String serverName;
+        private final Set<X509Certificate> accepted = ConcurrentHashMap.newKeySet();
+
+        CallAuthorityTrust(X509ExtendedTrustManager origin, String serverName) {
+            this.origin = origin;
+            this.serverName = serverName;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            if (!serverName.equalsIgnoreCase(engine.getPeerHost()) && accepted.contains(chain[0])) {
+                return;
+            }
+            origin.checkServerTrusted(chain, authType, engine);
+            if (accepted.size() >= KEPT) {
+                accepted.clear();
+            }
+            accepted.add(chain[0]);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            origin.checkServerTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            origin.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            origin.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            origin.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            origin.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return origin.getAcceptedIssuers();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.gateway.upstream;
 
+import io.helidon.common.tls.Tls;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -19,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Requests to endpoints spoken to in HTTP/2 (gRPC services, and HTTP ones whose DestinationRule says
- * {@code h2UpgradePolicy: UPGRADE}): over cleartext with prior knowledge (h2c), as Envoy speaks to
- * them. gRPC calls go through {@link GrpcExchanges}; other requests through Helidon's HTTP/2 client,
+ * {@code h2UpgradePolicy: UPGRADE}): over cleartext with prior knowledge (h2c), or over the TLS the
+ * rule originates with ALPN {@code h2}, as Envoy speaks to them. gRPC calls go through {@link GrpcExchanges}; other requests through Helidon's HTTP/2 client,
  * whose connections carry many streams at once. Answers stream back as they arrive, trailers after
  * the body.
  */
@@ -31,6 +32,8 @@ final class Http2Exchanges implements AutoCloseable {
 
     /** By connect timeout, which Helidon's client takes as a setting of its own, not of a request. */
     private final Map<Duration, Http2Client> clients = new ConcurrentHashMap<>();
+    /** Helidon's form of each TLS origin in use (which compare by identity: one per setting). */
+    private final Map<TlsOrigin, Tls> tls = new ConcurrentHashMap<>();
     private final GrpcExchanges grpc = new GrpcExchanges();
 
     UpstreamResponse send(Destination destination, Duration connectTimeout, Duration readTimeout, String method,
@@ -39,14 +42,18 @@ final class Http2Exchanges implements AutoCloseable {
             return grpc.send(destination, connectTimeout, readTimeout, target, headers, body);
         }
         String authority = new ResolveOverrides.Target(destination.host(), destination.port()).authority();
+        String scheme = destination.tls() == null ? "http://" : "https://";
         Http2ClientRequest request = clients.computeIfAbsent(connectTimeout, Http2Exchanges::client)
                 .method(Method.create(method))
-                .uri(ClientUri.create(URI.create("http://" + authority + target)))
+                .uri(ClientUri.create(URI.create(scheme + authority + target)))
                 .skipUriEncoding(true)
                 .headers(h -> {
                     headers.forEach((name, value) -> h.add(HeaderValues.create(name, value)));
                     h.set(TE_TRAILERS);
                 });
+        if (destination.tls() != null) {
+            request.tls(tls.computeIfAbsent(destination.tls(), Http2Exchanges::tls));
+        }
         if (readTimeout != null) {
             request.readTimeout(readTimeout);
         }
@@ -73,6 +80,11 @@ final class Http2Exchanges implements AutoCloseable {
                 .connectTimeout(connectTimeout)
                 .protocolConfig(p -> p.priorKnowledge(true))
                 .build();
+    }
+
+    /** The origin's context, server name and name check; Helidon's client adds ALPN {@code h2}. */
+    private static Tls tls(TlsOrigin origin) {
+        return Tls.builder().sslContext(origin.context()).sslParameters(origin.parameters()).build();
     }
 
     private static UpstreamResponse answer(Http2ClientResponse response) {
