@@ -240,6 +240,14 @@ class GrpcEndToEndTest {
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e::toString);
     }
 
+    /** A client that compresses its messages (grpc-java's gzip) is answered as one that does not. */
+    @Test
+    void aGzipCompressingClientIsAnswered() {
+        assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel).withCompression("gzip")
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService("shop.Cart").build()).getStatus());
+    }
+
     @Test
     void aServerStreamIsRelayedAsItsMessagesCome() throws Exception {
         health.setStatus("shop.Orders", ServingStatus.SERVING);

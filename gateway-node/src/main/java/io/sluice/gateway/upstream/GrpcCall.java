@@ -1,8 +1,12 @@
 package io.sluice.gateway.upstream;
 
 import io.grpc.ClientCall;
+import io.grpc.Codec;
+import io.grpc.Decompressor;
+import io.grpc.DecompressorRegistry;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,15 +43,27 @@ final class GrpcCall extends ClientCall.Listener<byte[]> {
             "user-agent", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding");
     private static final byte[] END = new byte[0];
     private static final int PREFIX = 5;
+    /**
+     * The largest message relayed to the server, as sent or once decompressed: four times gRPC's default
+     * limit, and small enough that a few at once fit a gateway's heap (a message is held whole).
+     */
+    static final int MAX_MESSAGE = 16 * 1024 * 1024;
 
     private final ClientCall<byte[], byte[]> call;
+    /** How the client's compressed messages are read; null when it named no encoding the gateway knows. */
+    private final Decompressor decompressor;
+    private final String encoding;
     private final CompletableFuture<Head> head = new CompletableFuture<>();
     private final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
     private volatile Status status;
     private volatile Metadata trailing;
 
-    GrpcCall(ClientCall<byte[], byte[]> call) {
+    /** @param encoding the client's {@code grpc-encoding}, or null */
+    GrpcCall(ClientCall<byte[], byte[]> call, String encoding) {
         this.call = call;
+        this.encoding = encoding;
+        Decompressor d = encoding == null ? null : DecompressorRegistry.getDefaultInstance().lookupDecompressor(encoding);
+        this.decompressor = d == Codec.Identity.NONE ? null : d;
     }
 
     // -- the server's side, on grpc-java's threads
@@ -268,7 +284,8 @@ final class GrpcCall extends ClientCall.Listener<byte[]> {
 
     /**
      * Takes the client's bytes and sends each message once its frame is complete; closing it half-closes
-     * the call. A compressed message cannot pass: its bytes would be sent as if they were plain.
+     * the call. A compressed message goes on decompressed (the upstream gets plain messages, which every
+     * server takes); one in an encoding the gateway cannot read fails the call rather than pass as plain.
      */
     private final class MessageSink extends OutputStream {
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -284,21 +301,37 @@ final class GrpcCall extends ClientCall.Listener<byte[]> {
             byte[] buffered = pending.toByteArray();
             int at = 0;
             while (buffered.length - at >= PREFIX) {
-                if (buffered[at] != 0) {
-                    throw new IOException("compressed gRPC messages are not relayed");
-                }
                 int length = ((buffered[at + 1] & 0xff) << 24) | ((buffered[at + 2] & 0xff) << 16)
                         | ((buffered[at + 3] & 0xff) << 8) | (buffered[at + 4] & 0xff);
-                if (length < 0 || buffered.length - at - PREFIX < length) {
+                if (length < 0 || length > MAX_MESSAGE) {
+                    throw new IOException("a gRPC message of " + Integer.toUnsignedString(length)
+                            + " bytes, over the gateway's limit of " + MAX_MESSAGE);
+                }
+                if (buffered.length - at - PREFIX < length) {
                     break;
                 }
                 byte[] message = new byte[length];
                 System.arraycopy(buffered, at + PREFIX, message, 0, length);
-                call.sendMessage(message);
+                call.sendMessage(buffered[at] == 0 ? message : decompressed(message));
                 at += PREFIX + length;
             }
             pending.reset();
             pending.write(buffered, at, buffered.length - at);
+        }
+
+        private byte[] decompressed(byte[] message) throws IOException {
+            if (decompressor == null) {
+                throw new IOException("a compressed gRPC message in encoding " + encoding
+                        + ", which the gateway cannot read");
+            }
+            try (InputStream in = decompressor.decompress(new ByteArrayInputStream(message))) {
+                byte[] plain = in.readNBytes(MAX_MESSAGE + 1);
+                if (plain.length > MAX_MESSAGE) {
+                    throw new IOException("a gRPC message over the gateway's limit of " + MAX_MESSAGE
+                            + " bytes once decompressed");
+                }
+                return plain;
+            }
         }
 
         @Override

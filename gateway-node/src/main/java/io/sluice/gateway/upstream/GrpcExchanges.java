@@ -109,7 +109,7 @@ public final class GrpcExchanges implements AutoCloseable {
             options = options.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
         }
         ClientCall<byte[], byte[]> call = channel.newCall(method, options);
-        GrpcCall relay = new GrpcCall(call);
+        GrpcCall relay = new GrpcCall(call, headers.first("grpc-encoding"));
         call.start(relay, GrpcCall.metadata(headers));
         call.request(1);
         relay.sendBody(body);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.GZIPOutputStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -52,10 +53,14 @@ class GrpcCallTest {
     }
 
     static byte[] frame(int flag, String message) {
-        byte[] m = message.getBytes(StandardCharsets.UTF_8);
+        return frame(flag, message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] frame(int flag, byte[] m) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(flag);
-        out.writeBytes(new byte[] {0, 0, (byte) (m.length >>> 8), (byte) m.length});
+        out.writeBytes(new byte[] {(byte) (m.length >>> 24), (byte) (m.length >>> 16), (byte) (m.length >>> 8),
+                (byte) m.length});
         out.writeBytes(m);
         return out.toByteArray();
     }
@@ -64,7 +69,7 @@ class GrpcCallTest {
     void messagesAreCutOutOfTheirFramesHoweverTheBytesArrive() {
         RecordingCall call = new RecordingCall();
         byte[] two = concat(frame(0, "hello"), frame(0, "world!"));
-        new GrpcCall(call).sendBody(new OutgoingBody.Streamed(-1, out -> {
+        new GrpcCall(call, null).sendBody(new OutgoingBody.Streamed(-1, out -> {
             out.write(two, 0, 3);            // inside the first prefix
             out.write(two, 3, 6);            // the first message's end and a byte of the second prefix
             out.write(two, 9, two.length - 9);
@@ -75,9 +80,48 @@ class GrpcCallTest {
     }
 
     @Test
-    void aCompressedMessageCancelsTheCallRatherThanPassAsPlainBytes() {
+    void aGzippedMessageGoesOnDecompressed() throws Exception {
         RecordingCall call = new RecordingCall();
-        new GrpcCall(call).sendBody(new OutgoingBody.Bytes(frame(1, "zipped")));
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
+            gzip.write("hello, compressed".getBytes(StandardCharsets.UTF_8));
+        }
+        new GrpcCall(call, "gzip").sendBody(new OutgoingBody.Bytes(concat(frame(1, zipped.toByteArray()),
+                frame(0, "plain".getBytes(StandardCharsets.UTF_8)))));
+        assertEquals(List.of("hello, compressed", "plain"), call.sent);
+        assertTrue(call.halfClosed);
+    }
+
+    @Test
+    void aCompressedMessageInNoEncodingTheGatewayReadsCancelsTheCallRatherThanPassAsPlainBytes() {
+        for (String encoding : new String[] {null, "identity", "snappy"}) {
+            RecordingCall call = new RecordingCall();
+            new GrpcCall(call, encoding).sendBody(new OutgoingBody.Bytes(frame(1, "zipped")));
+            assertEquals(List.of(), call.sent, encoding);
+            assertTrue(call.cancelled != null && !call.halfClosed, encoding);
+        }
+    }
+
+    /** A message is held whole before it goes on: one declared too large fails before its bytes arrive. */
+    @Test
+    void aMessageOverTheLimitCancelsTheCallAtItsPrefix() {
+        RecordingCall call = new RecordingCall();
+        int over = GrpcCall.MAX_MESSAGE + 1;
+        new GrpcCall(call, null).sendBody(new OutgoingBody.Bytes(new byte[] {0, (byte) (over >>> 24),
+                (byte) (over >>> 16), (byte) (over >>> 8), (byte) over}));
+        assertEquals(List.of(), call.sent);
+        assertTrue(call.cancelled != null && !call.halfClosed);
+    }
+
+    /** A small compressed message may not grow past the limit either (a zip bomb). */
+    @Test
+    void aMessageThatDecompressesPastTheLimitCancelsTheCall() throws Exception {
+        RecordingCall call = new RecordingCall();
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
+            gzip.write(new byte[GrpcCall.MAX_MESSAGE + 1]);
+        }
+        new GrpcCall(call, "gzip").sendBody(new OutgoingBody.Bytes(frame(1, zipped.toByteArray())));
         assertEquals(List.of(), call.sent);
         assertTrue(call.cancelled != null && !call.halfClosed);
     }
@@ -85,7 +129,7 @@ class GrpcCallTest {
     @Test
     void theServersMessagesAreFramedAgainAndItsStatusBecomesTrailers() throws Exception {
         RecordingCall call = new RecordingCall();
-        GrpcCall relay = new GrpcCall(call);
+        GrpcCall relay = new GrpcCall(call, null);
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("x-served-by", Metadata.ASCII_STRING_MARSHALLER), "v2");
         headers.put(Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER), "gzip");
@@ -109,7 +153,7 @@ class GrpcCallTest {
 
     @Test
     void aCallThatEndsBeforeAnyHeadersCarriesItsStatusInTheHead() throws Exception {
-        GrpcCall relay = new GrpcCall(new RecordingCall());
+        GrpcCall relay = new GrpcCall(new RecordingCall(), null);
         relay.onClose(Status.UNAVAILABLE.withCause(new java.net.ConnectException("refused")), new Metadata());
         GrpcCall.Head head = relay.awaitHead();
         assertTrue(head.failedLocally());
