@@ -9,6 +9,7 @@ import io.sluice.model.istio.WorkloadEntrySpec;
 import io.sluice.model.kubernetes.ServiceSpec;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.model.registry.Endpoint;
+import io.sluice.model.registry.Locality;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.ServicePort;
 import io.sluice.model.registry.Workload;
@@ -144,7 +145,8 @@ public final class EndpointsBuilder {
             String host = h.toLowerCase(Locale.ROOT);
             List<Endpoint> endpoints = new ArrayList<>();
             for (WorkloadEntrySpec e : spec.endpoints()) {
-                endpoints.add(new Endpoint(e.address(), portsByName(spec, e.ports()), e.labels(), true, null));
+                endpoints.add(new Endpoint(e.address(), portsByName(spec, e.ports()),
+                        Locality.withLocality(e.labels(), e.locality()), true, null));
             }
             if (spec.workloadSelector() != null) {
                 for (Instance i : instances.selectedBy(r.namespace(), spec.workloadSelector().selected())) {
@@ -235,7 +237,7 @@ public final class EndpointsBuilder {
 
         static Instance of(String namespace, WorkloadEntrySpec e) {
             return new Instance(namespace + "/" + e.address(), null, namespace, e.address(), Map.of(), e.ports(),
-                    e.labels());
+                    Locality.withLocality(e.labels(), e.locality()));
         }
     }
 }

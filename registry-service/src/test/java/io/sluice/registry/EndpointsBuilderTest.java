@@ -7,6 +7,7 @@ import io.sluice.model.Manifests;
 import io.sluice.model.Resource;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.model.registry.Endpoint;
+import io.sluice.model.registry.Locality;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.Workload;
 import java.util.List;
@@ -117,6 +118,27 @@ class EndpointsBuilderTest {
         assertEquals("MESH_EXTERNAL", s.location());
         assertEquals(Map.of("192.0.2.1", Map.of(80, 8080, 443, 443), "192.0.2.2", Map.of(80, 80, 443, 8443)),
                 ports(s));
+    }
+
+    /** Locality travels as the topology labels, whichever way the endpoint came. */
+    @Test
+    void aLocalityFieldBecomesTheTopologyLabels() {
+        String yaml = serviceEntry("STATIC", """
+                  endpoints:
+                  - {address: 192.0.2.1, locality: eu-west/eu-west-1a/rack1, labels: {app: ext}}
+                  workloadSelector: {labels: {app: ext}}
+                """) + """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: vm, namespace: shop}
+                spec: {address: 192.0.2.2, locality: us-east, labels: {app: ext}}
+                """;
+        Map<String, Map<String, String>> labels = build(yaml, List.of(), NO_DNS).get("api.example.test")
+                .endpoints().stream().collect(Collectors.toMap(Endpoint::address, Endpoint::labels));
+        assertEquals(Map.of("app", "ext", Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a",
+                Locality.SUBZONE, "rack1"), labels.get("192.0.2.1"));
+        assertEquals(Map.of("app", "ext", Locality.REGION, "us-east"), labels.get("192.0.2.2"));
     }
 
     private static final EndpointsBuilder.Resolver TWO_ADDRESSES = ResolveOverrides.parse(List.of(

@@ -52,7 +52,24 @@ public record DestinationRuleSpec(String host,
      * {@code warmupDurationSecs} is the older spelling of {@code warmup.duration}.
      */
     public record LoadBalancerSettings(String simple, ConsistentHashLB consistentHash, String warmupDurationSecs,
-                                       WarmupConfiguration warmup) {
+                                       WarmupConfiguration warmup, LocalityLbSetting localityLbSetting) {
+    }
+
+    /**
+     * Istio's locality load balancing: endpoints nearer the gateway node are preferred, the others take
+     * traffic as the near ones fail (which needs outlier detection to see it). {@code failover} names,
+     * per region, the region to go to first; {@code distribute} and {@code failoverPriority} are typed
+     * loosely, not being enforced. {@code enabled: false} turns it off.
+     */
+    public record LocalityLbSetting(JsonNode distribute, List<Failover> failover, JsonNode failoverPriority,
+                                    Boolean enabled) {
+
+        public LocalityLbSetting {
+            failover = failover == null ? List.of() : List.copyOf(failover);
+        }
+    }
+
+    public record Failover(String from, String to) {
     }
 
     /**

@@ -477,6 +477,7 @@ final class IstioRules {
                 f.invalid(at(path, "loadBalancer"), "simple and consistentHash", "only one of simple or consistentHash");
             }
             warmup(lb, at(path, "loadBalancer"), f);
+            localityFailover(lb.localityLbSetting(), at(path, "loadBalancer.localityLbSetting"), f);
             var h = lb.consistentHash();
             if (h != null) {
                 int keys = (h.httpHeaderName() != null ? 1 : 0) + (h.httpCookie() != null ? 1 : 0)
@@ -547,6 +548,34 @@ final class IstioRules {
                 f.invalid(at(path, "outlierDetection.minHealthPercent"), od.minHealthPercent(),
                         "percentage must be in the range [0, 100]");
             }
+        }
+    }
+
+    /** As istioctl: a failover goes from one region to another, each named once as {@code from}. */
+    private static void localityFailover(DestinationRuleSpec.LocalityLbSetting locality, String path, Findings f) {
+        if (locality == null) {
+            return;
+        }
+        Set<String> from = new HashSet<>();
+        for (int i = 0; i < locality.failover().size(); i++) {
+            DestinationRuleSpec.Failover failover = locality.failover().get(i);
+            String p = at(at(path, "failover"), i);
+            region(failover.from(), at(p, "from"), f);
+            region(failover.to(), at(p, "to"), f);
+            if (failover.from() != null && failover.from().equals(failover.to())) {
+                f.invalid(at(p, "to"), failover.to(), "must differ from 'from'");
+            }
+            if (failover.from() != null && !from.add(failover.from())) {
+                f.invalid(at(p, "from"), failover.from(), "each region fails over to one region only");
+            }
+        }
+    }
+
+    private static void region(String value, String path, Findings f) {
+        if (value == null || value.isBlank()) {
+            f.required(path, "a region");
+        } else if (value.contains("/") || value.contains("*")) {
+            f.invalid(path, value, "failover is between regions: a region name, without zone or wildcard");
         }
     }
 
@@ -769,6 +798,9 @@ final class IstioRules {
         e.ports().forEach((name, number) -> Formats.port(f, key(at(path, "ports"), name), number));
         if (e.weight() != null && e.weight() < 0) {
             f.invalid(at(path, "weight"), e.weight(), "weight must not be negative");
+        }
+        if (e.locality() != null && (e.locality().split("/", -1).length > 3 || e.locality().startsWith("/"))) {
+            f.invalid(at(path, "locality"), e.locality(), "a locality is region/zone/subzone");
         }
     }
 

@@ -42,8 +42,8 @@ final class Schema {
                     "spec.tcp[].match[].destinationSubnets", "spec.tcp[].match[].sourceSubnet",
                     "spec.http[].match[].statPrefix", "spec.http[].fault.delay.exponentialDelay",
                     "spec.http[].fault.abort.http2Error", "spec.tls[].match[].destinationSubnets"),
-            ResourceKind.WORKLOAD_ENTRY, Set.of("spec.network", "spec.locality"),
-            ResourceKind.SERVICE_ENTRY, Set.of("spec.endpoints[].network", "spec.endpoints[].locality"),
+            ResourceKind.WORKLOAD_ENTRY, Set.of("spec.network"),
+            ResourceKind.SERVICE_ENTRY, Set.of("spec.endpoints[].network"),
             ResourceKind.GATEWAY, Set.of("spec.servers[].bind", "spec.servers[].defaultEndpoint"),
             ResourceKind.DESTINATION_RULE, destinationRuleNotSupported(),
             ResourceKind.INGRESS, Set.of("spec.defaultBackend.resource", "spec.rules[].http.paths[].backend.resource"));
@@ -51,8 +51,8 @@ final class Schema {
     /** The same policy fields are not supported at the top level and in every subset. */
     private static Set<String> destinationRuleNotSupported() {
         Set<String> out = new java.util.HashSet<>();
-        for (String field : List.of("tunnel", "proxyProtocol", "loadBalancer.localityLbSetting",
-                "connectionPool.http.maxConcurrentStreams")) {
+        for (String field : List.of("tunnel", "proxyProtocol", "loadBalancer.localityLbSetting.distribute",
+                "loadBalancer.localityLbSetting.failoverPriority", "connectionPool.http.maxConcurrentStreams")) {
             out.add("spec.trafficPolicy." + field);
             out.add("spec.subsets[].trafficPolicy." + field);
             if (!field.equals("tunnel") && !field.equals("proxyProtocol")) {

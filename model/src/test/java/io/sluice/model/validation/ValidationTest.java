@@ -78,6 +78,41 @@ class ValidationTest {
     }
 
     @Test
+    void localityFailoverGoesFromOneRegionToAnotherAndItsOtherFormsAreNotSupportedYet() throws Exception {
+        ValidationResult r = validate("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec:
+                  host: a
+                  trafficPolicy:
+                    loadBalancer:
+                      localityLbSetting:
+                        failover: [{from: eu-west, to: eu-west}, {from: us-east/1a, to: eu-west}, {to: us-east}]
+                        distribute: [{from: "eu-west/*", to: {"eu-west/*": 100}}]
+                """, FieldValidation.STRICT);
+        assertEquals(List.of(
+                new Violation("spec.trafficPolicy.loadBalancer.localityLbSetting.distribute", "not supported yet"),
+                new Violation("spec.trafficPolicy.loadBalancer.localityLbSetting.failover[0].to",
+                        "Invalid value: \"eu-west\": must differ from 'from'"),
+                new Violation("spec.trafficPolicy.loadBalancer.localityLbSetting.failover[1].from",
+                        "Invalid value: \"us-east/1a\": failover is between regions: a region name, without zone or wildcard"),
+                new Violation("spec.trafficPolicy.loadBalancer.localityLbSetting.failover[2].from",
+                        "Required value: a region")),
+                r.errors());
+    }
+
+    @Test
+    void aWorkloadEntrysLocalityIsRegionZoneSubzone() throws Exception {
+        String entry = "apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata: {name: we}\n"
+                + "spec: {address: 10.0.0.1, locality: %s}\n";
+        assertTrue(validate(entry.formatted("eu-west/eu-west-1a/rack1"), FieldValidation.STRICT).valid());
+        assertEquals(List.of(new Violation("spec.locality",
+                        "Invalid value: \"eu-west/a/b/c\": a locality is region/zone/subzone")),
+                validate(entry.formatted("eu-west/a/b/c"), FieldValidation.STRICT).errors());
+    }
+
+    @Test
     void aDelegatingRuleAndItsHostlessDelegateAreValid() throws Exception {
         for (String spec : List.of("{hosts: [a], http: [{match: [{uri: {prefix: /api}}], delegate: {name: api}}]}",
                 "{http: [{match: [{uri: {prefix: /api/v1}}], route: [{destination: {host: a}}]}]}")) {
