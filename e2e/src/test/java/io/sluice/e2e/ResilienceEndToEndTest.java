@@ -7,13 +7,17 @@ import static io.sluice.e2e.FlakyBackend.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.gateway.GatewayNode;
+import io.sluice.model.registry.Locality;
 import io.sluice.routing.Cluster;
+import io.sluice.routing.NodeIdentity;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -209,6 +213,41 @@ class ResilienceEndToEndTest {
         assertEquals(2, bad.requests.get(), "ejected after two 5xx in a row");
         assertEquals(18, good.requests.get());
         assertEquals(18, ok);
+    }
+
+    /**
+     * Istio's locality failover: a node in zone eu-west-1a sends everything to the endpoint beside it
+     * while it answers, then, once outlier detection ejects it, to the one elsewhere in its region, and
+     * never to the one in another region while that one is there.
+     */
+    @Test
+    void aNodeSendsToItsOwnZoneAndFailsOverWithinItsRegionFirst() throws IOException {
+        GatewayNode zoned = cluster.startNode(NodeIdentity.ingress("ingress-eu-west-1a")
+                .withLabel(Locality.REGION, "eu-west").withLabel(Locality.ZONE, "eu-west-1a"), p -> 0);
+        FlakyBackend near = cluster.flaky(n -> n <= 5 ? ok("near") : status(503), "zoned", "res",
+                Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a");
+        FlakyBackend region = cluster.flaky(n -> ok("region"), "zoned", "res",
+                Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1b");
+        FlakyBackend far = cluster.flaky(n -> ok("far"), "zoned", "res", Locality.REGION, "us-east");
+        route("zoned", "retries: {attempts: 0}",
+                "outlierDetection: {consecutive5xxErrors: 1, baseEjectionTime: 30s, maxEjectionPercent: 100}", 3);
+        String name = "outbound|80||zoned.res.svc.cluster.local";
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Cluster c = zoned.routes().current().clusters().get(name);
+            return c != null && c.endpoints().size() == 3 && zoned.localPort(80) > 0;
+        });
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(SluiceCluster.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + zoned.localPort(80) + "/"))
+                    .header("Host", "zoned.example.com").build()).body());
+        }
+        assertEquals(Collections.nCopies(5, "near"), answers.subList(0, 5));
+        assertEquals("status 503", answers.get(5), "the sixth request ejects the near endpoint");
+        assertEquals(Collections.nCopies(14, "region"), answers.subList(6, 20));
+        assertEquals(0, far.requests.get());
+        assertEquals(6, near.requests.get());
+        assertEquals(14, region.requests.get());
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.sluice.model.istio.DestinationRuleSpec.ConnectionPoolSettings;
 import io.sluice.model.istio.DestinationRuleSpec.CookieAttribute;
 import io.sluice.model.istio.DestinationRuleSpec.HTTPCookie;
 import io.sluice.model.istio.DestinationRuleSpec.LoadBalancerSettings;
+import io.sluice.model.istio.DestinationRuleSpec.LocalityLbSetting;
 import io.sluice.model.istio.DestinationRuleSpec.OutlierDetection;
 import io.sluice.model.istio.DestinationRuleSpec.PortTrafficPolicy;
 import io.sluice.model.istio.DestinationRuleSpec.TcpKeepalive;
@@ -49,11 +50,22 @@ final class ClusterPolicies {
         if (top == null && subset == null) {
             return ClusterPolicy.DEFAULT;
         }
+        Blocks b = blocks(top, subset, port);
+        return new ClusterPolicy(loadBalancer(b.lb()), pool(b.pool()), outlier(b.od()));
+    }
+
+    /** The locality setting of the load balancer block that applies, or null. */
+    static LocalityLbSetting locality(TrafficPolicy top, TrafficPolicy subset, int port) {
+        LoadBalancerSettings lb = blocks(top, subset, port).lb();
+        return lb == null ? null : lb.localityLbSetting();
+    }
+
+    private static Blocks blocks(TrafficPolicy top, TrafficPolicy subset, int port) {
         Blocks b = top == null ? Blocks.NONE : Blocks.NONE.overriddenBy(top).atPort(top, port);
         if (subset != null) {
             b = b.overriddenBy(subset).atPort(subset, port);
         }
-        return new ClusterPolicy(loadBalancer(b.lb()), pool(b.pool()), outlier(b.od()));
+        return b;
     }
 
     static ClusterPolicy.LoadBalancer loadBalancer(LoadBalancerSettings lb) {

@@ -4,6 +4,7 @@ import io.sluice.model.Json;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.istio.MeshConfigSpec;
+import io.sluice.model.registry.Locality;
 
 /**
  * Turns a consistent snapshot of config and registry into the {@link RouteTable} of one node. Runs
@@ -37,7 +38,7 @@ public final class RouteCompiler {
     static ServiceDirectory directory(ConfigSnapshot snapshot, NodeIdentity node) {
         return new ServiceDirectory(snapshot.services(),
                 ServiceDirectory.rulesFor(snapshot.ofKind(ResourceKind.DESTINATION_RULE), node),
-                snapshot.ofKind(ResourceKind.SECRET));
+                snapshot.ofKind(ResourceKind.SECRET), Locality.of(node.labels()));
     }
 
     /** The mesh-wide policy from MeshConfig {@code istio-system/mesh}; ALLOW_ANY without one. */

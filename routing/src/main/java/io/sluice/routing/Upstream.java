@@ -7,10 +7,16 @@ import java.util.Map;
  *
  * @param authority {@code address:port} ({@code [v6]:port}), made once with the table: requests use it
  *                  to look up the endpoint's load-balancing and ejection state
+ * @param priority  0 unless locality failover applies: how far the endpoint is from the node (see
+ *                  {@link LocalityPriorities}); a cluster's endpoints are then in ascending priority
  */
-public record Upstream(String address, int port, Map<String, String> labels, String authority) {
+public record Upstream(String address, int port, Map<String, String> labels, String authority, int priority) {
 
     public Upstream(String address, int port, Map<String, String> labels) {
-        this(address, port, labels, address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port);
+        this(address, port, labels, address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port, 0);
+    }
+
+    Upstream withPriority(int p) {
+        return new Upstream(address, port, labels, authority, p);
     }
 }

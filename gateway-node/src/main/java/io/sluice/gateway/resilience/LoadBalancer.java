@@ -11,11 +11,15 @@ import java.util.random.RandomGenerator;
 
 /**
  * Picks the endpoint of a cluster for one try: among the endpoints not ejected (all of them once fewer
- * than the outlier policy's minHealthPercent are left), preferring ones this request has not tried yet
+ * than the outlier policy's minHealthPercent are left), of the nearest locality that has capacity
+ * left when the cluster's endpoints have priorities (locality failover), preferring ones this request has not tried yet
  * (Envoy's previous_hosts retry predicate), by the cluster's algorithm; while endpoints warm up (slow
  * start), weighted by their share.
  */
 public final class LoadBalancer {
+
+    /** Envoy's default overprovisioning factor, 140 %. */
+    private static final double OVERPROVISIONING = 1.4;
 
     private LoadBalancer() {
     }
@@ -45,6 +49,9 @@ public final class LoadBalancer {
         if (healthy.isEmpty()) {
             return null;
         }
+        if (healthy != all && all.getLast().priority() > 0) {
+            healthy = priorityChosen(all, healthy, random);
+        }
         List<Upstream> candidates = healthy;
         if (!tried.isEmpty() && healthy.size() > 1) {
             List<Upstream> fresh = healthy.stream().filter(u -> !tried.contains(u)).toList();
@@ -63,6 +70,40 @@ public final class LoadBalancer {
             case CONSISTENT_HASH -> hashKey == null ? candidates.get(random.nextInt(candidates.size()))
                     : highestRandomWeight(candidates, hashKey);
         };
+    }
+
+    /**
+     * The healthy endpoints of one priority (locality failover), drawn by Envoy's priority load: each
+     * level's health is its healthy share times the overprovisioning factor 1.4, at most 100 %; the
+     * nearest level takes its health's worth of the traffic, the next what is left up to its own
+     * health, and so on. When the levels' health adds up to less than 100 % their shares are scaled to
+     * make it up. So a zone keeps all its traffic while 5 of 7 endpoints are healthy and hands it on
+     * gradually as more are ejected.
+     */
+    private static List<Upstream> priorityChosen(List<Upstream> all, List<Upstream> healthy, RandomGenerator random) {
+        int levels = all.getLast().priority() + 1;
+        int[] total = new int[levels];
+        int[] up = new int[levels];
+        all.forEach(u -> total[u.priority()]++);
+        healthy.forEach(u -> up[u.priority()]++);
+        double[] health = new double[levels];
+        double sum = 0;
+        for (int p = 0; p < levels; p++) {
+            health[p] = total[p] == 0 ? 0 : Math.min(1, OVERPROVISIONING * up[p] / total[p]);
+            sum += health[p];
+        }
+        double draw = random.nextDouble() * Math.min(1, sum);
+        int chosen = levels - 1;
+        for (int p = 0; p < levels; p++) {
+            draw -= health[p];
+            if (draw < 0) {
+                chosen = p;
+                break;
+            }
+        }
+        int level = chosen;
+        List<Upstream> out = healthy.stream().filter(u -> u.priority() == level).toList();
+        return out.isEmpty() ? healthy : out;
     }
 
     /**

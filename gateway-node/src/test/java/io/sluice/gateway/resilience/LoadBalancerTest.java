@@ -60,6 +60,42 @@ class LoadBalancerTest {
         assertTrue(LoadBalancer.choose(c, s, null, Set.of(), new Random(), later) != null, "ejections end");
     }
 
+    /** Two endpoints in the node's zone (priority 0) and two a region away (priority 3). */
+    static final List<Upstream> ZONED = List.of(
+            new Upstream("10.0.0.1", 8080, Map.of(), "10.0.0.1:8080", 0),
+            new Upstream("10.0.0.2", 8080, Map.of(), "10.0.0.2:8080", 0),
+            new Upstream("10.0.1.1", 8080, Map.of(), "10.0.1.1:8080", 3),
+            new Upstream("10.0.1.2", 8080, Map.of(), "10.0.1.2:8080", 3));
+
+    @Test
+    void theNearestLocalityTakesTheTrafficAndHandsOnTheShareItsEjectionsCost() {
+        var outlier = new ClusterPolicy.Outlier(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 0);
+        Cluster c = new Cluster("svc.ns.svc.cluster.local", 80, "", "unknown", ZONED, false,
+                new ClusterPolicy(ClusterPolicy.LoadBalancer.ROUND_ROBIN, ClusterPolicy.ConnectionPool.UNLIMITED,
+                        outlier), null, false);
+        ClusterState s = new ClusterState();
+        Random random = new Random(7);
+        Map<Integer, Integer> byPriority = new HashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            byPriority.merge(LoadBalancer.choose(c, s, null, Set.of(), random, 0).priority(), 1, Integer::sum);
+        }
+        assertEquals(Map.of(0, 1000), byPriority, "all healthy: the near zone takes everything");
+
+        s.record(s.endpoint(ZONED.get(0).authority()), 503, outlier, 4, 0);
+        byPriority.clear();
+        for (int i = 0; i < 10_000; i++) {
+            byPriority.merge(LoadBalancer.choose(c, s, null, Set.of(), random, 0).priority(), 1, Integer::sum);
+        }
+        // half the near zone healthy: 1.4 × 50 % = 70 % stays, 30 % goes a region away
+        assertEquals(7000, byPriority.get(0), 200);
+        assertEquals(3000, byPriority.get(3), 200);
+
+        s.record(s.endpoint(ZONED.get(1).authority()), 503, outlier, 4, 0);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(3, LoadBalancer.choose(c, s, null, Set.of(), random, 0).priority(), "the near zone is out");
+        }
+    }
+
     @Test
     void belowMinHealthPercentEjectionsAreIgnoredAndEveryEndpointServes() {
         var outlier = new ClusterPolicy.Outlier(1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), 100, 50);

@@ -1,0 +1,109 @@
+package io.sluice.routing;
+
+import static io.sluice.routing.TestSnapshots.apply;
+import static io.sluice.routing.TestSnapshots.endpoint;
+import static io.sluice.routing.TestSnapshots.service;
+import static io.sluice.routing.TestSnapshots.snapshot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.sluice.model.registry.Locality;
+import io.sluice.model.registry.ServiceEndpoints;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LocalityPrioritiesTest {
+
+    private static final String ROUTE = """
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: gw}
+            spec:
+              selector: {istio: ingressgateway}
+              servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: vs}
+            spec:
+              hosts: ["*"]
+              gateways: [gw]
+              http: [{route: [{destination: {host: svc}}]}]
+            ---
+            """;
+
+    private static final String OUTLIER = "outlierDetection: {consecutive5xxErrors: 1}";
+
+    /** One endpoint per place: the node's subzone, its zone, its region, the failover region, elsewhere. */
+    private static final ServiceEndpoints SVC = service("svc", "default", 80,
+            endpoint("10.9.0.1", 80, Locality.REGION, "us-east", Locality.ZONE, "us-east-1a"),
+            endpoint("10.1.0.1", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a",
+                    Locality.SUBZONE, "rack1"),
+            endpoint("10.4.0.1", 80),
+            endpoint("10.8.0.1", 80, Locality.REGION, "us-west"),
+            endpoint("10.2.0.1", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a",
+                    Locality.SUBZONE, "rack2"),
+            endpoint("10.3.0.1", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1b"));
+
+    private static NodeIdentity nodeIn(String region, String zone, String subzone) {
+        NodeIdentity node = NodeIdentity.ingress("ingress-0");
+        return node.withLabel(Locality.REGION, region).withLabel(Locality.ZONE, zone)
+                .withLabel(Locality.SUBZONE, subzone);
+    }
+
+    /** Endpoint address → priority, in the cluster's order. */
+    private static Map<String, Integer> priorities(NodeIdentity node, String trafficPolicy) {
+        String rule = """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec:
+                  host: svc
+                  trafficPolicy:
+                %s
+                """.formatted(trafficPolicy.indent(4).stripTrailing());
+        RouteTable table = RouteCompiler.compile(snapshot(apply(ROUTE + rule), SVC), node);
+        Map<String, Integer> out = new LinkedHashMap<>();
+        table.clusters().get("outbound|80||svc.default.svc.cluster.local").endpoints()
+                .forEach(u -> out.put(u.address(), u.priority()));
+        return out;
+    }
+
+    @Test
+    void endpointsAreOrderedByHowNearTheyAreToTheNode() {
+        Map<String, Integer> p = priorities(nodeIn("eu-west", "eu-west-1a", "rack1"), OUTLIER);
+        assertEquals(List.of("10.1.0.1", "10.2.0.1", "10.3.0.1", "10.9.0.1", "10.4.0.1", "10.8.0.1"),
+                List.copyOf(p.keySet()));
+        assertEquals(List.of(0, 1, 2, 3, 3, 3), List.copyOf(p.values()), "subzone, zone, region, elsewhere");
+    }
+
+    @Test
+    void aFailoverRegionComesBeforeTheRest() {
+        Map<String, Integer> p = priorities(nodeIn("eu-west", "eu-west-1a", "rack1"), OUTLIER + """
+
+                loadBalancer:
+                  localityLbSetting:
+                    failover: [{from: us-west, to: eu-west}, {from: eu-west, to: us-east}]
+                """);
+        assertEquals(3, p.get("10.9.0.1"), "us-east, the failover region of eu-west");
+        assertEquals(4, p.get("10.8.0.1"));
+        assertEquals(4, p.get("10.4.0.1"), "an endpoint with no locality is elsewhere");
+    }
+
+    /** As Istio: without outlier detection nothing would see the near endpoints fail. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "eu-west | loadBalancer: {simple: ROUND_ROBIN}",
+            "eu-west | '" + OUTLIER + "\nloadBalancer: {localityLbSetting: {enabled: false}}'",
+            "''      | " + OUTLIER})
+    void noPrioritiesWithoutOutlierDetectionWhenTurnedOffOrOnANodeOfNoKnownLocality(String region, String policy) {
+        NodeIdentity node = region.isEmpty() ? NodeIdentity.ingress("ingress-0") : nodeIn(region, "eu-west-1a", "rack1");
+        Map<String, Integer> p = priorities(node, policy);
+        assertEquals(List.of("10.9.0.1", "10.1.0.1", "10.4.0.1", "10.8.0.1", "10.2.0.1", "10.3.0.1"),
+                List.copyOf(p.keySet()), "the registry's order");
+        assertEquals(List.of(0), p.values().stream().distinct().toList());
+    }
+}
