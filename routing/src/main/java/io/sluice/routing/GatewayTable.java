@@ -5,7 +5,6 @@ import io.sluice.model.Resource;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.istio.GatewaySpec;
 import io.sluice.model.istio.VirtualServiceSpec;
-import io.sluice.model.registry.Locality;
 import io.sluice.model.registry.ServiceEndpoints;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,7 +77,7 @@ final class GatewayTable {
 
     private ServiceDirectory directory(Map<String, ServiceEndpoints> services) {
         ServiceDirectory d = new ServiceDirectory(services, ServiceDirectory.rulesFor(destinationRules, node), secrets,
-                Locality.of(node.labels()));
+                node.labels());
         if (unregisteredByName) {
             d.reachUnregisteredHostsByName();
         }

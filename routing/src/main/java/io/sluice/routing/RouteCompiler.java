@@ -4,7 +4,6 @@ import io.sluice.model.Json;
 import io.sluice.model.Resource;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.istio.MeshConfigSpec;
-import io.sluice.model.registry.Locality;
 
 /**
  * Turns a consistent snapshot of config and registry into the {@link RouteTable} of one node. Runs
@@ -38,7 +37,7 @@ public final class RouteCompiler {
     static ServiceDirectory directory(ConfigSnapshot snapshot, NodeIdentity node) {
         return new ServiceDirectory(snapshot.services(),
                 ServiceDirectory.rulesFor(snapshot.ofKind(ResourceKind.DESTINATION_RULE), node),
-                snapshot.ofKind(ResourceKind.SECRET), Locality.of(node.labels()));
+                snapshot.ofKind(ResourceKind.SECRET), node.labels());
     }
 
     /** The mesh-wide policy from MeshConfig {@code istio-system/mesh}; ALLOW_ANY without one. */

@@ -6,7 +6,6 @@ import io.sluice.model.Resource;
 import io.sluice.model.istio.Destination;
 import io.sluice.model.istio.DestinationRuleSpec;
 import io.sluice.model.registry.Endpoint;
-import io.sluice.model.registry.Locality;
 import io.sluice.model.registry.ServiceEndpoints;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,14 +27,14 @@ final class ServiceDirectory {
     private final Map<String, String> ruleNamespaces = new HashMap<>();
     private final Map<String, Cluster> clusters = new HashMap<>();
     private final UpstreamTlsResolver tls;
-    private final Locality node;
+    private final Map<String, String> nodeLabels;
     /** Whether a host the registry does not know is reached by its name (a gateway under ALLOW_ANY, enforced). */
     private boolean unregisteredByName;
     /** The registry names looked up since {@link #record()}, or null when not recording. */
     private Set<String> lookedUp;
 
     ServiceDirectory(Map<String, ServiceEndpoints> services, List<Resource> destinationRules) {
-        this(services, destinationRules, List.of(), Locality.UNKNOWN);
+        this(services, destinationRules, List.of(), Map.of());
     }
 
     /**
@@ -53,12 +52,12 @@ final class ServiceDirectory {
 
     /**
      * @param secrets Secrets a DestinationRule's {@code tls.credentialName} may name
-     * @param node    where the node compiling runs, for locality failover
+     * @param nodeLabels the labels of the node compiling (its locality among them), for locality failover
      */
     ServiceDirectory(Map<String, ServiceEndpoints> services, List<Resource> destinationRules, List<Resource> secrets,
-                     Locality node) {
+                     Map<String, String> nodeLabels) {
         this.services = services;
-        this.node = node;
+        this.nodeLabels = nodeLabels;
         this.tls = new UpstreamTlsResolver(secrets);
         // oldest first: the first rule for a host wins, as in Istio
         for (Resource dr : destinationRules) {
@@ -188,7 +187,7 @@ final class ServiceDirectory {
                 .filter(e -> e.hasLabels(sel))
                 .map(e -> new Upstream(e.address(), e.portFor(port), e.labels()))
                 .toList();
-        upstreams = LocalityPriorities.assign(upstreams, node,
+        upstreams = LocalityPriorities.assign(upstreams, nodeLabels,
                 ClusterPolicies.locality(dr == null ? null : dr.trafficPolicy(), subsetPolicy, port), policy.outlier());
         return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), upstreams,
                 isExternal(svc), policy, origination.tls(), http2(svc, port) || policy.pool().upgradeToHttp2());

@@ -93,6 +93,34 @@ class LocalityPrioritiesTest {
         assertEquals(4, p.get("10.4.0.1"), "an endpoint with no locality is elsewhere");
     }
 
+    /** Of [region, zone, tier=gold]: all three matched 0, region and zone 1, region only 2, none 3. */
+    @Test
+    void aFailoverPriorityOrdersByTheLeadingLabelsMatched() {
+        NodeIdentity node = nodeIn("eu-west", "eu-west-1a", "rack1");
+        ServiceEndpoints svc = service("svc", "default", 80,
+                endpoint("10.0.0.1", 80, Locality.REGION, "us-east", Locality.ZONE, "eu-west-1a", "tier", "gold"),
+                endpoint("10.0.0.2", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1b", "tier", "gold"),
+                endpoint("10.0.0.3", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a", "tier", "gold"),
+                endpoint("10.0.0.4", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a"));
+        RouteTable table = RouteCompiler.compile(snapshot(apply(ROUTE + """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec:
+                  host: svc
+                  trafficPolicy:
+                    outlierDetection: {consecutive5xxErrors: 1}
+                    loadBalancer:
+                      localityLbSetting:
+                        failoverPriority: [topology.kubernetes.io/region, topology.kubernetes.io/zone, tier=gold]
+                """), svc), node);
+        Map<String, Integer> p = new LinkedHashMap<>();
+        table.clusters().get("outbound|80||svc.default.svc.cluster.local").endpoints()
+                .forEach(u -> p.put(u.address(), u.priority()));
+        assertEquals(Map.of("10.0.0.3", 0, "10.0.0.4", 1, "10.0.0.2", 2, "10.0.0.1", 3), p);
+        assertEquals(List.of("10.0.0.3", "10.0.0.4", "10.0.0.2", "10.0.0.1"), List.copyOf(p.keySet()));
+    }
+
     /** As Istio: without outlier detection nothing would see the near endpoints fail. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.model.istio.Destination;
 import io.sluice.model.istio.PortSelector;
 import io.sluice.model.registry.Endpoint;
-import io.sluice.model.registry.Locality;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.ServicePort;
 import java.nio.file.Files;
@@ -55,7 +54,7 @@ class UpstreamTlsTest {
     static Cluster cluster(List<io.sluice.model.Resource> resources, String subset, int port) {
         ServiceDirectory d = new ServiceDirectory(Map.of(API.host(), API),
                 snapshot(resources).ofKind(io.sluice.model.ResourceKind.DESTINATION_RULE),
-                snapshot(resources).ofKind(io.sluice.model.ResourceKind.SECRET), Locality.UNKNOWN);
+                snapshot(resources).ofKind(io.sluice.model.ResourceKind.SECRET), Map.of());
         return d.cluster(new Destination("api.example.com", subset, new PortSelector(port)), "chapter4");
     }
 

@@ -58,14 +58,16 @@ public record DestinationRuleSpec(String host,
     /**
      * Istio's locality load balancing: endpoints nearer the gateway node are preferred, the others take
      * traffic as the near ones fail (which needs outlier detection to see it). {@code failover} names,
-     * per region, the region to go to first; {@code distribute} and {@code failoverPriority} are typed
-     * loosely, not being enforced. {@code enabled: false} turns it off.
+     * per region, the region to go to first; {@code failoverPriority} orders endpoints by the labels
+     * they share with the node ({@code key}) or carry ({@code key=value}) instead; {@code distribute} is
+     * typed loosely, not being enforced. {@code enabled: false} turns it off.
      */
-    public record LocalityLbSetting(JsonNode distribute, List<Failover> failover, JsonNode failoverPriority,
+    public record LocalityLbSetting(JsonNode distribute, List<Failover> failover, List<String> failoverPriority,
                                     Boolean enabled) {
 
         public LocalityLbSetting {
             failover = failover == null ? List.of() : List.copyOf(failover);
+            failoverPriority = failoverPriority == null ? List.of() : List.copyOf(failoverPriority);
         }
     }
 

@@ -15,8 +15,6 @@ public record Locality(String region, String zone, String subzone) {
     public static final String ZONE = "topology.kubernetes.io/zone";
     public static final String SUBZONE = "topology.istio.io/subzone";
 
-    public static final Locality UNKNOWN = new Locality("", "", "");
-
     public static Locality of(Map<String, String> labels) {
         return new Locality(labels.getOrDefault(REGION, ""), labels.getOrDefault(ZONE, ""),
                 labels.getOrDefault(SUBZONE, ""));

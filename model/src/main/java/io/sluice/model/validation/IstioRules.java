@@ -551,10 +551,24 @@ final class IstioRules {
         }
     }
 
-    /** As istioctl: a failover goes from one region to another, each named once as {@code from}. */
+    /**
+     * As istioctl: a failover goes from one region to another, each named once as {@code from}; a
+     * failover priority is a label key or {@code key=value}. Istio combines the two in a way of its own
+     * (the priorities within each failover step), which Sluice does not follow: one or the other.
+     */
     private static void localityFailover(DestinationRuleSpec.LocalityLbSetting locality, String path, Findings f) {
         if (locality == null) {
             return;
+        }
+        if (!locality.failover().isEmpty() && !locality.failoverPriority().isEmpty()) {
+            f.error(at(path, "failoverPriority"), "failover and failoverPriority together: not supported yet");
+        }
+        for (int i = 0; i < locality.failoverPriority().size(); i++) {
+            String label = locality.failoverPriority().get(i);
+            int eq = label == null ? -1 : label.indexOf('=');
+            if (label == null || label.isBlank() || eq == 0 || eq == label.length() - 1) {
+                f.invalid(at(at(path, "failoverPriority"), i), label, "a label key, or key=value");
+            }
         }
         Set<String> from = new HashSet<>();
         for (int i = 0; i < locality.failover().size(); i++) {

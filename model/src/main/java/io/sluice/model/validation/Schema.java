@@ -52,7 +52,7 @@ final class Schema {
     private static Set<String> destinationRuleNotSupported() {
         Set<String> out = new java.util.HashSet<>();
         for (String field : List.of("tunnel", "proxyProtocol", "loadBalancer.localityLbSetting.distribute",
-                "loadBalancer.localityLbSetting.failoverPriority", "connectionPool.http.maxConcurrentStreams")) {
+                "connectionPool.http.maxConcurrentStreams")) {
             out.add("spec.trafficPolicy." + field);
             out.add("spec.subsets[].trafficPolicy." + field);
             if (!field.equals("tunnel") && !field.equals("proxyProtocol")) {

@@ -103,6 +103,23 @@ class ValidationTest {
     }
 
     @Test
+    void aFailoverPriorityIsALabelKeyOrKeyValue() throws Exception {
+        ValidationResult r = validate("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec:
+                  host: a
+                  trafficPolicy:
+                    loadBalancer:
+                      localityLbSetting:
+                        failoverPriority: [topology.kubernetes.io/region, "rack=", "tier=gold"]
+                """, FieldValidation.STRICT);
+        assertEquals(List.of(new Violation("spec.trafficPolicy.loadBalancer.localityLbSetting.failoverPriority[1]",
+                "Invalid value: \"rack=\": a label key, or key=value")), r.errors());
+    }
+
+    @Test
     void aWorkloadEntrysLocalityIsRegionZoneSubzone() throws Exception {
         String entry = "apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata: {name: we}\n"
                 + "spec: {address: 10.0.0.1, locality: %s}\n";
