@@ -106,7 +106,7 @@ public final class EndpointsBuilder {
                 }
                 portMap.put(p.port(), own != null ? own : p.targetPortNumber());
             }
-            endpoints.add(new Endpoint(i.address(), portMap, i.labels(), true, i.id()));
+            endpoints.add(new Endpoint(i.address(), portMap, i.labels(), true, i.id(), i.weight()));
         }
         return new ServiceEndpoints(Json.SCHEMA_VERSION, host, r.namespace(), "Service", ports, INTERNAL,
                 "STATIC", endpoints);
@@ -146,12 +146,12 @@ public final class EndpointsBuilder {
             List<Endpoint> endpoints = new ArrayList<>();
             for (WorkloadEntrySpec e : spec.endpoints()) {
                 endpoints.add(new Endpoint(e.address(), portsByName(spec, e.ports()),
-                        Locality.withLocality(e.labels(), e.locality()), true, null));
+                        Locality.withLocality(e.labels(), e.locality()), true, null, weightOf(e)));
             }
             if (spec.workloadSelector() != null) {
                 for (Instance i : instances.selectedBy(r.namespace(), spec.workloadSelector().selected())) {
                     endpoints.add(new Endpoint(i.address(), portsByName(spec, i.portsByName()), i.labels(), true,
-                            i.id()));
+                            i.id(), i.weight()));
                 }
             }
             if (endpoints.isEmpty() && !"STATIC".equals(resolution) && !host.startsWith("*")) {
@@ -188,7 +188,7 @@ public final class EndpointsBuilder {
         }
         List<Endpoint> out = new ArrayList<>();
         byAddress.forEach((address, ports) -> out.add(new Endpoint(address, ports, e.labels(), e.healthy(),
-                e.workload())));
+                e.workload(), e.weight())));
         return out;
     }
 
@@ -225,19 +225,23 @@ public final class EndpointsBuilder {
         return p.toUpperCase(Locale.ROOT);
     }
 
+    private static int weightOf(WorkloadEntrySpec e) {
+        return e.weight() == null ? 1 : e.weight();
+    }
+
     /** A workload from either source, seen the same way by the selectors. */
     record Instance(String id, String service, String namespace, String address,
                             Map<Integer, Integer> ports, Map<String, Integer> portsByName,
-                            Map<String, String> labels) {
+                            Map<String, String> labels, int weight) {
 
         static Instance of(Workload w) {
             return new Instance(w.id(), w.service(), w.namespace(), w.address(), Map.of(w.servicePort(), w.port()),
-                    Map.of(), w.labels());
+                    Map.of(), w.labels(), 1);
         }
 
         static Instance of(String namespace, WorkloadEntrySpec e) {
             return new Instance(namespace + "/" + e.address(), null, namespace, e.address(), Map.of(), e.ports(),
-                    Locality.withLocality(e.labels(), e.locality()));
+                    Locality.withLocality(e.labels(), e.locality()), weightOf(e));
         }
     }
 }

@@ -67,7 +67,7 @@ final class HealthChecker {
                         Probe p = new Probe(e.address(), e.portFor(servicePort), path);
                         wanted.add(p);
                         return new Endpoint(e.address(), e.ports(), e.labels(), verdicts.getOrDefault(p, true),
-                                e.workload());
+                                e.workload(), e.weight());
                     }).toList()));
         });
         probes = Set.copyOf(wanted);

@@ -3,6 +3,7 @@ package io.sluice.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.model.Json;
 import io.sluice.model.Manifests;
 import io.sluice.model.Resource;
 import io.sluice.model.net.ResolveOverrides;
@@ -10,6 +11,7 @@ import io.sluice.model.registry.Endpoint;
 import io.sluice.model.registry.Locality;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.Workload;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -139,6 +141,32 @@ class EndpointsBuilderTest {
         assertEquals(Map.of("app", "ext", Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a",
                 Locality.SUBZONE, "rack1"), labels.get("192.0.2.1"));
         assertEquals(Map.of("app", "ext", Locality.REGION, "us-east"), labels.get("192.0.2.2"));
+    }
+
+    @Test
+    void aWorkloadEntrysWeightTravelsWithItsEndpointAndNoneMeansOne() {
+        String yaml = serviceEntry("STATIC", """
+                  endpoints:
+                  - {address: 192.0.2.1, weight: 3}
+                  workloadSelector: {labels: {app: ext}}
+                """) + """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: vm, namespace: shop}
+                spec: {address: 192.0.2.2, weight: 2, labels: {app: ext}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: vm2, namespace: shop}
+                spec: {address: 192.0.2.3, labels: {app: ext}}
+                """;
+        Map<String, Integer> weights = build(yaml, List.of(), NO_DNS).get("api.example.test").endpoints().stream()
+                .collect(Collectors.toMap(Endpoint::address, Endpoint::weight));
+        assertEquals(Map.of("192.0.2.1", 3, "192.0.2.2", 2, "192.0.2.3", 1), weights);
+        // an endpoint stored before weights were kept reads as weight 1
+        assertEquals(1, Json.read("{\"address\": \"192.0.2.9\", \"healthy\": true}".getBytes(StandardCharsets.UTF_8),
+                Endpoint.class).weight());
     }
 
     private static final EndpointsBuilder.Resolver TWO_ADDRESSES = ResolveOverrides.parse(List.of(

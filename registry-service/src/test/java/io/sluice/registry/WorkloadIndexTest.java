@@ -21,7 +21,7 @@ class WorkloadIndexTest {
             List<Instance> instances = new ArrayList<>();
             for (int n = 0, count = random.nextInt(30); n < count; n++) {
                 instances.add(new Instance("w" + n, random.nextInt(4) == 0 ? null : "svc" + random.nextInt(3),
-                        "ns" + random.nextInt(2), "10.0.0." + n, Map.of(), Map.of(), labels()));
+                        "ns" + random.nextInt(2), "10.0.0." + n, Map.of(), Map.of(), labels(), 1));
             }
             WorkloadIndex index = new WorkloadIndex(instances);
             for (int q = 0; q < 20; q++) {

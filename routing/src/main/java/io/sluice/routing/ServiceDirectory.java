@@ -185,7 +185,7 @@ final class ServiceDirectory {
         List<Upstream> upstreams = svc == null ? List.of() : svc.endpoints().stream()
                 .filter(Endpoint::healthy)
                 .filter(e -> e.hasLabels(sel))
-                .map(e -> new Upstream(e.address(), e.portFor(port), e.labels()))
+                .map(e -> new Upstream(e.address(), e.portFor(port), e.labels(), e.weight()))
                 .toList();
         upstreams = LocalityPriorities.assign(upstreams, nodeLabels,
                 ClusterPolicies.locality(dr == null ? null : dr.trafficPolicy(), subsetPolicy, port), policy.outlier());

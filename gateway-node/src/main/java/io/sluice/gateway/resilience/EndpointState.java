@@ -22,6 +22,8 @@ public final class EndpointState {
     volatile boolean ejected;
     /** System.nanoTime() when it joined its cluster, for slow start; 0 when it was there from the first. */
     volatile long joinedAt;
+    /** Smooth weighted round robin's running weight; guarded by the cluster's state. */
+    long currentWeight;
 
     public int active() {
         return active.get();

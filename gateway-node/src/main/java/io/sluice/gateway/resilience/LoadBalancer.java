@@ -13,8 +13,9 @@ import java.util.random.RandomGenerator;
  * Picks the endpoint of a cluster for one try: among the endpoints not ejected (all of them once fewer
  * than the outlier policy's minHealthPercent are left), of the nearest locality that has capacity
  * left when the cluster's endpoints have priorities (locality failover), preferring ones this request has not tried yet
- * (Envoy's previous_hosts retry predicate), by the cluster's algorithm; while endpoints warm up (slow
- * start), weighted by their share.
+ * (Envoy's previous_hosts retry predicate), by the cluster's algorithm, each endpoint's share in
+ * proportion to its weight (a WorkloadEntry's {@code weight}); while endpoints warm up (slow start),
+ * weighted by their share of that too.
  */
 public final class LoadBalancer {
 
@@ -37,10 +38,12 @@ public final class LoadBalancer {
             state.noteArrivals(all, now);
         }
         List<Upstream> healthy = new ArrayList<>(all.size());
+        boolean unequalWeights = false;
         for (Upstream u : all) {
             if (!state.endpoint(u.authority()).ejected(now)) {
                 healthy.add(u);
             }
+            unequalWeights |= u.weight() != 1;
         }
         ClusterPolicy.Outlier outlier = cluster.policy().outlier();
         if (outlier != null && healthy.size() * 100L < (long) outlier.minHealthPercent() * all.size()) {
@@ -58,10 +61,19 @@ public final class LoadBalancer {
             candidates = fresh.isEmpty() ? healthy : fresh;
         }
         if (lb.warmup() != null) {
-            Upstream warming = weighted(candidates, state, lb.warmup(), random, now);
+            Upstream warming = warmingUp(candidates, state, lb.warmup(), random, now);
             if (warming != null) {
                 return warming;
             }
+        }
+        if (unequalWeights) {
+            return switch (lb.algorithm()) {
+                case ROUND_ROBIN -> smoothWeightedRoundRobin(candidates, state);
+                case RANDOM -> byWeight(candidates, random);
+                case LEAST_REQUEST -> leastRequestPerWeight(candidates, state, random);
+                case CONSISTENT_HASH -> hashKey == null ? byWeight(candidates, random)
+                        : weightedRendezvous(candidates, hashKey);
+            };
         }
         return switch (lb.algorithm()) {
             case ROUND_ROBIN -> candidates.get(Math.floorMod(state.cursor.getAndIncrement(), candidates.size()));
@@ -70,6 +82,65 @@ public final class LoadBalancer {
             case CONSISTENT_HASH -> hashKey == null ? candidates.get(random.nextInt(candidates.size()))
                     : highestRandomWeight(candidates, hashKey);
         };
+    }
+
+    /**
+     * nginx's smooth weighted round robin: each endpoint's running weight grows by its weight every
+     * pick, the highest is taken and set back by the total. Shares are exact over each cycle of
+     * total-weight picks and spread out within it (weights 5, 1, 1 go a a b a c a a, not a a a a a b c),
+     * as Envoy's weighted round robin spreads them.
+     */
+    private static Upstream smoothWeightedRoundRobin(List<Upstream> candidates, ClusterState state) {
+        synchronized (state) {
+            int total = 0;
+            EndpointState best = null;
+            Upstream chosen = null;
+            for (Upstream u : candidates) {
+                EndpointState e = state.endpoint(u.authority());
+                e.currentWeight += u.weight();
+                total += u.weight();
+                if (best == null || e.currentWeight > best.currentWeight) {
+                    best = e;
+                    chosen = u;
+                }
+            }
+            best.currentWeight -= total;
+            return chosen;
+        }
+    }
+
+    /** A random endpoint, each as likely as its weight. */
+    private static Upstream byWeight(List<Upstream> candidates, RandomGenerator random) {
+        long total = 0;
+        for (Upstream u : candidates) {
+            total += u.weight();
+        }
+        long draw = random.nextLong(total);
+        for (Upstream u : candidates) {
+            draw -= u.weight();
+            if (draw < 0) {
+                return u;
+            }
+        }
+        return candidates.getLast();
+    }
+
+    /**
+     * Envoy's least request with unequal weights: each endpoint weighs its weight divided by its
+     * requests in flight plus one (Envoy's default active_request_bias of 1), so an idle cluster is
+     * shared by weight and a busy endpoint gets less than its weight's share. Envoy schedules those
+     * weights (EDF); drawn at random here, to the same shares.
+     */
+    private static Upstream leastRequestPerWeight(List<Upstream> candidates, ClusterState state,
+                                                 RandomGenerator random) {
+        double[] weights = new double[candidates.size()];
+        double total = 0;
+        for (int i = 0; i < weights.length; i++) {
+            Upstream u = candidates.get(i);
+            weights[i] = (double) u.weight() / (state.endpoint(u.authority()).active() + 1);
+            total += weights[i];
+        }
+        return drawn(candidates, weights, total, random);
     }
 
     /**
@@ -110,20 +181,26 @@ public final class LoadBalancer {
      * While an endpoint warms up, a random pick weighted by each one's share (Envoy's weighted round
      * robin and least request come to the same proportions); null once none is warming.
      */
-    private static Upstream weighted(List<Upstream> candidates, ClusterState state, ClusterPolicy.Warmup warmup,
-                                     RandomGenerator random, long now) {
+    private static Upstream warmingUp(List<Upstream> candidates, ClusterState state, ClusterPolicy.Warmup warmup,
+                                      RandomGenerator random, long now) {
         double[] weights = new double[candidates.size()];
         double total = 0;
         boolean warming = false;
         for (int i = 0; i < weights.length; i++) {
             long joined = state.endpoint(candidates.get(i).authority()).joinedAt;
-            weights[i] = joined == 0 ? 1 : warmup.weight(now - joined);
-            warming |= weights[i] < 1;
+            double share = joined == 0 ? 1 : warmup.weight(now - joined);
+            warming |= share < 1;
+            weights[i] = share * candidates.get(i).weight();
             total += weights[i];
         }
         if (!warming) {
             return null;
         }
+        return drawn(candidates, weights, total, random);
+    }
+
+    /** A candidate drawn at random, each as likely as its weight in {@code weights}. */
+    private static Upstream drawn(List<Upstream> candidates, double[] weights, double total, RandomGenerator random) {
         double draw = random.nextDouble() * total;
         for (int i = 0; i < weights.length; i++) {
             draw -= weights[i];
@@ -151,6 +228,26 @@ public final class LoadBalancer {
         long bestScore = Long.MIN_VALUE;
         for (Upstream u : candidates) {
             long score = mix(k ^ fnv(u.authority()));
+            if (best == null || score > bestScore) {
+                best = u;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Weighted rendezvous hashing: the hash h of (key, endpoint), taken into (0, 1), scores
+     * weight / -ln(h), which gives each endpoint its weight's share of the keys and still moves only
+     * the keys of an endpoint that leaves.
+     */
+    static Upstream weightedRendezvous(List<Upstream> candidates, String key) {
+        long k = fnv(key);
+        Upstream best = null;
+        double bestScore = 0;
+        for (Upstream u : candidates) {
+            double h = ((mix(k ^ fnv(u.authority())) >>> 11) + 0.5) * 0x1.0p-53;
+            double score = u.weight() / -Math.log(h);
             if (best == null || score > bestScore) {
                 best = u;
                 bestScore = score;

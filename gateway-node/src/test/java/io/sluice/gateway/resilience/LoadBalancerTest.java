@@ -19,6 +19,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class LoadBalancerTest {
 
@@ -60,12 +62,61 @@ class LoadBalancerTest {
         assertTrue(LoadBalancer.choose(c, s, null, Set.of(), new Random(), later) != null, "ejections end");
     }
 
+    /** Weights 5, 1 and 1 (a WorkloadEntry's weight). */
+    static final List<Upstream> WEIGHTED = List.of(new Upstream("10.0.0.1", 8080, Map.of(), 5),
+            new Upstream("10.0.0.2", 8080, Map.of(), 1), new Upstream("10.0.0.3", 8080, Map.of(), 1));
+
+    @Test
+    void weightedRoundRobinGivesEachItsShareSpreadOverTheCycle() {
+        Cluster c = cluster(WEIGHTED, ClusterPolicy.LoadBalancer.ROUND_ROBIN);
+        ClusterState s = new ClusterState();
+        List<Upstream> picks = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            picks.add(LoadBalancer.choose(c, s, null, Set.of(), new Random(1), 0));
+        }
+        Upstream a = WEIGHTED.get(0);
+        Upstream b = WEIGHTED.get(1);
+        Upstream cc = WEIGHTED.get(2);
+        assertEquals(List.of(a, a, b, a, cc, a, a), picks.subList(0, 7));
+        assertEquals(picks.subList(0, 7), picks.subList(7, 14));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Algorithm.class, names = {"RANDOM", "LEAST_REQUEST", "CONSISTENT_HASH"})
+    void everyAlgorithmGivesAnEndpointItsWeightsShare(Algorithm algorithm) {
+        Cluster c = cluster(WEIGHTED, algorithm == Algorithm.CONSISTENT_HASH ? HASH
+                : new ClusterPolicy.LoadBalancer(algorithm, null, null));
+        ClusterState s = new ClusterState();
+        Random random = new Random(3);
+        Map<Upstream, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 7000; i++) {
+            counts.merge(LoadBalancer.choose(c, s, "user-" + i, Set.of(), random, 0), 1, Integer::sum);
+        }
+        assertEquals(5000, counts.get(WEIGHTED.get(0)), 250, counts::toString);
+        assertEquals(1000, counts.get(WEIGHTED.get(1)), 150, counts::toString);
+        assertEquals(1000, counts.get(WEIGHTED.get(2)), 150, counts::toString);
+    }
+
+    @Test
+    void weightedHashingMovesOnlyTheKeysOfARemovedEndpoint() {
+        Cluster all = cluster(WEIGHTED, HASH);
+        Cluster without = cluster(WEIGHTED.subList(0, 2), HASH);
+        ClusterState s = new ClusterState();
+        for (int i = 0; i < 1000; i++) {
+            Upstream before = LoadBalancer.choose(all, s, "user-" + i, Set.of(), new Random(), 0);
+            Upstream after = LoadBalancer.choose(without, s, "user-" + i, Set.of(), new Random(), 0);
+            if (!before.equals(WEIGHTED.get(2))) {
+                assertEquals(before, after, "user-" + i);
+            }
+        }
+    }
+
     /** Two endpoints in the node's zone (priority 0) and two a region away (priority 3). */
     static final List<Upstream> ZONED = List.of(
-            new Upstream("10.0.0.1", 8080, Map.of(), "10.0.0.1:8080", 0),
-            new Upstream("10.0.0.2", 8080, Map.of(), "10.0.0.2:8080", 0),
-            new Upstream("10.0.1.1", 8080, Map.of(), "10.0.1.1:8080", 3),
-            new Upstream("10.0.1.2", 8080, Map.of(), "10.0.1.2:8080", 3));
+            new Upstream("10.0.0.1", 8080, Map.of(), "10.0.0.1:8080", 0, 1),
+            new Upstream("10.0.0.2", 8080, Map.of(), "10.0.0.2:8080", 0, 1),
+            new Upstream("10.0.1.1", 8080, Map.of(), "10.0.1.1:8080", 3, 1),
+            new Upstream("10.0.1.2", 8080, Map.of(), "10.0.1.2:8080", 3, 1));
 
     @Test
     void theNearestLocalityTakesTheTrafficAndHandsOnTheShareItsEjectionsCost() {
