@@ -122,7 +122,13 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
 
     private static String describe(TcpRoute route) {
         return route.origin() + " " + route.targets().stream().map(t -> t.cluster().name() + " w=" + t.weight()
-                + " endpoints=" + t.cluster().endpoints().stream().map(Upstream::authority).toList()).toList();
+                + " endpoints=" + t.cluster().endpoints().stream().map(RouteTable::describe).toList()).toList();
+    }
+
+    /** An endpoint as the dump shows it: its address, and its priority and weight where they are not the default. */
+    private static String describe(Upstream u) {
+        return u.authority() + (u.priority() > 0 ? " priority=" + u.priority() : "")
+                + (u.weight() != 1 ? " weight=" + u.weight() : "");
     }
 
     private static String describe(RouteAction a) {
@@ -131,7 +137,7 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
                 StringBuilder sb = new StringBuilder();
                 for (RouteAction.WeightedCluster t : f.targets()) {
                     sb.append(t.cluster().name()).append(" w=").append(t.weight()).append(" endpoints=")
-                            .append(t.cluster().endpoints().stream().map(Upstream::authority).toList()).append(' ');
+                            .append(t.cluster().endpoints().stream().map(RouteTable::describe).toList()).append(' ');
                     if (!t.cluster().policy().equals(ClusterPolicy.DEFAULT)) {
                         sb.append(t.cluster().policy()).append(' ');
                     }

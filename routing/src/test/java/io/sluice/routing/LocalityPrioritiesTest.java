@@ -5,6 +5,7 @@ import static io.sluice.routing.TestSnapshots.endpoint;
 import static io.sluice.routing.TestSnapshots.service;
 import static io.sluice.routing.TestSnapshots.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.model.registry.Locality;
 import io.sluice.model.registry.ServiceEndpoints;
@@ -78,6 +79,21 @@ class LocalityPrioritiesTest {
         assertEquals(List.of("10.1.0.1", "10.2.0.1", "10.3.0.1", "10.9.0.1", "10.4.0.1", "10.8.0.1"),
                 List.copyOf(p.keySet()));
         assertEquals(List.of(0, 1, 2, 3, 3, 3), List.copyOf(p.values()), "subzone, zone, region, elsewhere");
+    }
+
+    /** What an operator sees on /debug/routes. */
+    @Test
+    void theDumpShowsEachEndpointsPriority() {
+        String rule = """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec: {host: svc, trafficPolicy: {outlierDetection: {consecutive5xxErrors: 1}}}
+                """;
+        String dump = RouteCompiler.compile(snapshot(apply(ROUTE + rule), SVC),
+                nodeIn("eu-west", "eu-west-1a", "rack1")).dump();
+        assertTrue(dump.contains("[10.1.0.1:80, 10.2.0.1:80 priority=1, 10.3.0.1:80 priority=2, 10.9.0.1:80 priority=3"),
+                dump);
     }
 
     @Test
