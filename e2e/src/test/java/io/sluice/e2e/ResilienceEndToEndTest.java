@@ -36,6 +36,7 @@ class ResilienceEndToEndTest {
 
     static final Duration SLOW = Duration.ofSeconds(5);
     static SluiceCluster cluster;
+    static GatewayNode zoned;
 
     @BeforeAll
     static void start() {
@@ -222,8 +223,7 @@ class ResilienceEndToEndTest {
      */
     @Test
     void aNodeSendsToItsOwnZoneAndFailsOverWithinItsRegionFirst() throws IOException {
-        GatewayNode zoned = cluster.startNode(NodeIdentity.ingress("ingress-eu-west-1a")
-                .withLabel(Locality.REGION, "eu-west").withLabel(Locality.ZONE, "eu-west-1a"), p -> 0);
+        GatewayNode zoned = zonedNode();
         FlakyBackend near = cluster.flaky(n -> n <= 5 ? ok("near") : status(503), "zoned", "res",
                 Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a");
         FlakyBackend region = cluster.flaky(n -> ok("region"), "zoned", "res",
@@ -231,23 +231,58 @@ class ResilienceEndToEndTest {
         FlakyBackend far = cluster.flaky(n -> ok("far"), "zoned", "res", Locality.REGION, "us-east");
         route("zoned", "retries: {attempts: 0}",
                 "outlierDetection: {consecutive5xxErrors: 1, baseEjectionTime: 30s, maxEjectionPercent: 100}", 3);
-        String name = "outbound|80||zoned.res.svc.cluster.local";
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
-            Cluster c = zoned.routes().current().clusters().get(name);
-            return c != null && c.endpoints().size() == 3 && zoned.localPort(80) > 0;
-        });
-        List<String> answers = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            answers.add(SluiceCluster.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + zoned.localPort(80) + "/"))
-                    .header("Host", "zoned.example.com").build()).body());
-        }
+        List<String> answers = viaZonedNode("zoned", 3, 20);
         assertEquals(Collections.nCopies(5, "near"), answers.subList(0, 5));
         assertEquals("status 503", answers.get(5), "the sixth request ejects the near endpoint");
         assertEquals(Collections.nCopies(14, "region"), answers.subList(6, 20));
         assertEquals(0, far.requests.get());
         assertEquals(6, near.requests.get());
         assertEquals(14, region.requests.get());
+    }
+
+    /** Istio's distribute: the node's traffic split 80/20 over two zones, none to a third locality. */
+    @Test
+    void aDistributionSplitsTheNodesTrafficOverZonesByWeight() throws IOException {
+        FlakyBackend a = cluster.flaky(n -> ok("a"), "split", "res", Locality.REGION, "eu-west",
+                Locality.ZONE, "eu-west-1a");
+        FlakyBackend b = cluster.flaky(n -> ok("b"), "split", "res", Locality.REGION, "eu-west",
+                Locality.ZONE, "eu-west-1b");
+        FlakyBackend c = cluster.flaky(n -> ok("c"), "split", "res", Locality.REGION, "us-east");
+        route("split", "retries: {attempts: 0}", """
+                loadBalancer:
+                  localityLbSetting:
+                    distribute: [{from: "eu-west/eu-west-1a/*", to: {"eu-west/eu-west-1a/*": 80, "eu-west/eu-west-1b/*": 20}}]
+                """, 3);
+        viaZonedNode("split", 2, 20);
+        assertEquals(16, a.requests.get(), "round robin gives the weights exactly: 16 of 20");
+        assertEquals(4, b.requests.get());
+        assertEquals(0, c.requests.get());
+    }
+
+    /** A second ingress node, in zone eu-west-1a of region eu-west, started for the first test that needs it. */
+    static synchronized GatewayNode zonedNode() {
+        if (zoned == null) {
+            zoned = cluster.startNode(NodeIdentity.ingress("ingress-eu-west-1a")
+                    .withLabel(Locality.REGION, "eu-west").withLabel(Locality.ZONE, "eu-west-1a"), p -> 0);
+        }
+        return zoned;
+    }
+
+    /** Once the zoned node serves {@code svc} with that many endpoints, the bodies of {@code n} requests through it. */
+    static List<String> viaZonedNode(String svc, int endpoints, int n) {
+        GatewayNode node = zonedNode();
+        String name = "outbound|80||" + svc + ".res.svc.cluster.local";
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Cluster c = node.routes().current().clusters().get(name);
+            return c != null && c.endpoints().size() == endpoints && node.localPort(80) > 0;
+        });
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            answers.add(SluiceCluster.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + node.localPort(80) + "/"))
+                    .header("Host", svc + ".example.com").build()).body());
+        }
+        return answers;
     }
 
     @Test

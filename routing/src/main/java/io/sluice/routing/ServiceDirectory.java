@@ -187,7 +187,7 @@ final class ServiceDirectory {
                 .filter(e -> e.hasLabels(sel))
                 .map(e -> new Upstream(e.address(), e.portFor(port), e.labels(), e.weight()))
                 .toList();
-        upstreams = LocalityPriorities.assign(upstreams, nodeLabels,
+        upstreams = LocalityLoadBalancing.assign(upstreams, nodeLabels,
                 ClusterPolicies.locality(dr == null ? null : dr.trafficPolicy(), subsetPolicy, port), policy.outlier());
         return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), upstreams,
                 isExternal(svc), policy, origination.tls(), http2(svc, port) || policy.pool().upgradeToHttp2());

@@ -8,7 +8,7 @@ import java.util.Map;
  * @param authority {@code address:port} ({@code [v6]:port}), made once with the table: requests use it
  *                  to look up the endpoint's load-balancing and ejection state
  * @param priority  0 unless locality failover applies: how far the endpoint is from the node (see
- *                  {@link LocalityPriorities}); a cluster's endpoints are then in ascending priority
+ *                  {@link LocalityLoadBalancing}); a cluster's endpoints are then in ascending priority
  * @param weight    its share of traffic against the cluster's other endpoints, at least 1
  */
 public record Upstream(String address, int port, Map<String, String> labels, String authority, int priority,
@@ -25,5 +25,9 @@ public record Upstream(String address, int port, Map<String, String> labels, Str
 
     Upstream withPriority(int p) {
         return new Upstream(address, port, labels, authority, p, weight);
+    }
+
+    Upstream withWeight(int w) {
+        return new Upstream(address, port, labels, authority, priority, w);
     }
 }

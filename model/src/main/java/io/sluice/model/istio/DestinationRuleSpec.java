@@ -59,15 +59,27 @@ public record DestinationRuleSpec(String host,
      * Istio's locality load balancing: endpoints nearer the gateway node are preferred, the others take
      * traffic as the near ones fail (which needs outlier detection to see it). {@code failover} names,
      * per region, the region to go to first; {@code failoverPriority} orders endpoints by the labels
-     * they share with the node ({@code key}) or carry ({@code key=value}) instead; {@code distribute} is
-     * typed loosely, not being enforced. {@code enabled: false} turns it off.
+     * they share with the node ({@code key}) or carry ({@code key=value}) instead. {@code distribute}
+     * instead splits a node's traffic over localities by weight. {@code enabled: false} turns it off.
      */
-    public record LocalityLbSetting(JsonNode distribute, List<Failover> failover, List<String> failoverPriority,
-                                    Boolean enabled) {
+    public record LocalityLbSetting(List<Distribute> distribute, List<Failover> failover,
+                                    List<String> failoverPriority, Boolean enabled) {
 
         public LocalityLbSetting {
+            distribute = distribute == null ? List.of() : List.copyOf(distribute);
             failover = failover == null ? List.of() : List.copyOf(failover);
             failoverPriority = failoverPriority == null ? List.of() : List.copyOf(failoverPriority);
+        }
+    }
+
+    /**
+     * For nodes in {@code from}, the share of traffic each locality in {@code to} gets (summing to 100);
+     * localities are {@code region/zone/subzone}, a {@code *} standing for every value of the parts from it on.
+     */
+    public record Distribute(String from, Map<String, Integer> to) {
+
+        public Distribute {
+            to = to == null ? Map.of() : Map.copyOf(to);
         }
     }
 

@@ -553,15 +553,33 @@ final class IstioRules {
 
     /**
      * As istioctl: a failover goes from one region to another, each named once as {@code from}; a
-     * failover priority is a label key or {@code key=value}. Istio combines the two in a way of its own
-     * (the priorities within each failover step), which Sluice does not follow: one or the other.
+     * failover priority is a label key or {@code key=value}; a distribution's weights add up to 100.
+     * Istio combines failover and failoverPriority in a way of its own (the priorities within each
+     * failover step), which Sluice does not follow: one or the other.
      */
     private static void localityFailover(DestinationRuleSpec.LocalityLbSetting locality, String path, Findings f) {
         if (locality == null) {
             return;
         }
+        if (!locality.distribute().isEmpty()
+                && (!locality.failover().isEmpty() || !locality.failoverPriority().isEmpty())) {
+            f.error(at(path, "distribute"), "only one of distribute, failover or failoverPriority may be set");
+        }
         if (!locality.failover().isEmpty() && !locality.failoverPriority().isEmpty()) {
             f.error(at(path, "failoverPriority"), "failover and failoverPriority together: not supported yet");
+        }
+        for (int i = 0; i < locality.distribute().size(); i++) {
+            DestinationRuleSpec.Distribute d = locality.distribute().get(i);
+            String p = at(at(path, "distribute"), i);
+            locality(d.from(), at(p, "from"), f);
+            int total = 0;
+            for (Map.Entry<String, Integer> to : d.to().entrySet()) {
+                locality(to.getKey(), key(at(p, "to"), to.getKey()), f);
+                total += to.getValue() == null ? 0 : to.getValue();
+            }
+            if (total != 100) {
+                f.invalid(at(p, "to"), total, "the weights must add up to 100");
+            }
         }
         for (int i = 0; i < locality.failoverPriority().size(); i++) {
             String label = locality.failoverPriority().get(i);
@@ -581,6 +599,22 @@ final class IstioRules {
             }
             if (failover.from() != null && !from.add(failover.from())) {
                 f.invalid(at(p, "from"), failover.from(), "each region fails over to one region only");
+            }
+        }
+    }
+
+    /** {@code region/zone/subzone}, a {@code *} in place of the last part given. */
+    private static void locality(String value, String path, Findings f) {
+        if (value == null || value.isBlank()) {
+            f.required(path, "a locality");
+            return;
+        }
+        String[] parts = value.split("/", -1);
+        for (int i = 0; i < parts.length; i++) {
+            if (parts.length > 3 || parts[i].isEmpty() || parts[i].contains("*") && (!parts[i].equals("*")
+                    || i != parts.length - 1)) {
+                f.invalid(path, value, "a locality is region/zone/subzone, with * only as its last part");
+                return;
             }
         }
     }

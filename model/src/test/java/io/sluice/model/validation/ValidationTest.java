@@ -78,7 +78,7 @@ class ValidationTest {
     }
 
     @Test
-    void localityFailoverGoesFromOneRegionToAnotherAndItsOtherFormsAreNotSupportedYet() throws Exception {
+    void localityFailoverGoesFromOneRegionToAnother() throws Exception {
         ValidationResult r = validate("""
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule
@@ -89,16 +89,41 @@ class ValidationTest {
                     loadBalancer:
                       localityLbSetting:
                         failover: [{from: eu-west, to: eu-west}, {from: us-east/1a, to: eu-west}, {to: us-east}]
-                        distribute: [{from: "eu-west/*", to: {"eu-west/*": 100}}]
                 """, FieldValidation.STRICT);
         assertEquals(List.of(
-                new Violation("spec.trafficPolicy.loadBalancer.localityLbSetting.distribute", "not supported yet"),
                 new Violation("spec.trafficPolicy.loadBalancer.localityLbSetting.failover[0].to",
                         "Invalid value: \"eu-west\": must differ from 'from'"),
                 new Violation("spec.trafficPolicy.loadBalancer.localityLbSetting.failover[1].from",
                         "Invalid value: \"us-east/1a\": failover is between regions: a region name, without zone or wildcard"),
                 new Violation("spec.trafficPolicy.loadBalancer.localityLbSetting.failover[2].from",
                         "Required value: a region")),
+                r.errors());
+    }
+
+    @Test
+    void aDistributionsWeightsAddUpTo100OverLocalitiesWithAWildcardOnlyLast() throws Exception {
+        ValidationResult r = validate("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec:
+                  host: a
+                  trafficPolicy:
+                    loadBalancer:
+                      localityLbSetting:
+                        distribute:
+                        - {from: "eu-west/*", to: {"eu-west/eu-west-1a": 80, "eu-west/*": 20}}
+                        - {from: "*/eu-west-1a", to: {"eu-west//r1": 90}}
+                        failover: [{from: eu-west, to: us-east}]
+                """, FieldValidation.STRICT);
+        String at = "spec.trafficPolicy.loadBalancer.localityLbSetting.";
+        assertEquals(List.of(
+                new Violation(at + "distribute", "only one of distribute, failover or failoverPriority may be set"),
+                new Violation(at + "distribute[1].from", "Invalid value: \"*/eu-west-1a\": a locality is "
+                        + "region/zone/subzone, with * only as its last part"),
+                new Violation(at + "distribute[1].to[eu-west//r1]", "Invalid value: \"eu-west//r1\": a locality is "
+                        + "region/zone/subzone, with * only as its last part"),
+                new Violation(at + "distribute[1].to", "Invalid value: 90: the weights must add up to 100")),
                 r.errors());
     }
 

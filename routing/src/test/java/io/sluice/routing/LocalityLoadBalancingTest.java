@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class LocalityPrioritiesTest {
+class LocalityLoadBalancingTest {
 
     private static final String ROUTE = """
             apiVersion: networking.istio.io/v1
@@ -135,6 +135,68 @@ class LocalityPrioritiesTest {
                 .forEach(u -> p.put(u.address(), u.priority()));
         assertEquals(Map.of("10.0.0.3", 0, "10.0.0.4", 1, "10.0.0.2", 2, "10.0.0.1", 3), p);
         assertEquals(List.of("10.0.0.3", "10.0.0.4", "10.0.0.2", "10.0.0.1"), List.copyOf(p.keySet()));
+    }
+
+    /** Address → weight, for a rule's policy on a node in eu-west-1a/rack1. */
+    private static Map<String, Integer> weights(String trafficPolicy, ServiceEndpoints svc) {
+        String rule = """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec:
+                  host: svc
+                  trafficPolicy:
+                %s
+                """.formatted(trafficPolicy.indent(4).stripTrailing());
+        RouteTable table = RouteCompiler.compile(snapshot(apply(ROUTE + rule), svc),
+                nodeIn("eu-west", "eu-west-1a", "rack1"));
+        Map<String, Integer> out = new LinkedHashMap<>();
+        table.clusters().get("outbound|80||svc.default.svc.cluster.local").endpoints()
+                .forEach(u -> out.put(u.address(), u.weight()));
+        return out;
+    }
+
+    /**
+     * 80 % to the node's zone, 20 % to the rest of its region, none elsewhere; within a share by the
+     * endpoints' own weights; no outlier detection needed.
+     */
+    @Test
+    void distributeSplitsTheNodesTrafficOverLocalitiesByWeight() {
+        ServiceEndpoints svc = service("svc", "default", 80,
+                endpoint("10.1.0.1", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a", Locality.SUBZONE, "r1"),
+                new io.sluice.model.registry.Endpoint("10.1.0.2", Map.of(80, 80), Map.of(Locality.REGION, "eu-west",
+                        Locality.ZONE, "eu-west-1a"), true, null, 3),
+                endpoint("10.2.0.1", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1b"),
+                endpoint("10.3.0.1", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1c"),
+                endpoint("10.9.0.1", 80, Locality.REGION, "us-east", Locality.ZONE, "us-east-1a"));
+        Map<String, Integer> w = weights("""
+                loadBalancer:
+                  localityLbSetting:
+                    distribute:
+                    - from: us-east/*
+                      to: {"us-east/*": 100}
+                    - from: eu-west/eu-west-1a/*
+                      to: {"eu-west/eu-west-1a/*": 80, "eu-west/*": 20}
+                """, svc);
+        assertEquals(Map.of("10.1.0.1", 2000, "10.1.0.2", 6000, "10.2.0.1", 1000, "10.3.0.1", 1000), w,
+                "parts in ten thousand; us-east matches no entry and gets nothing");
+        assertEquals(w, weights("""
+                outlierDetection: {consecutive5xxErrors: 1}
+                loadBalancer:
+                  localityLbSetting:
+                    distribute: [{from: "eu-west/*", to: {"eu-west/eu-west-1a": 80, "eu-west": 20}}]
+                """, svc), "the same written otherwise, with outlier detection");
+    }
+
+    @Test
+    void aDistributionFromElsewhereLeavesTheNodesEndpointsAsTheyAre() {
+        Map<String, Integer> w = weights("""
+                loadBalancer:
+                  localityLbSetting:
+                    distribute: [{from: us-east, to: {us-east: 100}}]
+                """, SVC);
+        assertEquals(List.of(1), w.values().stream().distinct().toList());
+        assertEquals(SVC.endpoints().size(), w.size());
     }
 
     /** As Istio: without outlier detection nothing would see the near endpoints fail. */

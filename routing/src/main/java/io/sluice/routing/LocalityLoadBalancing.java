@@ -16,17 +16,25 @@ import java.util.function.ToIntFunction;
  * A rule's {@code failoverPriority} orders by labels instead: of N labels, an endpoint matching the
  * first k (and not the next) gets N − k. As in Istio it applies only where outlier detection can see
  * endpoints fail, and not where the rule says {@code enabled: false}; by locality, only on a node
- * whose region is known.
+ * whose region is known. A rule's {@code distribute} weighs the endpoints instead
+ * ({@link LocalityDistribution}), with or without outlier detection.
  */
-final class LocalityPriorities {
+final class LocalityLoadBalancing {
 
-    private LocalityPriorities() {
+    private LocalityLoadBalancing() {
     }
 
     /** The endpoints with their priorities, nearest first; as they are when failover does not apply. */
     static List<Upstream> assign(List<Upstream> endpoints, Map<String, String> nodeLabels, LocalityLbSetting setting,
                                  ClusterPolicy.Outlier outlier) {
-        if (outlier == null || setting != null && Boolean.FALSE.equals(setting.enabled())) {
+        if (setting != null && Boolean.FALSE.equals(setting.enabled())) {
+            return endpoints;
+        }
+        if (setting != null && !setting.distribute().isEmpty()) {
+            Locality node = Locality.of(nodeLabels);
+            return node.known() ? LocalityDistribution.weigh(endpoints, node, setting.distribute()) : endpoints;
+        }
+        if (outlier == null) {
             return endpoints;
         }
         ToIntFunction<Upstream> priority;
