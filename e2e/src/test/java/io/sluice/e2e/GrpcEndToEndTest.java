@@ -2,6 +2,7 @@ package io.sluice.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.ManagedChannel;
@@ -18,14 +19,20 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,6 +42,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * gRPC through the ingress gateway with grpc-java on both ends (its health service, whose stubs ship
@@ -353,6 +362,65 @@ class GrpcEndToEndTest {
 
     private static Status.Code failureVia(String authority) {
         return assertThrows(StatusRuntimeException.class, () -> checkVia(authority)).getStatus().getCode();
+    }
+
+    /**
+     * gRPC-Web as a browser speaks it, over HTTP/1.1: the gateway relays it to the gRPC service as a
+     * gRPC call, as Istio's gateways do, and returns the status in a trailer frame, in binary and in
+     * base64 text.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"application/grpc-web+proto", "application/grpc-web-text"})
+    void aGrpcWebCallIsAnsweredWithItsStatusInATrailerFrame(String contentType) throws Exception {
+        boolean text = contentType.contains("-text");
+        List<byte[]> frames = grpcWeb(contentType, "shop.Cart", text);
+        assertEquals(2, frames.size());
+        assertEquals(0, frames.get(0)[0], "a message");
+        assertEquals(ServingStatus.SERVING, HealthCheckResponse.parseFrom(
+                Arrays.copyOfRange(frames.get(0), 5, frames.get(0).length)).getStatus());
+        assertEquals((byte) 0x80, frames.get(1)[0], "the trailers");
+        assertTrue(new String(frames.get(1), 5, frames.get(1).length - 5, StandardCharsets.US_ASCII)
+                .contains("grpc-status:0\r\n"));
+
+        List<byte[]> notFound = grpcWeb(contentType, "shop.Nope", text);
+        assertEquals(1, notFound.size(), "no message, the status alone");
+        assertTrue(new String(notFound.get(0), 5, notFound.get(0).length - 5, StandardCharsets.US_ASCII)
+                .contains("grpc-status:5\r\n"));
+    }
+
+    /** The frames of a gRPC-Web health check sent with the JDK's HTTP/1.1 client. */
+    private static List<byte[]> grpcWeb(String contentType, String service, boolean text) throws Exception {
+        byte[] message = HealthCheckRequest.newBuilder().setService(service).build().toByteArray();
+        ByteBuffer frame = ByteBuffer.allocate(5 + message.length).put((byte) 0)
+                .putInt(message.length).put(message);
+        byte[] body = text ? Base64.getEncoder().encode(frame.array()) : frame.array();
+        HttpResponse<byte[]> res = SluiceCluster.HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + cluster.gateway.localPort(80) + "/grpc.health.v1.Health/Check"))
+                .version(HttpClient.Version.HTTP_1_1)
+                .header("content-type", contentType).header("x-grpc-web", "1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, res.statusCode());
+        assertEquals(text ? "application/grpc-web-text+proto" : "application/grpc-web+proto",
+                res.headers().firstValue("content-type").orElse(""));
+        byte[] answer = res.body();
+        if (text) {
+            // padded base64 pieces one after another: decoded four characters at a time
+            ByteArrayOutputStream plain = new ByteArrayOutputStream();
+            for (int i = 0; i < answer.length; i += 4) {
+                plain.writeBytes(Base64.getDecoder().decode(Arrays.copyOfRange(answer, i, i + 4)));
+            }
+            answer = plain.toByteArray();
+        }
+        List<byte[]> frames = new ArrayList<>();
+        ByteBuffer in = ByteBuffer.wrap(answer);
+        while (in.remaining() >= 5) {
+            int length = in.getInt(in.position() + 1);
+            byte[] f = new byte[5 + length];
+            in.get(f);
+            frames.add(f);
+        }
+        assertEquals(0, in.remaining());
+        return frames;
     }
 
     /** A plaintext HTTP/2 channel to the gateway's port 80, with the given :authority (or the address). */

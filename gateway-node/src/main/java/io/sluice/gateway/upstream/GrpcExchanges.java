@@ -120,6 +120,19 @@ public final class GrpcExchanges implements AutoCloseable {
         return new UpstreamResponse(200, head.headers(), -1, relay.body(), relay::trailers);
     }
 
+    /**
+     * A gRPC-Web request relayed as a gRPC call (see {@link GrpcWeb}); fails as {@link #send} does when
+     * no answer came.
+     */
+    UpstreamResponse sendWeb(Destination destination, Duration connectTimeout, Duration readTimeout, String path,
+                             HeaderList headers, OutgoingBody body) throws IOException {
+        boolean text = GrpcWeb.isText(headers.first("content-type"));
+        UpstreamResponse call = send(destination, connectTimeout, readTimeout, path, headers,
+                text ? GrpcWeb.decoded(body) : body);
+        return new UpstreamResponse(200, GrpcWeb.head(call.headers(), text), -1,
+                GrpcWeb.body(call.body(), call.trailers(), text));
+    }
+
     /** How a call that got no answer failed, as the HTTP/1.1 path reports it: connect, timeout or reset. */
     private static IOException noAnswer(Status s) {
         if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {

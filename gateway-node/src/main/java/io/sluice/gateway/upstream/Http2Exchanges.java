@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Requests to endpoints spoken to in HTTP/2 (gRPC services, and HTTP ones whose DestinationRule says
  * {@code h2UpgradePolicy: UPGRADE}): over cleartext with prior knowledge (h2c), or over the TLS the
- * rule originates with ALPN {@code h2}, as Envoy speaks to them. gRPC calls go through {@link GrpcExchanges}; other requests through Helidon's HTTP/2 client,
- * whose connections carry many streams at once. Answers stream back as they arrive, trailers after
- * the body.
+ * rule originates with ALPN {@code h2}, as Envoy speaks to them. gRPC calls, and gRPC-Web ones
+ * translated ({@link GrpcWeb}), go through {@link GrpcExchanges}; other requests through Helidon's
+ * HTTP/2 client, whose connections carry many streams at once. Answers stream back as they arrive,
+ * trailers after the body.
  */
 final class Http2Exchanges implements AutoCloseable {
 
@@ -40,6 +41,9 @@ final class Http2Exchanges implements AutoCloseable {
                           String target, HeaderList headers, OutgoingBody body) throws IOException {
         if (method.equals("POST") && GrpcExchanges.isGrpc(headers.first("content-type"))) {
             return grpc.send(destination, connectTimeout, readTimeout, target, headers, body);
+        }
+        if (method.equals("POST") && GrpcWeb.isGrpcWeb(headers.first("content-type"))) {
+            return grpc.sendWeb(destination, connectTimeout, readTimeout, target, headers, body);
         }
         String authority = new ResolveOverrides.Target(destination.host(), destination.port()).authority();
         String scheme = destination.tls() == null ? "http://" : "https://";

@@ -185,7 +185,7 @@ class GrpcCallTest {
         assertEquals("100%25 sure%0Acaf%C3%A9", GrpcCall.percentEncoded("100% sure\ncafé"));
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
+    static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
