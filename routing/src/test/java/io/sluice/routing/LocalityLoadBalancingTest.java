@@ -12,6 +12,7 @@ import io.sluice.model.registry.ServiceEndpoints;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,8 +56,8 @@ class LocalityLoadBalancingTest {
                 .withLabel(Locality.SUBZONE, subzone);
     }
 
-    /** Endpoint address → priority, in the cluster's order. */
-    private static Map<String, Integer> priorities(NodeIdentity node, String trafficPolicy) {
+    /** The compiled table of a node, with a rule for {@code svc} of the given trafficPolicy. */
+    private static RouteTable table(NodeIdentity node, String trafficPolicy, ServiceEndpoints svc) {
         String rule = """
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule
@@ -66,11 +67,19 @@ class LocalityLoadBalancingTest {
                   trafficPolicy:
                 %s
                 """.formatted(trafficPolicy.indent(4).stripTrailing());
-        RouteTable table = RouteCompiler.compile(snapshot(apply(ROUTE + rule), SVC), node);
+        return RouteCompiler.compile(snapshot(apply(ROUTE + rule), svc), node);
+    }
+
+    /** Endpoint address → what {@code of} says of it, in the cluster's order. */
+    private static Map<String, Integer> endpoints(RouteTable table, ToIntFunction<Upstream> of) {
         Map<String, Integer> out = new LinkedHashMap<>();
         table.clusters().get("outbound|80||svc.default.svc.cluster.local").endpoints()
-                .forEach(u -> out.put(u.address(), u.priority()));
+                .forEach(u -> out.put(u.address(), of.applyAsInt(u)));
         return out;
+    }
+
+    private static Map<String, Integer> priorities(NodeIdentity node, String trafficPolicy) {
+        return endpoints(table(node, trafficPolicy, SVC), Upstream::priority);
     }
 
     @Test
@@ -84,14 +93,7 @@ class LocalityLoadBalancingTest {
     /** What an operator sees on /debug/routes. */
     @Test
     void theDumpShowsEachEndpointsPriority() {
-        String rule = """
-                apiVersion: networking.istio.io/v1
-                kind: DestinationRule
-                metadata: {name: dr}
-                spec: {host: svc, trafficPolicy: {outlierDetection: {consecutive5xxErrors: 1}}}
-                """;
-        String dump = RouteCompiler.compile(snapshot(apply(ROUTE + rule), SVC),
-                nodeIn("eu-west", "eu-west-1a", "rack1")).dump();
+        String dump = table(nodeIn("eu-west", "eu-west-1a", "rack1"), OUTLIER, SVC).dump();
         assertTrue(dump.contains("[10.1.0.1:80, 10.2.0.1:80 priority=1, 10.3.0.1:80 priority=2, 10.9.0.1:80 priority=3"),
                 dump);
     }
@@ -118,42 +120,19 @@ class LocalityLoadBalancingTest {
                 endpoint("10.0.0.2", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1b", "tier", "gold"),
                 endpoint("10.0.0.3", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a", "tier", "gold"),
                 endpoint("10.0.0.4", 80, Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a"));
-        RouteTable table = RouteCompiler.compile(snapshot(apply(ROUTE + """
-                apiVersion: networking.istio.io/v1
-                kind: DestinationRule
-                metadata: {name: dr}
-                spec:
-                  host: svc
-                  trafficPolicy:
-                    outlierDetection: {consecutive5xxErrors: 1}
-                    loadBalancer:
-                      localityLbSetting:
-                        failoverPriority: [topology.kubernetes.io/region, topology.kubernetes.io/zone, tier=gold]
-                """), svc), node);
-        Map<String, Integer> p = new LinkedHashMap<>();
-        table.clusters().get("outbound|80||svc.default.svc.cluster.local").endpoints()
-                .forEach(u -> p.put(u.address(), u.priority()));
+        Map<String, Integer> p = endpoints(table(node, OUTLIER + """
+
+                loadBalancer:
+                  localityLbSetting:
+                    failoverPriority: [topology.kubernetes.io/region, topology.kubernetes.io/zone, tier=gold]
+                """, svc), Upstream::priority);
         assertEquals(Map.of("10.0.0.3", 0, "10.0.0.4", 1, "10.0.0.2", 2, "10.0.0.1", 3), p);
         assertEquals(List.of("10.0.0.3", "10.0.0.4", "10.0.0.2", "10.0.0.1"), List.copyOf(p.keySet()));
     }
 
     /** Address → weight, for a rule's policy on a node in eu-west-1a/rack1. */
     private static Map<String, Integer> weights(String trafficPolicy, ServiceEndpoints svc) {
-        String rule = """
-                apiVersion: networking.istio.io/v1
-                kind: DestinationRule
-                metadata: {name: dr}
-                spec:
-                  host: svc
-                  trafficPolicy:
-                %s
-                """.formatted(trafficPolicy.indent(4).stripTrailing());
-        RouteTable table = RouteCompiler.compile(snapshot(apply(ROUTE + rule), svc),
-                nodeIn("eu-west", "eu-west-1a", "rack1"));
-        Map<String, Integer> out = new LinkedHashMap<>();
-        table.clusters().get("outbound|80||svc.default.svc.cluster.local").endpoints()
-                .forEach(u -> out.put(u.address(), u.weight()));
-        return out;
+        return endpoints(table(nodeIn("eu-west", "eu-west-1a", "rack1"), trafficPolicy, svc), Upstream::weight);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.sluice.gateway.proxy;
 
+import io.sluice.gateway.tls.ForwardingTrustManager;
+import io.sluice.gateway.tls.SubjectAltNames;
 import io.sluice.gateway.upstream.TlsOrigin;
 import io.sluice.routing.UpstreamTls;
 import java.io.ByteArrayInputStream;
@@ -12,7 +14,6 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
@@ -127,22 +128,21 @@ final class OriginationTls {
 
     /**
      * Checks the chain as usual, then requires one of the configured names among the certificate's SANs,
-     * in place of the host name check (as Istio's {@code subjectAltNames} do): extended, so that the JDK
-     * does not add that check for a connection that asks for it (grpc-java's always do).
+     * in place of the host name check (as Istio's {@code subjectAltNames} do): an extended trust manager,
+     * so that the JDK does not add that check for a connection that asks for it (grpc-java's always do).
      */
-    private static final class SanChecking extends X509ExtendedTrustManager {
-        private final X509ExtendedTrustManager base;
+    private static final class SanChecking extends ForwardingTrustManager {
         private final List<String> names;
 
         SanChecking(X509ExtendedTrustManager base, List<String> names) {
-            this.base = base;
+            super(base);
             this.names = names;
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            base.checkServerTrusted(chain, authType);
-            if (!hasName(chain[0])) {
+            delegate.checkServerTrusted(chain, authType);
+            if (!SubjectAltNames.hasAny(chain[0], names)) {
                 throw new CertificateException("server certificate carries none of the subjectAltNames " + names);
             }
         }
@@ -157,40 +157,6 @@ final class OriginationTls {
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
                 throws CertificateException {
             checkServerTrusted(chain, authType);
-        }
-
-        private boolean hasName(X509Certificate cert) throws CertificateParsingException {
-            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
-            if (sans != null) {
-                for (List<?> san : sans) {
-                    if (names.contains(String.valueOf(san.get(1)))) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            base.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            base.checkClientTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            base.checkClientTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return base.getAcceptedIssuers();
         }
     }
 

@@ -4,7 +4,6 @@ import io.sluice.routing.ListenerTls;
 import io.sluice.routing.ServerTls;
 import java.net.Socket;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Supplier;
@@ -57,22 +56,10 @@ final class SniTrustManager extends X509ExtendedTrustManager {
                     + " (ca.crt or " + server.credentialName() + "-cacert)");
         }
         c.clientTrust().checkClientTrusted(chain, authType);
-        if (!server.subjectAltNames().isEmpty() && !hasAnyName(chain[0], server.subjectAltNames())) {
+        if (!server.subjectAltNames().isEmpty() && !SubjectAltNames.hasAny(chain[0], server.subjectAltNames())) {
             throw new CertificateException("the client certificate has none of the subjectAltNames "
                     + server.subjectAltNames());
         }
-    }
-
-    private static boolean hasAnyName(X509Certificate cert, List<String> wanted) throws CertificateParsingException {
-        if (cert.getSubjectAlternativeNames() == null) {
-            return false;
-        }
-        for (List<?> san : cert.getSubjectAlternativeNames()) {
-            if (wanted.contains(String.valueOf(san.get(1)))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

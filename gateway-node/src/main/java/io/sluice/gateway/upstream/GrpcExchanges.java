@@ -10,12 +10,12 @@ import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.sluice.gateway.tls.ForwardingTrustManager;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -200,16 +200,15 @@ public final class GrpcExchanges implements AutoCloseable {
      * and checks the server against the name the rule gives; so a certificate this trust accepted at a
      * handshake is accepted again for such a call, and anything else gets the full check.
      */
-    private static final class CallAuthorityTrust extends X509ExtendedTrustManager {
+    private static final class CallAuthorityTrust extends ForwardingTrustManager {
         /** A server has a certificate or two at a time (one while it rotates): a few are kept. */
         private static final int KEPT = 8;
 
-        private final X509ExtendedTrustManager origin;
         private final String serverName;
         private final Set<X509Certificate> accepted = ConcurrentHashMap.newKeySet();
 
         CallAuthorityTrust(X509ExtendedTrustManager origin, String serverName) {
-            this.origin = origin;
+            super(origin);
             this.serverName = serverName;
         }
 
@@ -219,44 +218,11 @@ public final class GrpcExchanges implements AutoCloseable {
             if (!serverName.equalsIgnoreCase(engine.getPeerHost()) && accepted.contains(chain[0])) {
                 return;
             }
-            origin.checkServerTrusted(chain, authType, engine);
+            delegate.checkServerTrusted(chain, authType, engine);
             if (accepted.size() >= KEPT) {
                 accepted.clear();
             }
             accepted.add(chain[0]);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            origin.checkServerTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            origin.checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            origin.checkClientTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            origin.checkClientTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            origin.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return origin.getAcceptedIssuers();
         }
     }
 }
