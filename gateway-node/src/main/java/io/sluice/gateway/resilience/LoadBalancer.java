@@ -11,10 +11,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * Picks the endpoint of a cluster for one try: among the endpoints not ejected (all of them once fewer
- * than the outlier policy's minHealthPercent are left), of the nearest locality that has capacity
- * left when the cluster's endpoints have priorities (locality failover), preferring ones this request has not tried yet
- * (Envoy's previous_hosts retry predicate), by the cluster's algorithm, each endpoint's share in
- * proportion to its weight (a WorkloadEntry's {@code weight}); while endpoints warm up (slow start),
+ * than the outlier policy's minHealthPercent are left), of the priority level drawn by Envoy's priority
+ * load when the endpoints have priorities (locality failover), preferring ones this request has not
+ * tried yet (Envoy's previous_hosts retry predicate), by the cluster's algorithm, each endpoint's share
+ * in proportion to its weight (a WorkloadEntry's {@code weight}); while endpoints warm up (slow start),
  * weighted by their share of that too.
  */
 public final class LoadBalancer {
@@ -52,6 +52,7 @@ public final class LoadBalancer {
         if (healthy.isEmpty()) {
             return null;
         }
+        // in panic mode (healthy is all) every endpoint serves, whatever its priority, as in Envoy
         if (healthy != all && all.getLast().priority() > 0) {
             healthy = priorityChosen(all, healthy, random);
         }

@@ -62,7 +62,8 @@ final class GrpcCall extends ClientCall.Listener<byte[]> {
     GrpcCall(ClientCall<byte[], byte[]> call, String encoding) {
         this.call = call;
         this.encoding = encoding;
-        Decompressor d = encoding == null ? null : DecompressorRegistry.getDefaultInstance().lookupDecompressor(encoding);
+        Decompressor d = encoding == null ? null
+                : DecompressorRegistry.getDefaultInstance().lookupDecompressor(encoding);
         this.decompressor = d == Codec.Identity.NONE ? null : d;
     }
 

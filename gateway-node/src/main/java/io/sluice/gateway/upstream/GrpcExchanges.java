@@ -34,8 +34,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * generic: the method is the request's path and messages pass as the bytes the client framed, so any
  * service goes through without its stubs. TLS is originated as the destination's rule says, with the
  * key and trust managers HTTP/1.1 endpoints get, and ALPN {@code h2}. Each destination has one channel,
- * whose HTTP/2 connection carries its calls side by side; a channel unused for the destination's idle timeout is shut down
- * (its calls still running finish), so endpoints that come and go leave nothing behind.
+ * whose HTTP/2 connection carries its calls side by side; a channel unused for the destination's idle
+ * timeout is shut down (its calls still running finish), so endpoints that come and go leave nothing
+ * behind.
  */
 public final class GrpcExchanges implements AutoCloseable {
 
