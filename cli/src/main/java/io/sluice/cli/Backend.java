@@ -30,7 +30,7 @@ final class Backend {
     }
 
     static int run(CliArgs args) {
-        int port = Integer.parseInt(args.flag("port", "p", "0"));
+        int port = args.intFlag("port", "p", 0);
         String body = args.flag("body", null, "ok");
         String host = args.flag("host", null, "127.0.0.1");
         WebServer server = WebServer.builder().host(host).port(port)
@@ -87,11 +87,10 @@ final class Backend {
             }
             labels.put(l.substring(0, eq), l.substring(eq + 1));
         }
-        String servicePort = args.flag("service-port", null, null);
         // the address others reach this backend at: --advertise, else the bind address
         String address = args.flag("advertise", null, host.equals("0.0.0.0") ? "127.0.0.1" : host);
-        return new Workload(service, namespace, address, port,
-                servicePort == null ? null : Integer.parseInt(servicePort), labels);
+        return new Workload(service, namespace, address, port, args.intFlag("service-port", null, null), labels,
+                args.intFlag("weight", null, null));
     }
 
     private static void register(Workload w, String method) {

@@ -53,6 +53,19 @@ record CliArgs(List<String> positional, Map<String, List<String>> flags) {
         return v == null || v.isEmpty() ? defaultValue : v.getLast();
     }
 
+    /** A whole-number flag, or {@code defaultValue} when not given; anything else is a usage error. */
+    Integer intFlag(String name, String alias, Integer defaultValue) {
+        String v = flag(name, alias, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " wants a number, not " + v);
+        }
+    }
+
     List<String> all(String name) {
         return flags.getOrDefault(name, List.of());
     }

@@ -54,6 +54,6 @@ public final class SluiceCli {
                        sluice create secret tls NAME --cert FILE --key FILE [--ca FILE] [-n NS] [-o yaml|json]
                        sluice status [-o json]
                        sluice backend --port P --body TEXT [--register SERVICE.NAMESPACE] [--service-port N] [--label k=v]...
-                                      [--host ADDR] [--advertise ADDR]""";
+                                      [--weight N] [--host ADDR] [--advertise ADDR]""";
     }
 }

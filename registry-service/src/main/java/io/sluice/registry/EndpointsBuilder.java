@@ -125,7 +125,8 @@ public final class EndpointsBuilder {
             List<Endpoint> endpoints = new ArrayList<>();
             for (Workload w : list) {
                 ports.putIfAbsent(w.servicePort(), new ServicePort(w.servicePort(), "http", "HTTP"));
-                endpoints.add(new Endpoint(w.address(), Map.of(w.servicePort(), w.port()), w.labels(), true, w.id()));
+                endpoints.add(new Endpoint(w.address(), Map.of(w.servicePort(), w.port()), w.labels(), true, w.id(),
+                        w.weight()));
             }
             out.put(host, new ServiceEndpoints(Json.SCHEMA_VERSION, host, list.getFirst().namespace(), "Workload",
                     List.copyOf(ports.values()), INTERNAL, "STATIC", endpoints));
@@ -236,7 +237,7 @@ public final class EndpointsBuilder {
 
         static Instance of(Workload w) {
             return new Instance(w.id(), w.service(), w.namespace(), w.address(), Map.of(w.servicePort(), w.port()),
-                    Map.of(), w.labels(), 1);
+                    Map.of(), w.labels(), w.weight());
         }
 
         static Instance of(String namespace, WorkloadEntrySpec e) {

@@ -170,6 +170,9 @@ public final class RegistryService implements AutoCloseable {
         if (w.port() < 1 || w.port() > 65535) {
             throw ApiException.badRequest("port: must be between 1 and 65535");
         }
+        if (w.weight() < 1) {
+            throw ApiException.badRequest("weight: must be at least 1");
+        }
         return w;
     }
 

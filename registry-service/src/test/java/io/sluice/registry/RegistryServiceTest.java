@@ -86,6 +86,22 @@ class RegistryServiceTest {
     }
 
     @Test
+    void aRegistrationsWeightReachesItsEndpointAndAWeightBelowOneIsRefusedByName() throws Exception {
+        HttpResponse<String> zero = send("POST", "/v1/workloads",
+                new Workload("orders", "shop", "127.0.0.1", 5555, 80, Map.of(), 0), "Bearer " + TOKEN);
+        assertEquals(400, zero.statusCode());
+        assertTrue(zero.body().contains("weight: must be at least 1"), zero.body());
+
+        Workload heavy = new Workload("orders", "shop", "127.0.0.1", 5556, 80, Map.of(), 3);
+        assertEquals(200, send("POST", "/v1/workloads", heavy, "Bearer " + TOKEN).statusCode());
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> send("GET", "/v1/services", null, null).body().contains(heavy.id()));
+        String services = send("GET", "/v1/services", null, null).body();
+        assertTrue(services.matches("(?s).*\"workload\":\"" + heavy.id() + "\",\"weight\":3.*"), services);
+        assertFalse(services.contains("127.0.0.1:5555"), services);
+    }
+
+    @Test
     void heartbeatsWithinHalfATtlWriteNoRecord() throws Exception {
         Workload w = new Workload("cart", "shop", "127.0.0.1", 8888, 80, Map.of());
         HttpResponse<String> first = send("POST", "/v1/workloads", w, "Bearer " + TOKEN);
