@@ -33,6 +33,8 @@ final class Backend {
         int port = args.intFlag("port", "p", 0);
         String body = args.flag("body", null, "ok");
         String host = args.flag("host", null, "127.0.0.1");
+        // read before listening: a flag it cannot read starts nothing
+        Workload planned = registration(args, host, port);
         WebServer server = WebServer.builder().host(host).port(port)
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> r.any((req, res) -> {
@@ -46,7 +48,8 @@ final class Backend {
                 }))
                 .build().start();
         System.out.println("backend: listening on http://" + host + ":" + server.port());
-        Workload workload = registration(args, host, server.port());
+        Workload workload = planned == null ? null : new Workload(planned.service(), planned.namespace(),
+                planned.address(), server.port(), planned.servicePort(), planned.labels(), planned.weight());
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
         if (workload != null) {
             heartbeat.scheduleAtFixedRate(() -> register(workload, "POST"), 0, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
