@@ -32,6 +32,11 @@ final class Findings {
         }
     }
 
+    /** Valid, but likely not what the writer meant: said back, written anyway. */
+    void warning(String field, String reason) {
+        warnings.add(new Violation(field, reason));
+    }
+
     void required(String field, String detail) {
         error(field, detail.isEmpty() ? "Required value" : "Required value: " + detail);
     }

@@ -43,6 +43,9 @@ final class IstioRules {
     static final List<String> HTTP_METHODS =
             List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE");
     static final List<String> UNMATCHED_PREFLIGHTS = List.of("UNSPECIFIED", "FORWARD", "IGNORE");
+    /** Istio's warning, and why. */
+    private static final String OUTLIER_DETECTION_FOR_FAILOVER =
+            "outlier detection policy must be provided for failover: without it no endpoint is ever failed over";
 
     private IstioRules() {
     }
@@ -421,6 +424,7 @@ final class IstioRules {
             trafficPolicy(spec.subsets().get(i).trafficPolicy(), at(at("spec.subsets", i), "trafficPolicy"), f);
         }
         trafficPolicy(spec.trafficPolicy(), "spec.trafficPolicy", f);
+        failoverNeedsOutlierDetection(spec, f);
         if (spec.workloadSelector() != null) {
             var labels = spec.workloadSelector().matchLabels();
             if (labels.isEmpty()) {
@@ -431,6 +435,30 @@ final class IstioRules {
                 Formats.labelValue(f, key("spec.workloadSelector.matchLabels", k), v);
             });
         }
+    }
+
+    /**
+     * As Istio warns: a failover moves traffic only once outlier detection ejects endpoints, so without
+     * it (in the policy or, for a subset, the rule's own) it never happens.
+     */
+    private static void failoverNeedsOutlierDetection(DestinationRuleSpec spec, Findings f) {
+        DestinationRuleSpec.TrafficPolicy top = spec.trafficPolicy();
+        boolean topDetects = top != null && top.outlierDetection() != null;
+        if (top != null && failsOver(top.loadBalancer()) && !topDetects) {
+            f.warning("spec.trafficPolicy.loadBalancer.localityLbSetting", OUTLIER_DETECTION_FOR_FAILOVER);
+        }
+        for (int i = 0; i < spec.subsets().size(); i++) {
+            DestinationRuleSpec.TrafficPolicy p = spec.subsets().get(i).trafficPolicy();
+            if (p != null && failsOver(p.loadBalancer()) && !topDetects && p.outlierDetection() == null) {
+                f.warning(at(at("spec.subsets", i), "trafficPolicy.loadBalancer.localityLbSetting"),
+                        OUTLIER_DETECTION_FOR_FAILOVER);
+            }
+        }
+    }
+
+    private static boolean failsOver(DestinationRuleSpec.LoadBalancerSettings lb) {
+        var locality = lb == null ? null : lb.localityLbSetting();
+        return locality != null && (!locality.failover().isEmpty() || !locality.failoverPriority().isEmpty());
     }
 
     private static void retryOn(String retryOn, String path, Findings f) {

@@ -128,6 +128,29 @@ class ValidationTest {
     }
 
     @Test
+    void aFailoverWithoutOutlierDetectionIsWrittenWithIstiosWarning() throws Exception {
+        ValidationResult r = validate("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec:
+                  host: a
+                  trafficPolicy:
+                    loadBalancer: {localityLbSetting: {failover: [{from: eu-west, to: us-east}]}}
+                  subsets:
+                  - name: v1
+                    labels: {version: v1}
+                    trafficPolicy:
+                      outlierDetection: {consecutive5xxErrors: 1}
+                      loadBalancer: {localityLbSetting: {failoverPriority: [tier]}}
+                """, FieldValidation.STRICT);
+        assertTrue(r.valid(), r.errors()::toString);
+        assertEquals(List.of(new Violation("spec.trafficPolicy.loadBalancer.localityLbSetting",
+                "outlier detection policy must be provided for failover: without it no endpoint is ever failed over")),
+                r.warnings(), "the subset detects outliers itself");
+    }
+
+    @Test
     void aFailoverPriorityIsALabelKeyOrKeyValue() throws Exception {
         ValidationResult r = validate("""
                 apiVersion: networking.istio.io/v1
