@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -162,8 +163,8 @@ class DeployFilesTest {
     }
 
     @Test
-    void theEntrypointMakesAKeyOnceThatConfigServiceCanSealWith() throws Exception {
-        Path file = Files.createTempDirectory("sluice-keys").resolve("secret.key");
+    void theEntrypointMakesAKeyOnceThatConfigServiceCanSealWith(@TempDir Path keys) throws Exception {
+        Path file = keys.resolve("secret.key");
         for (int run = 0; run < 2; run++) {
             Process p = new ProcessBuilder("sh", ROOT.resolve("deploy/entrypoint.sh").toString(), "secret-key",
                     file.toString()).redirectErrorStream(true).start();
