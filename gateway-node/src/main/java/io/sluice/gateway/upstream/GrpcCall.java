@@ -137,31 +137,13 @@ final class GrpcCall extends ClientCall.Listener<byte[]> {
 
     /** The server's messages, framed again, as they come; closing it early cancels the call. */
     InputStream body() {
-        return new InputStream() {
-            private byte[] frame = new byte[0];
-            private int pos;
+        return new PieceStream() {
             private boolean ended;
 
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (pos == frame.length && !next()) {
-                    return -1;
-                }
-                int n = Math.min(len, frame.length - pos);
-                System.arraycopy(frame, pos, b, off, n);
-                pos += n;
-                return n;
-            }
-
-            private boolean next() throws IOException {
+            protected byte[] next() throws IOException {
                 if (ended) {
-                    return false;
+                    return null;
                 }
                 byte[] message;
                 try {
@@ -172,12 +154,10 @@ final class GrpcCall extends ClientCall.Listener<byte[]> {
                 }
                 if (message == END) {
                     ended = true;
-                    return false;
+                    return null;
                 }
-                frame = framed(message);
-                pos = 0;
                 call.request(1);
-                return true;
+                return framed(message);
             }
 
             @Override

@@ -71,39 +71,24 @@ final class GrpcWeb {
      * each piece base64-encoded as it is read (padded pieces one after another, as Envoy sends them).
      */
     static InputStream body(InputStream frames, Supplier<HeaderList> trailers, boolean text) {
-        return new InputStream() {
-            private byte[] piece = new byte[0];
-            private int pos;
+        return new PieceStream() {
+            private final byte[] buf = new byte[8192];
             private boolean trailed;
 
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                while (pos == piece.length) {
-                    if (trailed) {
-                        return -1;
-                    }
-                    byte[] buf = new byte[8192];
-                    int n = frames.read(buf);
-                    byte[] next;
-                    if (n < 0) {
-                        next = trailerFrame(trailers.get());
-                        trailed = true;
-                    } else {
-                        next = Arrays.copyOf(buf, n);
-                    }
-                    piece = text ? Base64.getEncoder().encode(next) : next;
-                    pos = 0;
+            protected byte[] next() throws IOException {
+                if (trailed) {
+                    return null;
                 }
-                int n = Math.min(len, piece.length - pos);
-                System.arraycopy(piece, pos, b, off, n);
-                pos += n;
-                return n;
+                int n = frames.read(buf);
+                byte[] piece;
+                if (n < 0) {
+                    piece = trailerFrame(trailers.get());
+                    trailed = true;
+                } else {
+                    piece = Arrays.copyOf(buf, n);
+                }
+                return text ? Base64.getEncoder().encode(piece) : piece;
             }
 
             @Override
