@@ -1,10 +1,10 @@
 package io.sluice.bench;
 
-import io.sluice.gateway.upstream.ConnectionPool;
-import io.sluice.gateway.upstream.Destination;
-import io.sluice.gateway.upstream.HeaderList;
-import io.sluice.gateway.upstream.OutgoingBody;
-import io.sluice.gateway.upstream.UpstreamResponse;
+import io.sluice.upstream.ConnectionPool;
+import io.sluice.upstream.Destination;
+import io.sluice.upstream.HeaderList;
+import io.sluice.upstream.OutgoingBody;
+import io.sluice.upstream.UpstreamResponse;
 import io.sluice.testing.process.ProcessCluster;
 import java.io.IOException;
 import java.net.URI;

@@ -15,7 +15,7 @@ import io.sluice.gateway.proxy.ListenerManager;
 import io.sluice.gateway.proxy.Proxy;
 import io.sluice.gateway.tls.Credentials;
 import io.sluice.gateway.tls.GatewayTls;
-import io.sluice.gateway.upstream.ConnectionPool;
+import io.sluice.upstream.ConnectionPool;
 import io.sluice.gateway.resilience.UpstreamState;
 import io.sluice.gateway.routing.RouteTableSource;
 import io.sluice.gateway.status.StatusEndpoints;

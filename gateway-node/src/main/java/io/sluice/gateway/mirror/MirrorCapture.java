@@ -1,6 +1,6 @@
 package io.sluice.gateway.mirror;
 
-import io.sluice.gateway.upstream.HeaderList;
+import io.sluice.upstream.HeaderList;
 import io.sluice.model.mirror.MirrorRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.sluice.gateway.mirror;
 
-import io.sluice.gateway.upstream.HeaderList;
+import io.sluice.upstream.HeaderList;
 import io.sluice.kafka.KafkaSettings;
 import io.sluice.model.mirror.MirrorRecord;
 import io.sluice.routing.Cluster;

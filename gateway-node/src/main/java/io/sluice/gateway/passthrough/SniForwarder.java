@@ -1,7 +1,7 @@
 package io.sluice.gateway.passthrough;
 
 import io.sluice.gateway.proxy.UpstreamConnector;
-import io.sluice.gateway.upstream.UpstreamSockets;
+import io.sluice.upstream.UpstreamSockets;
 import io.sluice.routing.Cluster;
 import io.sluice.routing.ClusterPolicy;
 import io.sluice.routing.OutboundPolicy;

@@ -1,6 +1,6 @@
 package io.sluice.gateway.proxy;
 
-import io.sluice.gateway.upstream.HeaderList;
+import io.sluice.upstream.HeaderList;
 import io.sluice.routing.RouteAction.HeaderRules;
 
 /** Applies a route's header rules to request or response headers: set, then add, then remove. */

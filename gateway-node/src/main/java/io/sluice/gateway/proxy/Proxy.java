@@ -5,7 +5,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.sluice.gateway.mirror.MirrorTap;
 import io.sluice.gateway.resilience.UpstreamState;
 import io.sluice.gateway.tls.GatewayTls;
-import io.sluice.gateway.upstream.ConnectionPool;
+import io.sluice.upstream.ConnectionPool;
 import io.sluice.routing.RouteTable;
 import java.util.function.Supplier;
 

@@ -1,7 +1,7 @@
 package io.sluice.gateway.proxy;
 
 import io.sluice.gateway.mirror.MirrorCapture;
-import io.sluice.gateway.upstream.GrpcExchanges;
+import io.sluice.upstream.GrpcExchanges;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpPrologue;

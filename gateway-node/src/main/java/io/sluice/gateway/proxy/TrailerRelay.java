@@ -3,9 +3,9 @@ package io.sluice.gateway.proxy;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerResponse;
-import io.sluice.gateway.upstream.GrpcExchanges;
-import io.sluice.gateway.upstream.HeaderList;
-import io.sluice.gateway.upstream.UpstreamResponse;
+import io.sluice.upstream.GrpcExchanges;
+import io.sluice.upstream.HeaderList;
+import io.sluice.upstream.UpstreamResponse;
 import java.util.List;
 import java.util.function.Supplier;
 

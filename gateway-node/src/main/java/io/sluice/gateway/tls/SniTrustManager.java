@@ -2,6 +2,7 @@ package io.sluice.gateway.tls;
 
 import io.sluice.routing.ListenerTls;
 import io.sluice.routing.ServerTls;
+import io.sluice.tls.SubjectAltNames;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;

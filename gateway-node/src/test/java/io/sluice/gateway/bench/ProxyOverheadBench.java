@@ -14,7 +14,7 @@ import io.sluice.gateway.tls.Credentials;
 import io.sluice.gateway.tls.GatewayTls;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.gateway.mirror.MirrorTap;
-import io.sluice.gateway.upstream.ConnectionPool;
+import io.sluice.upstream.ConnectionPool;
 import io.sluice.gateway.resilience.UpstreamState;
 import io.sluice.model.Manifests;
 import io.sluice.model.Resource;

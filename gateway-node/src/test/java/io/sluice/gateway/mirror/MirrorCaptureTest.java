@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.gateway.upstream.HeaderList;
+import io.sluice.upstream.HeaderList;
 import io.sluice.model.mirror.MirrorRecord;
 import io.sluice.routing.Cluster;
 import io.sluice.routing.RouteAction.MirrorTarget;
