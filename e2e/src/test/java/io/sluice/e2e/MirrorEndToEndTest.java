@@ -255,12 +255,17 @@ class MirrorEndToEndTest {
     }
 
     private static Report report() {
-        HttpResponse<String> res = SluiceCluster.send(HttpRequest.newBuilder(URI.create(sinkUrl() + "/report")).build());
+        return report(sink);
+    }
+
+    static Report report(MirrorSink sink) {
+        HttpResponse<String> res = SluiceCluster.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + sink.port() + "/report")).build());
         assertEquals(200, res.statusCode(), res.body());
         return Json.read(res.body().getBytes(StandardCharsets.UTF_8), Report.class);
     }
 
-    private static Report.Counts totals(Report r, String route) {
+    static Report.Counts totals(Report r, String route) {
         return r.routes().stream().filter(x -> x.route().equals(route)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + route + " in " + r)).totals();
     }

@@ -12,7 +12,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Compares the shadow's answer with the primary's: status, kept headers, body hash. When the hashes
+ * Compares the shadow's answer with the primary's: status (a gRPC call's too: it answers 200 whatever
+ * happened), kept headers, body hash. When the hashes
  * differ and the shadow answered JSON, the primary is asked twice more (safe methods only): fields that
  * differ between those two primary answers are noise (Diffy's idea) and, like configured fields, do not
  * count; the remaining field differences are the body's.
@@ -33,6 +34,9 @@ final class Comparison {
         if (!statusSame) {
             differences.add("status: " + p.status() + " -> " + shadow.status()
                     + (shadow.error() == null ? "" : " (" + shadow.error() + ")"));
+        } else if (!Objects.equals(p.grpcStatus(), shadow.grpcStatus())) {
+            statusSame = false;
+            differences.add("grpc-status: " + p.grpcStatus() + " -> " + shadow.grpcStatus());
         }
         boolean headersSame = true;
         Set<String> names = new LinkedHashSet<>(p.headers().keySet());

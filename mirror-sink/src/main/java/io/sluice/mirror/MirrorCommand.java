@@ -116,10 +116,12 @@ public final class MirrorCommand {
             throw new IllegalArgumentException("--target: HOST:PORT to send the copies to, not " + target);
         }
         boolean unsafe = Boolean.parseBoolean(flags.get("unsafe", "false"));
-        Replayer replayer = new Replayer(Duration.ofSeconds(10));
+        String host = target.substring(0, target.lastIndexOf(':'));
+        int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
         JsonDiff noDiff = new JsonDiff(List.of());
         Map<String, Integer> totals = new java.util.TreeMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.groupless("sluice-mirror-replay"))) {
+        try (Replayer replayer = new Replayer(Duration.ofSeconds(10));
+             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.groupless("sluice-mirror-replay"))) {
             List<TopicPartition> parts = consumer.partitionsFor(kafka.topics().mirror(), Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(parts);
@@ -146,7 +148,7 @@ public final class MirrorCommand {
                     } else if (r.bodyTruncated()) {
                         result = "skipped (request body truncated)";
                     } else {
-                        Replayer.Response answer = replayer.send(r, target, r.authority(),
+                        Replayer.Response answer = replayer.send(r, host, port, r.authority(),
                                 List.copyOf(r.primary().headers().keySet()));
                         Outcome o = Comparison.compare(r, answer, noDiff, null);
                         result = o.same() ? "same" : "different: " + String.join("; ", o.sample().differences());

@@ -70,6 +70,7 @@ public final class MirrorSink implements AutoCloseable {
     private final SinkSettings settings;
     private final String outcomesTopic;
     private final ShadowDirectory directory;
+    private final Replayer replayer;
     private final ShadowReplay replay;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
@@ -88,7 +89,8 @@ public final class MirrorSink implements AutoCloseable {
         this.outcomesTopic = outcomesTopic(kafka);
         String client = "sluice-mirror-sink-" + settings.instanceId();
         this.directory = new ShadowDirectory(kafka, client);
-        this.replay = new ShadowReplay(new Replayer(settings.replayTimeout()), settings);
+        this.replayer = new Replayer(settings.replayTimeout());
+        this.replay = new ShadowReplay(replayer, settings);
         Map<String, Object> c = kafka.grouped(client, groupId(kafka));
         // a batch is replayed in parallel; keep it small enough to finish well within the poll interval
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
@@ -335,6 +337,7 @@ public final class MirrorSink implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         replays.shutdownNow();
+        replayer.close();
         producer.close(Duration.ofSeconds(2));
         // leave the group so a restarted sink takes the report partition at once, not after the session timeout
         streams.close(CloseOptions.timeout(Duration.ofSeconds(5))

@@ -2,6 +2,7 @@ package io.sluice.mirror;
 
 import io.sluice.model.mirror.MirrorRecord;
 import io.sluice.routing.Cluster;
+import io.sluice.routing.Upstream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -51,13 +52,13 @@ final class ShadowReplay {
         if (!shadow.hasEndpoints()) {
             return Outcome.skipped(r.route(), r.time(), "no endpoint for " + shadow.name());
         }
-        Replayer.Response answer = replayer.send(r, pick(shadow), Replayer.shadowAuthority(r.authority()),
+        Replayer.Response answer = replayer.send(r, shadow, pick(shadow), Replayer.shadowAuthority(r.authority()),
                 settings.compareHeaders());
         Supplier<Replayer.Response> askPrimary = unsafe || r.primaryTarget() == null ? null : () -> {
             Cluster primary = resolve(view, r.primaryTarget(), r);
             return primary.hasEndpoints()
-                    ? replayer.send(r, pick(primary), r.authority(), settings.compareHeaders())
-                    : new Replayer.Response(0, java.util.Map.of(), "", 0, new byte[0], 0, "no endpoint");
+                    ? replayer.send(r, primary, pick(primary), r.authority(), settings.compareHeaders())
+                    : Replayer.Response.none("no endpoint");
         };
         return Comparison.compare(r, answer, jsonDiff, askPrimary);
     }
@@ -68,7 +69,7 @@ final class ShadowReplay {
         return view.resolver().resolve(t.host(), t.subset(), t.port(), namespace);
     }
 
-    private static String pick(Cluster c) {
-        return c.pick(ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE)).authority();
+    private static Upstream pick(Cluster c) {
+        return c.pick(ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE));
     }
 }

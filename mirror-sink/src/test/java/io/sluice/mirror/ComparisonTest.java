@@ -41,6 +41,23 @@ class ComparisonTest {
     }
 
     @Test
+    void aGrpcCallWhoseStatusDiffersIsADifferentStatusThoughBothAnswered200() {
+        MirrorRecord.Request r = record("", "application/grpc");
+        r = new MirrorRecord.Request(r.id(), r.time(), r.node(), r.route(), "POST", r.authority(), "/shop.Cart/Add",
+                r.headers(), r.body(), 0, false, r.mirror(), r.primaryTarget(),
+                new MirrorRecord.Primary(200, "0", r.primary().headers(), sha(""), 0, 7));
+        Replayer.Response notFound = new Replayer.Response(200, "5", Map.of("content-type", "application/grpc"),
+                sha(""), 0, new byte[0], 3, null);
+        Outcome o = Comparison.compare(r, notFound, NO_IGNORE, null);
+        assertFalse(o.statusSame());
+        assertEquals(List.of("grpc-status: 0 -> 5"), o.sample().differences());
+
+        Replayer.Response ok = new Replayer.Response(200, "0", Map.of("content-type", "application/grpc"),
+                sha(""), 0, new byte[0], 3, null);
+        assertTrue(Comparison.compare(r, ok, NO_IGNORE, null).same());
+    }
+
+    @Test
     void jsonBodiesAreDiffedFieldByFieldWithoutThePrimarysOwnNoise() {
         String primary = "{\"name\":\"sock\",\"price\":10,\"served\":\"t1\"}";
         Deque<String> primaryAgain = new ArrayDeque<>(List.of(
@@ -78,12 +95,12 @@ class ComparisonTest {
         return new MirrorRecord.Request("id-1", 1_000, "node", "chapter4/mockshop#0", "GET", "mockshop.com", "/",
                 List.of(), new byte[0], 0, false, new MirrorRecord.Target("nginxdummy.chapter4.svc.cluster.local", "v2", 80),
                 new MirrorRecord.Target("envoydummy.chapter4.svc.cluster.local", "v1", 80),
-                new MirrorRecord.Primary(200, Map.of("content-type", contentType), sha(primaryBody),
+                new MirrorRecord.Primary(200, null, Map.of("content-type", contentType), sha(primaryBody),
                         primaryBody.length(), 7));
     }
 
     static Replayer.Response answer(int status, String body, String contentType) {
-        return new Replayer.Response(status, Map.of("content-type", contentType), sha(body), body.length(),
+        return new Replayer.Response(status, null, Map.of("content-type", contentType), sha(body), body.length(),
                 body.getBytes(StandardCharsets.UTF_8), 3, null);
     }
 

@@ -64,6 +64,6 @@ class ShadowReplayTest {
                 new byte[2], truncated ? 10 : 2, truncated,
                 new MirrorRecord.Target("nginxdummy.chapter4.svc.cluster.local", "v2", 80),
                 new MirrorRecord.Target("envoydummy.chapter4.svc.cluster.local", "v1", 80),
-                new MirrorRecord.Primary(200, Map.of(), "", 0, 1));
+                new MirrorRecord.Primary(200, null, Map.of(), "", 0, 1));
     }
 }

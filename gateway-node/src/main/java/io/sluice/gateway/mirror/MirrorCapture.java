@@ -19,7 +19,7 @@ import java.util.UUID;
 /**
  * One request on its way through the proxy, seen by the mirror: the request body is copied up to the
  * cap as it streams upstream, the primary's response body is counted and hashed as it streams to the
- * client, and {@link #finish()} queues one copy per chosen target. Used by one request thread.
+ * client, and {@link #finish} queues one copy per chosen target. Used by one request thread.
  */
 public sealed interface MirrorCapture {
 
@@ -33,8 +33,12 @@ public sealed interface MirrorCapture {
     /** The primary's status and headers, once it answered. */
     void primary(int status, HeaderList headers);
 
-    /** The exchange is over (answered or failed): queue the copies. */
-    void finish();
+    /**
+     * The exchange is over (answered or failed): queue the copies.
+     *
+     * @param grpcStatus the primary's gRPC status when it was a gRPC call, else null
+     */
+    void finish(String grpcStatus);
 
     final class None implements MirrorCapture {
         private None() {
@@ -55,7 +59,7 @@ public sealed interface MirrorCapture {
         }
 
         @Override
-        public void finish() {
+        public void finish(String grpcStatus) {
         }
     }
 
@@ -194,13 +198,13 @@ public sealed interface MirrorCapture {
         }
 
         @Override
-        public void finish() {
+        public void finish(String grpcStatus) {
             if (finished) {
                 return;
             }
             finished = true;
             long latencyMs = (System.nanoTime() - start) / 1_000_000;
-            var primary = new MirrorRecord.Primary(status, responseHeaders,
+            var primary = new MirrorRecord.Primary(status, grpcStatus, responseHeaders,
                     HexFormat.of().formatHex(digest.digest()), responseSize, latencyMs);
             byte[] kept = body.toByteArray();
             for (MirrorRecord.Target t : targets) {

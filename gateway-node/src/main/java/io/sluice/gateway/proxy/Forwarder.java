@@ -92,7 +92,7 @@ final class Forwarder {
             }
             tries(ctx, res, policy, f, target, headers, random);
         } finally {
-            ctx.mirror.finish();
+            ctx.mirror.finish(ctx.grpcStatus);
         }
     }
 

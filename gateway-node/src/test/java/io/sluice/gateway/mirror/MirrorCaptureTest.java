@@ -62,7 +62,7 @@ class MirrorCaptureTest {
         assertSame(MirrorCapture.NONE, c);
         InputStream in = new ByteArrayInputStream(new byte[1]);
         assertSame(in, c.requestBody(in));
-        c.finish();
+        c.finish(null);
         assertTrue(published.isEmpty());
         assertSame(MirrorCapture.NONE, MirrorTap.disabled().begin("r", List.of(new MirrorTarget(SHADOW, 100)),
                 "GET", "/", headers(), PRIMARY));
@@ -88,8 +88,8 @@ class MirrorCaptureTest {
             out.write("o".getBytes(StandardCharsets.UTF_8));
         }
         assertEquals("hello", client.toString(StandardCharsets.UTF_8));
-        c.finish();
-        c.finish();
+        c.finish(null);
+        c.finish(null);
 
         assertEquals(2, published.size(), "one copy per chosen target, once");
         MirrorRecord.Request r = published.getFirst();
@@ -115,9 +115,9 @@ class MirrorCaptureTest {
     @Test
     void redactsSensitiveHeadersByDefaultAndAsConfigured() {
         tap(MirrorSettings.defaults()).begin("r", List.of(new MirrorTarget(SHADOW, 100)), "GET", "/", headers(),
-                PRIMARY).finish();
+                PRIMARY).finish(null);
         tap(MirrorSettings.defaults().withRedactedHeaders(java.util.Set.of("X-Api-Key"))).begin("r",
-                List.of(new MirrorTarget(SHADOW, 100)), "GET", "/", headers(), PRIMARY).finish();
+                List.of(new MirrorTarget(SHADOW, 100)), "GET", "/", headers(), PRIMARY).finish(null);
         Map<String, String> byDefault = values(published.get(0));
         assertEquals(MirrorRecord.Request.REDACTED, byDefault.get("authorization"));
         assertEquals(MirrorRecord.Request.REDACTED, byDefault.get("cookie"));

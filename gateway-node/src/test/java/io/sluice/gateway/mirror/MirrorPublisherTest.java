@@ -87,7 +87,7 @@ class MirrorPublisherTest {
                 List.of(new MirrorRecord.Header("x-request-id", id)), new byte[0], 0, false,
                 new MirrorRecord.Target("nginxdummy.chapter4.svc.cluster.local", "v2", 80),
                 new MirrorRecord.Target("envoydummy.chapter4.svc.cluster.local", "v1", 80),
-                new MirrorRecord.Primary(200, Map.of(), "", 0, 1));
+                new MirrorRecord.Primary(200, null, Map.of(), "", 0, 1));
     }
 
     private static KafkaSettings kafka(String name) {

@@ -74,11 +74,13 @@ public sealed interface MirrorRecord {
      * What the client got from the primary.
      *
      * @param status     HTTP status, 0 when the primary gave no answer
+     * @param grpcStatus a gRPC call's status (its trailers' or a trailers-only head's), null for other answers
      * @param headers    the response headers the gateway is configured to keep for comparison
-     * @param bodySha256 hex SHA-256 of the whole response body
+     * @param bodySha256 hex SHA-256 of the whole response body (a gRPC answer's messages, framed)
      * @param latencyMs  from sending upstream to the last body byte
      */
-    record Primary(int status, Map<String, String> headers, String bodySha256, long bodySize, long latencyMs) {
+    record Primary(int status, String grpcStatus, Map<String, String> headers, String bodySha256, long bodySize,
+                   long latencyMs) {
 
         public Primary {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
