@@ -86,7 +86,7 @@ public final class GatewayNode implements AutoCloseable {
         String client = "sluice-gateway-" + node.id();
         CompactedTopicStore<Resource> config = new CompactedTopicStore<>(kafka, kafka.topics().config(),
                 client + "-config",
-                (k, v, offset) -> RouteCompiler.readsFrom(ResourceKey.kindOf(k))
+                (k, v, offset) -> RouteCompiler.readsFrom(node, ResourceKey.kindOf(k))
                         ? kafka.secretKeys().open(Json.fromRecordTyped(v, offset)) : null);
         Credentials credentials = new Credentials(options.secretNamespace());
         config.addListener(s -> credentials.update(s.entries().values()));

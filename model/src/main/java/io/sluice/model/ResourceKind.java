@@ -4,6 +4,7 @@ import io.sluice.model.istio.DestinationRuleSpec;
 import io.sluice.model.istio.GatewaySpec;
 import io.sluice.model.istio.MeshConfigSpec;
 import io.sluice.model.istio.ServiceEntrySpec;
+import io.sluice.model.istio.SidecarSpec;
 import io.sluice.model.istio.VirtualServiceSpec;
 import io.sluice.model.istio.WorkloadEntrySpec;
 import io.sluice.model.kubernetes.IngressSpec;
@@ -27,6 +28,7 @@ public enum ResourceKind {
     DESTINATION_RULE("networking.istio.io", "DestinationRule", "destinationrules", true, Versions.ISTIO),
     GATEWAY("networking.istio.io", "Gateway", "gateways", true, Versions.ISTIO),
     VIRTUAL_SERVICE("networking.istio.io", "VirtualService", "virtualservices", true, Versions.ISTIO),
+    SIDECAR("networking.istio.io", "Sidecar", "sidecars", true, Versions.ISTIO),
     INGRESS("networking.k8s.io", "Ingress", "ingresses", true, Set.of("v1"));
 
     /** Istio serves one schema under three versions; the object keeps the version the user sent. */
@@ -89,6 +91,7 @@ public enum ResourceKind {
             case MESH_CONFIG -> MeshConfigSpec.class;
             case SERVICE -> ServiceSpec.class;
             case INGRESS -> IngressSpec.class;
+            case SIDECAR -> SidecarSpec.class;
             case NAMESPACE, SECRET -> null;
         };
     }

@@ -22,8 +22,9 @@ import java.util.TreeSet;
  * The table of the mesh outbound proxy (the reserved gateway {@code mesh}), shaped like a sidecar's
  * outbound listeners: every registry service port is reachable by its host names, HTTP ports through
  * HTTP routes and TLS/TCP ports through server-name routes; VirtualServices bound to {@code mesh}
- * (those with no {@code gateways} too) replace the default route of their hosts. Whatever matches
- * nothing is left to the {@link OutboundPolicy}.
+ * (those with no {@code gateways} too) replace the default route of their hosts. A Sidecar that applies
+ * to the node narrows this to the hosts it imports and may set its own policy ({@link SidecarScope}).
+ * Whatever matches nothing is left to the {@link OutboundPolicy}.
  */
 final class MeshRouteCompiler {
 
@@ -35,7 +36,8 @@ final class MeshRouteCompiler {
     }
 
     static RouteTable compile(ConfigSnapshot snapshot, NodeIdentity node, ServiceDirectory directory,
-                              OutboundPolicy outbound) {
+                              OutboundPolicy meshPolicy) {
+        SidecarScope scope = SidecarScope.of(snapshot.ofKind(ResourceKind.SIDECAR), node, meshPolicy);
         HttpRouteCompiler http = new HttpRouteCompiler(directory, node);
         TlsRouteCompiler tls = new TlsRouteCompiler(directory, node);
         Map<Integer, ListenerBuilder> listeners = new TreeMap<>();
@@ -53,6 +55,9 @@ final class MeshRouteCompiler {
                         : directory.resolveHost(host, vs.namespace());
                 ServiceEndpoints svc = directory.service(fqdn);
                 for (int port : ports(svc, true, httpMatchPorts(spec))) {
+                    if (!scope.imports(vs.namespace(), fqdn, port)) {
+                        continue;
+                    }
                     List<Route> routes = http.compile(origin, vs.namespace(), spec.http(), NodeIdentity.MESH, port);
                     if (!routes.isEmpty()) {
                         for (String name : names(fqdn, svc)) {
@@ -69,14 +74,22 @@ final class MeshRouteCompiler {
                             Set.of()));
                 }
                 for (int port : ports) {
-                    tls.compile(origin, vs.namespace(), spec.hosts(), spec.tls(), NodeIdentity.MESH, port, "*",
-                            sni.computeIfAbsent(port, p -> new LinkedHashMap<>()));
+                    List<String> seen = spec.hosts().stream()
+                            .filter(h -> scope.imports(vs.namespace(), directory.resolveHost(h, vs.namespace()), port))
+                            .toList();
+                    if (!seen.isEmpty()) {
+                        tls.compile(origin, vs.namespace(), seen, spec.tls(), NodeIdentity.MESH, port, "*",
+                                sni.computeIfAbsent(port, p -> new LinkedHashMap<>()));
+                    }
                 }
             }
         }
         for (ServiceEndpoints svc : new TreeMap<>(snapshot.services()).values()) {
             String origin = "registry:" + svc.host();
             for (ServicePort p : svc.ports()) {
+                if (!scope.imports(svc.namespace(), svc.host(), p.number())) {
+                    continue;
+                }
                 Cluster cluster = directory.cluster(new Destination(svc.host(), null, new PortSelector(p.number())), "");
                 if (isHttp(p)) {
                     var listener = listeners.computeIfAbsent(p.number(), n -> new ListenerBuilder(n, "HTTP"));
@@ -98,7 +111,8 @@ final class MeshRouteCompiler {
         listeners.forEach((port, b) -> compiled.put(port, b.build()));
         Map<Integer, SniRouter> routers = new LinkedHashMap<>();
         sni.forEach((port, routes) -> routers.put(port, SniRouter.of(port, routes)));
-        return new RouteTable(snapshot.configRevision(), snapshot.registryRevision(), compiled, routers, outbound);
+        return new RouteTable(snapshot.configRevision(), snapshot.registryRevision(), compiled, routers,
+                scope.outbound());
     }
 
     static boolean isHttp(ServicePort p) {

@@ -16,14 +16,16 @@ public final class RouteCompiler {
     }
 
     /**
-     * The config kinds a table is compiled from (Secrets also for the node's certificates). The rest,
+     * The config kinds a node's table is compiled from (Secrets also for the node's certificates;
+     * Sidecars for mesh proxies only, as Istio applies them to sidecars and never to gateways). The rest,
      * Services and the other workload kinds, reach routing through the registry's endpoints, so a node
      * need not even decode them.
      */
-    public static boolean readsFrom(ResourceKind kind) {
+    public static boolean readsFrom(NodeIdentity node, ResourceKind kind) {
         return kind == ResourceKind.GATEWAY || kind == ResourceKind.VIRTUAL_SERVICE
                 || kind == ResourceKind.DESTINATION_RULE || kind == ResourceKind.SECRET
-                || kind == ResourceKind.MESH_CONFIG || kind == ResourceKind.INGRESS;
+                || kind == ResourceKind.MESH_CONFIG || kind == ResourceKind.INGRESS
+                || kind == ResourceKind.SIDECAR && node.mesh();
     }
 
     public static RouteTable compile(ConfigSnapshot snapshot, NodeIdentity node) {

@@ -11,6 +11,7 @@ import io.sluice.model.istio.GrpcStatus;
 import io.sluice.model.istio.MeshConfigSpec;
 import io.sluice.model.istio.Percent;
 import io.sluice.model.istio.ServiceEntrySpec;
+import io.sluice.model.istio.SidecarSpec;
 import io.sluice.model.istio.StringMatch;
 import io.sluice.model.istio.VirtualServiceSpec;
 import io.sluice.model.istio.VirtualServiceSpec.HTTPRoute;
@@ -727,13 +728,7 @@ final class IstioRules {
             f.required(at(path, "hosts"), "server must have at least one host");
         }
         for (int j = 0; j < server.hosts().size(); j++) {
-            String host = server.hosts().get(j);
-            int slash = host.indexOf('/');
-            String ns = slash < 0 ? null : host.substring(0, slash);
-            if (ns != null && !ns.equals("*") && !ns.equals(".")) {
-                Formats.dns1123Label(f, at(at(path, "hosts"), j), ns);
-            }
-            Formats.host(f, at(at(path, "hosts"), j), host.substring(slash + 1));
+            namespacedHost(server.hosts().get(j), false, at(at(path, "hosts"), j), f);
         }
         var port = server.port();
         if (port == null) {
@@ -880,11 +875,85 @@ final class IstioRules {
         }
     }
 
-    static void meshConfig(MeshConfigSpec spec, Findings f) {
-        var policy = spec.outboundTrafficPolicy();
-        if (policy != null && policy.mode() != null && !OUTBOUND_MODES.contains(policy.mode())) {
-            f.unsupported("spec.outboundTrafficPolicy.mode", policy.mode(), OUTBOUND_MODES);
+    /**
+     * A host as Gateway servers and Sidecar egress listeners list them, {@code namespace/dnsName}: the
+     * namespace {@code *} (any), {@code .} (the resource's own) or a name, and for a Sidecar, where it
+     * is required, {@code ~} (none) too.
+     */
+    private static void namespacedHost(String host, boolean sidecar, String path, Findings f) {
+        int slash = host.indexOf('/');
+        if (slash < 0 && sidecar) {
+            f.invalid(path, host, "host must be of the form namespace/dnsName");
+            return;
         }
+        String ns = slash < 0 ? null : host.substring(0, slash);
+        if (ns != null && !ns.equals("*") && !ns.equals(".") && !(sidecar && ns.equals("~"))) {
+            Formats.dns1123Label(f, path, ns);
+        }
+        Formats.host(f, path, host.substring(slash + 1));
+    }
+
+    static void meshConfig(MeshConfigSpec spec, Findings f) {
+        outboundTrafficPolicy(spec.outboundTrafficPolicy(), "spec.outboundTrafficPolicy", f);
+    }
+
+    private static void outboundTrafficPolicy(MeshConfigSpec.OutboundTrafficPolicy policy, String path, Findings f) {
+        if (policy != null && policy.mode() != null && !OUTBOUND_MODES.contains(policy.mode())) {
+            f.unsupported(at(path, "mode"), policy.mode(), OUTBOUND_MODES);
+        }
+    }
+
+    /** As Istio's webhook: one catch-all listener (no port), last; ports unique; every listener with hosts. */
+    static void sidecar(SidecarSpec spec, Findings f) {
+        if (spec.workloadSelector() != null) {
+            var selector = spec.workloadSelector();
+            if (!selector.matchLabels().isEmpty()) {
+                f.unknown("spec.workloadSelector.matchLabels",
+                        "unknown field \"matchLabels\": a Sidecar selects its workloads by labels");
+            }
+            if (selector.labels().isEmpty()) {
+                f.required("spec.workloadSelector.labels", "a workload selector needs at least one label");
+            }
+            selector.labels().forEach((k, v) -> {
+                Formats.qualifiedName(f, key("spec.workloadSelector.labels", k), k);
+                Formats.labelValue(f, key("spec.workloadSelector.labels", k), v);
+            });
+        }
+        Set<Integer> ports = new HashSet<>();
+        boolean catchAll = false;
+        for (int i = 0; i < spec.egress().size(); i++) {
+            SidecarSpec.EgressListener listener = spec.egress().get(i);
+            String path = at("spec.egress", i);
+            if (listener.port() == null) {
+                if (catchAll) {
+                    f.error(path, "only one egress listener may have no port (the catch-all)");
+                } else if (i < spec.egress().size() - 1) {
+                    f.error(path, "the egress listener without a port must be the last one");
+                }
+                catchAll = true;
+            } else {
+                Integer number = listener.port().number();
+                if (number == null) {
+                    f.required(at(path, "port.number"), "a listener's port needs a number");
+                } else {
+                    Formats.port(f, at(path, "port.number"), number);
+                    if (!ports.add(number)) {
+                        f.duplicate(at(path, "port.number"), number);
+                    }
+                }
+                String protocol = listener.port().protocol();
+                if (protocol != null && !SERVICE_PROTOCOLS.contains(protocol.toUpperCase(Locale.ROOT))) {
+                    f.unsupported(at(path, "port.protocol"), protocol, SERVICE_PROTOCOLS);
+                }
+            }
+            if (listener.hosts().isEmpty()) {
+                f.required(at(path, "hosts"), "an egress listener must have at least one host");
+            }
+            for (int j = 0; j < listener.hosts().size(); j++) {
+                namespacedHost(listener.hosts().get(j), true, at(at(path, "hosts"), j), f);
+            }
+        }
+        outboundTrafficPolicy(spec.outboundTrafficPolicy(), "spec.outboundTrafficPolicy", f);
     }
 
     private static boolean notBlank(String s) {

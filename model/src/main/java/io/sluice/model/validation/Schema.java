@@ -46,7 +46,12 @@ final class Schema {
             ResourceKind.SERVICE_ENTRY, Set.of("spec.endpoints[].network"),
             ResourceKind.GATEWAY, Set.of("spec.servers[].bind", "spec.servers[].defaultEndpoint"),
             ResourceKind.DESTINATION_RULE, destinationRuleNotSupported(),
-            ResourceKind.INGRESS, Set.of("spec.defaultBackend.resource", "spec.rules[].http.paths[].backend.resource"));
+            ResourceKind.INGRESS, Set.of("spec.defaultBackend.resource", "spec.rules[].http.paths[].backend.resource"),
+            // the mesh proxy is a workload's outbound proxy, reached as http_proxy: no inbound side to set up,
+            // no listener to bind or capture with
+            ResourceKind.SIDECAR, Set.of("spec.ingress", "spec.inboundConnectionPool", "spec.egress[].bind",
+                    "spec.egress[].captureMode", "spec.egress[].port.targetPort",
+                    "spec.outboundTrafficPolicy.egressProxy"));
 
     /** The same policy fields are not supported at the top level and in every subset. */
     private static Set<String> destinationRuleNotSupported() {

@@ -11,6 +11,7 @@ import io.sluice.model.istio.DestinationRuleSpec;
 import io.sluice.model.istio.GatewaySpec;
 import io.sluice.model.istio.MeshConfigSpec;
 import io.sluice.model.istio.ServiceEntrySpec;
+import io.sluice.model.istio.SidecarSpec;
 import io.sluice.model.istio.VirtualServiceSpec;
 import io.sluice.model.istio.WorkloadEntrySpec;
 import io.sluice.model.kubernetes.IngressSpec;
@@ -79,6 +80,7 @@ public final class Validation {
                 case MESH_CONFIG -> IstioRules.meshConfig(bind(spec, MeshConfigSpec.class), f);
                 case SERVICE -> KubernetesRules.service(bind(spec, ServiceSpec.class), f);
                 case INGRESS -> KubernetesRules.ingress(bind(spec, IngressSpec.class), f);
+                case SIDECAR -> IstioRules.sidecar(bind(spec, SidecarSpec.class), f);
                 case NAMESPACE, SECRET -> {
                 }
             }

@@ -329,6 +329,19 @@ class ValidationTest {
         kind: MeshConfig
         metadata: {name: mesh, namespace: istio-system}
         spec: {outboundTrafficPolicy: {mode: REGISTRY_ONLY}}
+        """,
+        // Istio's Sidecar reference: one port-scoped listener, the catch-all last
+        """
+        apiVersion: networking.istio.io/v1
+        kind: Sidecar
+        metadata: {name: ratings, namespace: prod-us1}
+        spec:
+          workloadSelector: {labels: {app: ratings}}
+          egress:
+          - port: {number: 9080, protocol: HTTP, name: egresshttp}
+            hosts: ["prod-us1/*"]
+          - hosts: ["istio-system/*", "./*.example.com", "~/*"]
+          outboundTrafficPolicy: {mode: REGISTRY_ONLY}
         """
     })
     void validDocumentsHaveNoFindings(String yaml) throws Exception {
