@@ -6,6 +6,7 @@ import io.sluice.gateway.passthrough.ClientHello;
 import io.sluice.gateway.passthrough.SniForwarder;
 import io.sluice.gateway.passthrough.TcpObserver;
 import io.sluice.gateway.passthrough.TcpRelay;
+import io.sluice.gateway.proxy.ClientLimits;
 import io.sluice.gateway.proxy.Proxy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,7 +35,8 @@ import java.util.logging.Logger;
 public final class MeshProxy implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MeshProxy.class.getName());
-    private static final int MAX_HEAD = 65536;
+    /** The first head read here, before it goes on to the HTTP server below, which has the same limit. */
+    private static final int MAX_HEAD = ClientLimits.MAX_REQUEST_HEAD;
     private static final int HEAD_TIMEOUT_MS = 30_000;
     private static final byte[] ESTABLISHED = "HTTP/1.1 200 Connection established\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII);
@@ -55,6 +57,7 @@ public final class MeshProxy implements AutoCloseable {
     public static MeshProxy start(String host, int port, Proxy proxy, TcpObserver tcp) throws IOException {
         WebServer http = WebServer.builder().host("127.0.0.1").port(0)
                 .connectionOptions(o -> o.tcpNoDelay(true))
+                .addProtocol(ClientLimits.HTTP1)
                 .routing(r -> r.any(new MeshHttpHandler(proxy)))
                 .build().start();
         ServerSocket s = new ServerSocket();

@@ -2,10 +2,8 @@ package io.sluice.gateway.proxy;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
-import io.helidon.webserver.http2.Http2Config;
 import io.helidon.webserver.http2.Http2ConnectionSelector;
 import io.sluice.gateway.tls.TlsParameters;
 import io.sluice.routing.Listener;
@@ -34,13 +32,6 @@ import java.util.logging.Logger;
 public final class ListenerManager implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ListenerManager.class.getName());
-    /**
-     * Requests are validated as Helidon parses them; response headers are not validated again, since
-     * the proxy's own are constants and an upstream's pass through {@code HeaderList}, which keeps out
-     * anything that could split a response.
-     */
-    private static final Http1Config HTTP1 = Http1Config.builder().validateResponseHeaders(false).build();
-
     private final String host;
     private final IntUnaryOperator localPort;
     private final Proxy proxy;
@@ -102,7 +93,7 @@ public final class ListenerManager implements AutoCloseable {
                     // HTTP/2 by ALPN on TLS ports and by prior knowledge (h2c) on plain ones. Not by h2c
                     // upgrade: the JDK's HttpClient tries that first, and its upgraded requests with a Host
                     // header were dropped by the server; as a selector, HTTP/1.1 never offers the upgrade
-                    .addConnectionSelector(Http2ConnectionSelector.builder().http2Config(Http2Config.create()).build());
+                    .addConnectionSelector(Http2ConnectionSelector.builder().http2Config(ClientLimits.HTTP2).build());
             if (tls != null) {
                 b.tls(proxy.tls().tls(tls, () -> listenerTls(port)));
             }
@@ -119,7 +110,7 @@ public final class ListenerManager implements AutoCloseable {
     /** HTTP/1.1 with WebSocket upgrades tunnelled to the routes' endpoints. */
     private Http1ConnectionSelector http1(int port, String scheme) {
         WebSocketUpgrade websocket = new WebSocketUpgrade(proxy, port, scheme);
-        Http1ConnectionSelectorConfig.Builder b = Http1ConnectionSelector.builder().config(HTTP1);
+        Http1ConnectionSelectorConfig.Builder b = Http1ConnectionSelector.builder().config(ClientLimits.HTTP1);
         WebSocketUpgrade.PROTOCOLS.forEach(p -> b.putUpgrader(p, websocket));
         return b.build();
     }
