@@ -6,12 +6,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Parses a query string into first values, decoding percent escapes, for query-parameter matches. */
-final class QueryString {
+public final class QueryString {
 
     private QueryString() {
     }
 
-    static Map<String, String> parse(String query) {
+    public static Map<String, String> parse(String query) {
         Map<String, String> out = new HashMap<>();
         if (query == null || query.isEmpty()) {
             return out;

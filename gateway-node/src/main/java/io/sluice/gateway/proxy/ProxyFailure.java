@@ -12,7 +12,9 @@ public enum ProxyFailure {
     UPSTREAM_TIMEOUT(504, "UT", "upstream request timeout"),
     UPSTREAM_OVERFLOW(503, "UO", "upstream connect error or disconnect/reset before headers. reset reason: overflow"),
     UPSTREAM_RESET(503, "UC", "upstream connect error or disconnect/reset before headers. reset reason: connection termination"),
-    EGRESS_BLOCKED(502, "NR", "");
+    EGRESS_BLOCKED(502, "NR", ""),
+    /** A request target with controls or spaces in it: Envoy's codec error (downstream protocol error). */
+    INVALID_TARGET(400, "DPE", "Bad Request");
 
     private final int status;
     private final String flag;

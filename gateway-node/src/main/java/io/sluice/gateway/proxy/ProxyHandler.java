@@ -33,6 +33,10 @@ public final class ProxyHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         RequestContext ctx = new RequestContext(new RequestView(req, gatewayPort, scheme));
         try {
+            if (!ctx.view.targetAcceptable()) {
+                LocalReplies.fail(res, ctx, ProxyFailure.INVALID_TARGET);
+                return;
+            }
             Route route = route(proxy.table().get(), ctx.view, req);
             if (route == null) {
                 LocalReplies.fail(res, ctx, ProxyFailure.NO_ROUTE);

@@ -69,7 +69,7 @@ final class RequestContext {
     Exchange finish(ServerResponse res) {
         ServerRequest req = view.request();
         return new Exchange(start, (System.nanoTime() - startNanos) / 1_000_000, view.method(),
-                req.path().rawPath() + (req.query().isEmpty() ? "" : "?" + req.query().rawValue()),
+                req.path().rawPath() + (view.query().isEmpty() ? "" : "?" + view.query()),
                 protocol(req.prologue()),
                 res.status().code(), flags == null ? "-" : flags, body == null ? 0 : body.size(), bytesSent,
                 upstreamServiceTime, req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null),

@@ -88,6 +88,24 @@ class RequestHead implements RequestAttributes {
         return prologue.query().rawValue();
     }
 
+    /**
+     * Whether the request target holds only what a request line may carry, as Envoy's codec checks it:
+     * no controls, spaces or DEL (bytes past ASCII are taken). Anything printable is left to routing.
+     */
+    boolean targetAcceptable() {
+        return printable(prologue.uriPath().rawPath()) && printable(query());
+    }
+
+    private static boolean printable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String host() {
         return host;

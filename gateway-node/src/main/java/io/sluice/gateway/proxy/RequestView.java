@@ -2,6 +2,7 @@ package io.sluice.gateway.proxy;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import io.sluice.routing.QueryString;
 
 /** A Helidon request as routing sees it, with what the proxy reads of it besides: peer, cookies, query. */
 public final class RequestView extends RequestHead {
@@ -39,8 +40,8 @@ public final class RequestView extends RequestHead {
         return null;
     }
 
-    /** A query parameter's first value, or null. */
+    /** A query parameter's first value, or null; an escape that is not one is taken as it is. */
     public String queryParameter(String name) {
-        return request.query().first(name).orElse(null);
+        return QueryString.parse(query()).get(name);
     }
 }

@@ -66,7 +66,8 @@ final class WebSocketUpgrade implements Http1Upgrader {
         Instant start = Instant.now();
         long startNanos = System.nanoTime();
         RequestHead req = RequestHead.of(prologue, headers, gatewayPort, scheme);
-        Route route = route(ctx, req);
+        // not upgraded: the request goes on as plain HTTP, where a bad target gets its 400
+        Route route = req.targetAcceptable() ? route(ctx, req) : null;
         if (route == null || !(route.action() instanceof RouteAction.Forward f)) {
             return null;
         }
