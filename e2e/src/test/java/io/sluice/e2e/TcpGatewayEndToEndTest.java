@@ -50,6 +50,22 @@ class TcpGatewayEndToEndTest {
                     hosts: ["*"]
                   - port: {number: 31401, name: tcp-limited, protocol: TCP}
                     hosts: ["*"]
+                  - port: {number: 31402, name: tcp-subnets, protocol: TCP}
+                    hosts: ["*"]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: tcp-subnets, namespace: tcp}
+                spec:
+                  hosts: ["*"]
+                  gateways: [tcp-echo-gateway]
+                  tcp:
+                  - match: [{port: 31402, destinationSubnets: [10.0.0.0/8]}]
+                    route: [{destination: {host: tcp-echo, subset: v2}}]
+                  - match: [{port: 31402, sourceSubnet: 127.0.0.3/32}]
+                    route: [{destination: {host: tcp-echo, subset: v2}}]
+                  - match: [{port: 31402}]
+                    route: [{destination: {host: tcp-echo, subset: v1}}]
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
@@ -112,6 +128,20 @@ class TcpGatewayEndToEndTest {
             for (String line : new String[] {"hello", "world"}) {
                 out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
                 assertEquals("v1 " + line, in.readLine());
+            }
+        }
+    }
+
+    @Test
+    void aStreamTakesTheFirstRuleWhoseSubnetsItsAddressesFallIn() throws IOException {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> greeting(31402).equals("v1"));
+        for (int i = 0; i < 5; i++) {
+            assertEquals("v1", greeting(31402), "from 127.0.0.1 to 127.0.0.1: neither subnet rule takes it");
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), cluster.gateway.localPort(31402),
+                    InetAddress.getByName("127.0.0.3"), 0)) {
+                s.setSoTimeout(10_000);
+                assertEquals("v2", reader(s).readLine(), "from 127.0.0.3: the sourceSubnet rule");
             }
         }
     }

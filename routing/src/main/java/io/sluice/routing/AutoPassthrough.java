@@ -28,18 +28,19 @@ final class AutoPassthrough {
             }
             DestinationRuleSpec dr = directory.destinationRule(s.host());
             for (ServicePort p : s.ports()) {
-                into.putIfAbsent("outbound_." + p.number() + "_._." + s.host(), route(directory, s.host(), null, p.number()));
+                into.merge("outbound_." + p.number() + "_._." + s.host(), route(directory, s.host(), null, p.number()),
+                        TcpRoute::chain);
                 if (dr != null) {
                     for (DestinationRuleSpec.Subset subset : dr.subsets()) {
-                        into.putIfAbsent("outbound_." + p.number() + "_." + subset.name() + "_." + s.host(),
-                                route(directory, s.host(), subset.name(), p.number()));
+                        into.merge("outbound_." + p.number() + "_." + subset.name() + "_." + s.host(),
+                                route(directory, s.host(), subset.name(), p.number()), TcpRoute::chain);
                     }
                 }
             }
             boolean hasServerPort = s.ports().stream().anyMatch(p -> p.number() == serverPort);
             if (hasServerPort || s.ports().size() == 1) { // else the name alone does not say which port
                 int port = hasServerPort ? serverPort : s.ports().getFirst().number();
-                into.putIfAbsent(s.host(), route(directory, s.host(), null, port));
+                into.merge(s.host(), route(directory, s.host(), null, port), TcpRoute::chain);
             }
         }
     }

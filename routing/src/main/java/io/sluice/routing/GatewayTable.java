@@ -286,8 +286,10 @@ final class GatewayTable {
             if (s.plainTcp()) {
                 boolean common = spec.hosts().stream()
                         .anyMatch(h -> HostMatcher.intersect(s.host(), h.toLowerCase(Locale.ROOT)) != null);
-                if (common && plainTcp.get(s.port()) == null) {
-                    plainTcp.put(s.port(), tls.compileTcp(source, vs.namespace(), spec.tcp(), s.gatewayRef(), s.port()));
+                TcpRoute route = common ? tls.compileTcp(source, vs.namespace(), spec.tcp(), s.gatewayRef(), s.port())
+                        : null;
+                if (route != null) {
+                    plainTcp.merge(s.port(), route, TcpRoute::chain);
                 }
                 continue;
             }

@@ -102,7 +102,7 @@ final class MeshRouteCompiler {
                 } else {
                     Map<String, TcpRoute> routes = sni.computeIfAbsent(p.number(), n -> new LinkedHashMap<>());
                     for (String name : names(svc.host(), svc)) {
-                        routes.putIfAbsent(name, TcpRoute.to(origin, cluster));
+                        routes.merge(name, TcpRoute.to(origin, cluster), TcpRoute::chain);
                     }
                 }
             }

@@ -112,7 +112,7 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
             }
             sb.append("passthrough ").append(port).append('\n');
             for (String sni : r.routes().patterns()) {
-                TcpRoute route = r.route(sni.startsWith("*.") ? "x" + sni.substring(1) : sni);
+                TcpRoute route = r.routes().find(sni.startsWith("*.") ? "x" + sni.substring(1) : sni);
                 sb.append("  sni ").append(sni).append(" -> ").append(describe(route)).append('\n');
             }
         });
@@ -120,9 +120,24 @@ public record RouteTable(long configRevision, long registryRevision, Map<Integer
         return sb.toString();
     }
 
+    /** A route, with the addresses it takes, and the routes after it for the streams it does not. */
     private static String describe(TcpRoute route) {
-        return route.origin() + " " + route.targets().stream().map(t -> t.cluster().name() + " w=" + t.weight()
-                + " endpoints=" + t.cluster().endpoints().stream().map(RouteTable::describe).toList()).toList();
+        StringBuilder sb = new StringBuilder();
+        for (TcpRoute r = route; r != null; r = r.orElse()) {
+            if (r != route) {
+                sb.append("; else ");
+            }
+            sb.append(r.origin());
+            if (!r.destinations().any()) {
+                sb.append(" to ").append(r.destinations());
+            }
+            if (!r.sources().any()) {
+                sb.append(" from ").append(r.sources());
+            }
+            sb.append(' ').append(r.targets().stream().map(t -> t.cluster().name() + " w=" + t.weight()
+                    + " endpoints=" + t.cluster().endpoints().stream().map(RouteTable::describe).toList()).toList());
+        }
+        return sb.toString();
     }
 
     /** An endpoint as the dump shows it: its address, and its priority and weight where they are not the default. */

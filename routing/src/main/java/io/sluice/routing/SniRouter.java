@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import java.net.InetAddress;
 import java.util.Map;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Map;
  * @param port     the port the Gateway (or the service) names, 443; the node serves it at its own offset
  * @param routes   by server-name pattern, looked up like HTTP hosts (exact, then wildcards, then *)
  * @param plainTcp whether the port carries plain TCP
- * @param tcp      a plain TCP port's route, or null when no rule claims it
+ * @param tcp      a plain TCP port's routes, or null when no rule claims it
  */
 public record SniRouter(int port, HostMatcher<TcpRoute> routes, boolean plainTcp, TcpRoute tcp) {
 
@@ -24,11 +25,15 @@ public record SniRouter(int port, HostMatcher<TcpRoute> routes, boolean plainTcp
         return new SniRouter(port, HostMatcher.of(Map.of()), true, route);
     }
 
-    /** The route for a server name (lower-cased by the caller), or null; a plain TCP port ignores the name. */
-    public TcpRoute route(String serverName) {
-        if (plainTcp) {
-            return tcp;
-        }
-        return serverName == null ? null : routes.find(serverName);
+    /**
+     * The route for a stream, or null: by its server name (lower-cased by the caller; a plain TCP port
+     * ignores it), then the first rule for that name that takes its addresses.
+     *
+     * @param source      the client's address
+     * @param destination the address the client connected to (a CONNECT's, when it named one), or null
+     */
+    public TcpRoute route(String serverName, InetAddress source, InetAddress destination) {
+        TcpRoute rules = plainTcp ? tcp : serverName == null ? null : routes.find(serverName);
+        return rules == null ? null : rules.taking(source, destination);
     }
 }

@@ -52,7 +52,7 @@ class EgressRoutingTest {
 
     static String tlsCluster(RouteTable t, String sni, int port) {
         SniRouter router = t.sniRouter(port);
-        TcpRoute r = router == null ? null : router.route(sni);
+        TcpRoute r = router == null ? null : router.route(sni, null, null);
         return r == null ? null : r.pick(0).name();
     }
 

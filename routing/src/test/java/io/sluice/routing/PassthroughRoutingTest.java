@@ -83,7 +83,7 @@ class PassthroughRoutingTest {
             "15443, db.chapter4.svc.cluster.local, none",
             "15443, other.default.svc.cluster.local, none"})
     void routesByServerNameMostSpecificFirst(int port, String sni, String service) {
-        TcpRoute r = TABLE.sniRouter(port).route(sni);
+        TcpRoute r = TABLE.sniRouter(port).route(sni, null, null);
         if (service == null) {
             assertNull(r);
         } else {
@@ -94,7 +94,7 @@ class PassthroughRoutingTest {
     @ParameterizedTest(name = "draw {0} -> {1}")
     @CsvSource({"0, mock-a", "24, mock-a", "25, mock-b", "99, mock-b"})
     void splitsByWeight(int draw, String service) {
-        TcpRoute r = TABLE.sniRouter(443).route("mockshop.com");
+        TcpRoute r = TABLE.sniRouter(443).route("mockshop.com", null, null);
         assertEquals(100, r.totalWeight());
         assertEquals(service + ".chapter4.svc.cluster.local", r.pick(draw).host());
     }
@@ -105,8 +105,26 @@ class PassthroughRoutingTest {
             "outbound_.443_._.db.chapter4.svc.cluster.local, 443, 10443",
             "exact.chapter4.svc.cluster.local, 443, 10443"})
     void autoPassthroughNamesThePort(String sni, int servicePort, int endpointPort) {
-        Cluster c = TABLE.sniRouter(15443).route(sni).pick(0);
+        Cluster c = TABLE.sniRouter(15443).route(sni, null, null).pick(0);
         assertEquals(servicePort, c.port());
         assertEquals(endpointPort, c.endpoints().getFirst().port());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTlsRuleForSomeDestinationsLeavesTheOthersToTheNextRule() {
+        String vs = GATEWAY.replace("""
+              - match: [{port: 443, sniHosts: [sockshop.com]}]
+            """, """
+              - match: [{port: 443, sniHosts: [sockshop.com], destinationSubnets: [10.9.0.0/16]}]
+                route: [{destination: {host: wildcard, port: {number: 443}}}]
+              - match: [{port: 443, sniHosts: [sockshop.com]}]
+            """);
+        RouteTable t = RouteCompiler.compile(snapshot(apply(vs), svc("exact", 443), svc("wildcard", 443),
+                svc("mock-a", 443), svc("mock-b", 443)), NodeIdentity.ingress("i"));
+        SniRouter router = t.sniRouter(443);
+        assertEquals("outbound|443||wildcard.chapter4.svc.cluster.local", router.route("sockshop.com", null,
+                Subnets.literal("10.9.1.1")).pick(0).name());
+        assertEquals("outbound|443||exact.chapter4.svc.cluster.local", router.route("sockshop.com", null,
+                Subnets.literal("127.0.0.1")).pick(0).name());
     }
 }

@@ -59,7 +59,7 @@ class TcpRoutingTest {
     void aTcpRuleSplitsItsPortByWeight() {
         SniRouter router = table(GATEWAY, SPLIT).sniRouter(31400);
         assertTrue(router.plainTcp());
-        TcpRoute route = router.route(null);
+        TcpRoute route = router.route(null, null, null);
         assertEquals("tcp/tcp-echo#tcp0", route.origin());
         assertEquals(100, route.totalWeight());
         assertEquals("outbound|9000|v1|tcp-echo.tcp.svc.cluster.local", route.pick(79).name());
@@ -71,8 +71,8 @@ class TcpRoutingTest {
     void aPortNoRuleMatchesIsOpenButRoutesNowhere() {
         RouteTable t = table(GATEWAY, SPLIT);
         assertTrue(t.sniRouter(31401).plainTcp(), "the Gateway opens it: connections are closed, not refused");
-        assertNull(t.sniRouter(31401).route(null));
-        assertNull(table(GATEWAY).sniRouter(31400).route(null), "no VirtualService yet");
+        assertNull(t.sniRouter(31401).route(null, null, null));
+        assertNull(table(GATEWAY).sniRouter(31400).route(null, null, null), "no VirtualService yet");
     }
 
     @Test
@@ -85,8 +85,52 @@ class TcpRoutingTest {
                     route: [{destination: {host: tcp-echo, subset: v2}}]
                   - route: [{destination: {host: tcp-echo, subset: v2}}]
                 """));
-        assertEquals("tcp/tcp-echo#tcp0", t.sniRouter(31401).route(null).origin());
-        assertEquals("tcp/tcp-echo#tcp1", t.sniRouter(31400).route(null).origin(), "a rule without match applies");
+        assertEquals("tcp/tcp-echo#tcp0", t.sniRouter(31401).route(null, null, null).origin());
+        assertEquals("tcp/tcp-echo#tcp1", t.sniRouter(31400).route(null, null, null).origin(), "a rule without match applies");
         assertTrue(t.dump().contains("tcp 31400 -> tcp/tcp-echo#tcp1 [outbound|9000|v2|"), t.dump());
+    }
+
+    @Test
+    void subnetsChooseAmongTheRulesOfAPortStreamByStream() {
+        RouteTable t = table(GATEWAY, SPLIT.replace("""
+                  tcp:
+                  - match: [{port: 31400}]
+                """, """
+                  tcp:
+                  - match: [{port: 31400, sourceSubnet: 10.1.0.0/16}]
+                    route: [{destination: {host: tcp-echo, subset: v2}}]
+                  - match: [{port: 31400, destinationSubnets: [192.168.5.5, "2001:db8::/32"]}]
+                    route: [{destination: {host: tcp-echo, subset: v2}}]
+                  - match: [{port: 31400}]
+                """));
+        SniRouter router = t.sniRouter(31400);
+        assertEquals("tcp/tcp-echo#tcp0", origin(router, "10.1.200.3", "127.0.0.1"), "from the office's range");
+        assertEquals("tcp/tcp-echo#tcp1", origin(router, "10.2.0.1", "192.168.5.5"), "to the one address");
+        assertEquals("tcp/tcp-echo#tcp1", origin(router, "::1", "2001:db8:0:1::7"), "to the IPv6 range");
+        assertEquals("tcp/tcp-echo#tcp2", origin(router, "10.2.0.1", "192.168.5.6"), "the rest: the last rule");
+        assertEquals("tcp/tcp-echo#tcp0", origin(router, "::ffff:10.1.0.1", "127.0.0.1"),
+                "a dual-stack socket's IPv4-mapped address is its IPv4 address");
+        assertTrue(t.dump().contains("tcp/tcp-echo#tcp0 from [10.1.0.0/16]"), t.dump());
+    }
+
+    @Test
+    void aRuleThatTakesEveryStreamEndsThePortsRules() {
+        RouteTable t = table(GATEWAY, SPLIT.replace("""
+                  tcp:
+                  - match: [{port: 31400}]
+                """, """
+                  tcp:
+                  - match: [{port: 31400, sourceSubnet: 10.1.0.0/16}]
+                    route: [{destination: {host: tcp-echo, subset: v2}}]
+                  - route: [{destination: {host: tcp-echo, subset: v1}}]
+                  - match: [{port: 31400, sourceSubnet: 10.2.0.0/16}]
+                """));
+        assertEquals("tcp/tcp-echo#tcp1", origin(t.sniRouter(31400), "10.2.0.1", "127.0.0.1"));
+        assertNull(t.sniRouter(31400).tcp().orElse().orElse(), "the third is never reached, so not kept");
+    }
+
+    private static String origin(SniRouter router, String source, String destination) {
+        TcpRoute r = router.route(null, Subnets.literal(source), Subnets.literal(destination));
+        return r == null ? null : r.origin();
     }
 }

@@ -7,9 +7,11 @@ import io.sluice.routing.ClusterPolicy;
 import io.sluice.routing.OutboundPolicy;
 import io.sluice.routing.RouteTable;
 import io.sluice.routing.SniRouter;
+import io.sluice.routing.Subnets;
 import io.sluice.routing.TcpRoute;
 import io.sluice.routing.Upstream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,7 +60,10 @@ public final class SniForwarder {
         SniRouter router = t.sniRouter(port);
         String name = hello.serverName() != null ? hello.serverName()
                 : requested != null ? requested.getHostString().toLowerCase(java.util.Locale.ROOT) : null;
-        TcpRoute route = router == null ? null : router.route(name);
+        // the address the stream is for: the one connected to, or through the mesh proxy the one asked for
+        InetAddress destination = requested == null ? client.getLocalAddress()
+                : Subnets.literal(requested.getHostString());
+        TcpRoute route = router == null ? null : router.route(name, client.getInetAddress(), destination);
         Socket upstream = null;
         String cluster;
         // Istio's TCP metric labels: the destination service and version, and Envoy's response flags

@@ -152,6 +152,7 @@ public record VirtualServiceSpec(List<String> hosts,
 
         public TLSMatchAttributes {
             sniHosts = sniHosts == null ? List.of() : List.copyOf(sniHosts);
+            destinationSubnets = destinationSubnets == null ? List.of() : List.copyOf(destinationSubnets);
             sourceLabels = sourceLabels == null ? Map.of() : Map.copyOf(sourceLabels);
             gateways = gateways == null ? List.of() : List.copyOf(gateways);
         }
@@ -174,6 +175,7 @@ public record VirtualServiceSpec(List<String> hosts,
                                     String sourceNamespace) {
 
         public L4MatchAttributes {
+            destinationSubnets = destinationSubnets == null ? List.of() : List.copyOf(destinationSubnets);
             gateways = gateways == null ? List.of() : List.copyOf(gateways);
             sourceLabels = sourceLabels == null ? Map.of() : Map.copyOf(sourceLabels);
         }

@@ -379,6 +379,7 @@ final class IstioRules {
             }
             Formats.port(f, at(p, "port"), m.port());
             source(m.sourceLabels(), m.sourceNamespace(), p, f);
+            subnets(m.destinationSubnets(), at(p, "destinationSubnets"), f);
         }
         streamRoute(r.route(), "TLS", path, f);
     }
@@ -389,8 +390,24 @@ final class IstioRules {
             String p = at(at(path, "match"), j);
             Formats.port(f, at(p, "port"), m.port());
             source(m.sourceLabels(), m.sourceNamespace(), p, f);
+            subnets(m.destinationSubnets(), at(p, "destinationSubnets"), f);
+            if (m.sourceSubnet() != null) {
+                subnet(m.sourceSubnet(), at(p, "sourceSubnet"), f);
+            }
         }
         streamRoute(r.route(), "TCP", path, f);
+    }
+
+    private static void subnets(List<String> subnets, String path, Findings f) {
+        for (int k = 0; k < subnets.size(); k++) {
+            subnet(subnets.get(k), at(path, k), f);
+        }
+    }
+
+    private static void subnet(String subnet, String path, Findings f) {
+        if (!Formats.ipOrCidr(subnet)) {
+            f.invalid(path, subnet, "must be an IP address or a CIDR block such as 10.0.0.0/8");
+        }
     }
 
     /** The destinations of a tls or tcp rule: at least one, weights that send traffic somewhere. */

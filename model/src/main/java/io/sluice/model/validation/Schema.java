@@ -39,9 +39,8 @@ final class Schema {
      */
     private static final Map<ResourceKind, Set<String>> NOT_SUPPORTED = Map.of(
             ResourceKind.VIRTUAL_SERVICE, Set.of(
-                    "spec.tcp[].match[].destinationSubnets", "spec.tcp[].match[].sourceSubnet",
                     "spec.http[].match[].statPrefix", "spec.http[].fault.delay.exponentialDelay",
-                    "spec.http[].fault.abort.http2Error", "spec.tls[].match[].destinationSubnets"),
+                    "spec.http[].fault.abort.http2Error"),
             ResourceKind.WORKLOAD_ENTRY, Set.of("spec.network"),
             ResourceKind.SERVICE_ENTRY, Set.of("spec.endpoints[].network"),
             ResourceKind.GATEWAY, Set.of("spec.servers[].bind", "spec.servers[].defaultEndpoint"),

@@ -1,0 +1,107 @@
+package io.sluice.routing;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The address ranges of a match block's {@code destinationSubnets} or {@code sourceSubnet}, parsed once
+ * per compile: an address falls in the set when it is in any of its ranges. The empty set stands for no
+ * condition and takes every address; an address not known (null) falls in no range.
+ */
+public final class Subnets {
+
+    public static final Subnets ANY = new Subnets(List.of());
+
+    /** A network's leading bits; an IPv4 and an IPv6 address never share a range. */
+    private record Range(byte[] network, int bits) {
+
+        boolean contains(byte[] address) {
+            if (address.length != network.length) {
+                return false;
+            }
+            int whole = bits / 8;
+            for (int i = 0; i < whole; i++) {
+                if (address[i] != network[i]) {
+                    return false;
+                }
+            }
+            int rest = bits % 8;
+            int mask = rest == 0 ? 0 : 0xff << (8 - rest) & 0xff;
+            return rest == 0 || (address[whole] & mask) == (network[whole] & mask);
+        }
+
+        @Override
+        public String toString() {
+            try {
+                return InetAddress.getByAddress(network).getHostAddress() + "/" + bits;
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("a range holds 4 or 16 bytes", e);
+            }
+        }
+    }
+
+    private final List<Range> ranges;
+
+    private Subnets(List<Range> ranges) {
+        this.ranges = ranges;
+    }
+
+    /** @param cidrs addresses or CIDR blocks, as validation lets them through */
+    static Subnets of(List<String> cidrs) {
+        if (cidrs == null || cidrs.isEmpty()) {
+            return ANY;
+        }
+        List<Range> out = new ArrayList<>();
+        for (String c : cidrs) {
+            int slash = c.indexOf('/');
+            InetAddress address = literal(slash < 0 ? c : c.substring(0, slash));
+            if (address == null) {
+                throw new IllegalArgumentException("not an IP address or CIDR block: " + c);
+            }
+            byte[] bytes = address.getAddress();
+            out.add(new Range(bytes, slash < 0 ? bytes.length * 8 : Integer.parseInt(c.substring(slash + 1))));
+        }
+        return new Subnets(List.copyOf(out));
+    }
+
+    /** An IP address written out, or null for anything else; never a name lookup. */
+    public static InetAddress literal(String text) {
+        if (text == null || text.isEmpty() || !(text.indexOf(':') >= 0 || text.chars().allMatch(c -> c == '.'
+                || c >= '0' && c <= '9'))) {
+            return null;
+        }
+        try {
+            // a literal is parsed, never looked up
+            return InetAddress.getByName(text.startsWith("[") ? text.substring(1, text.length() - 1) : text);
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    boolean any() {
+        return ranges.isEmpty();
+    }
+
+    boolean contains(InetAddress address) {
+        if (ranges.isEmpty()) {
+            return true;
+        }
+        if (address == null) {
+            return false;
+        }
+        byte[] bytes = address.getAddress();
+        for (Range r : ranges) {
+            if (r.contains(bytes)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return ranges.toString();
+    }
+}
