@@ -10,6 +10,7 @@ FROM eclipse-temurin:25-jre
 RUN useradd --system --uid 10001 sluice && mkdir -p /opt/sluice/keys && chown sluice /opt/sluice/keys
 WORKDIR /opt/sluice
 COPY --from=build /src/etc/logging.properties etc/logging.properties
+COPY --from=build /src/etc/jvm etc/jvm
 COPY --from=build /src/config-service/target/config-service-0.1.0-SNAPSHOT.jar config-service/
 COPY --from=build /src/config-service/target/lib config-service/lib
 COPY --from=build /src/registry-service/target/registry-service-0.1.0-SNAPSHOT.jar registry-service/

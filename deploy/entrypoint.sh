@@ -1,6 +1,9 @@
 #!/bin/sh
-# Runs one Sluice service: entrypoint.sh SERVICE [flags…]; services listen on all interfaces.
+# Runs one Sluice service: entrypoint.sh SERVICE [flags…]; services listen on all interfaces. JVM
+# options are ./sluice's: etc/jvm/SERVICE.options, else etc/jvm/service.options; SLUICE_JVM_OPTS
+# replaces them (for a larger heap: -XX:MaxRAMPercentage=75 sizes it to the container's memory).
 set -e
+home=${SLUICE_HOME:-/opt/sluice}
 service=$1; shift
 case "$service" in
   config-service)   main=io.sluice.config.ConfigServiceMain ;;
@@ -16,6 +19,11 @@ case "$service" in
   *) echo "unknown service: $service (config-service, registry-service, gateway-node, mirror-sink, cli, secret-key)" >&2
      exit 2 ;;
 esac
-exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:MaxRAMPercentage=75 \
-  -Djava.util.logging.config.file=/opt/sluice/etc/logging.properties \
-  -cp "/opt/sluice/$service/*:/opt/sluice/$service/lib/*" "$main" "$@"
+options=$home/etc/jvm/$service.options
+[ -f "$options" ] || options=$home/etc/jvm/service.options
+jvm=${SLUICE_JVM_OPTS:-$(grep -v '^#' "$options" | tr '\n' ' ')}
+# word splitting of $jvm is wanted: one option a word
+# shellcheck disable=SC2086
+exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow $jvm \
+  -Djava.util.logging.config.file="$home/etc/logging.properties" \
+  -cp "$home/$service/*:$home/$service/lib/*" "$main" "$@"

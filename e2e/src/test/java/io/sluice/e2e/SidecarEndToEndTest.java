@@ -53,15 +53,7 @@ class SidecarEndToEndTest {
 
     @Test
     void aSidecarScopesItsWorkloadsOutboundTrafficAndChangesWithoutARestart() {
-        cluster.applyOk("""
-                apiVersion: networking.istio.io/v1
-                kind: Sidecar
-                metadata: {name: frontend, namespace: shop}
-                spec:
-                  workloadSelector: {labels: {app: frontend}}
-                  egress: [{hosts: ["./*", "istio-system/*"]}]
-                  outboundTrafficPolicy: {mode: REGISTRY_ONLY}
-                """);
+        applyFrontendSidecar("\"istio-system/*\"");
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(frontend, RATINGS).statusCode() == 502);
         assertTrue(frontend.traffic().get("BlackHoleCluster") >= 1, frontend.traffic().snapshot().toString());
         HttpResponse<String> reviews = get(frontend, REVIEWS);
@@ -69,17 +61,22 @@ class SidecarEndToEndTest {
         assertEquals("reviews v1", reviews.body());
         assertEquals(200, get(backend, RATINGS).statusCode(), "the Sidecar selects app=frontend only");
 
+        applyFrontendSidecar("other/ratings.other.svc.cluster.local");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(frontend, RATINGS).statusCode() == 200);
+        assertEquals("ratings v1", get(frontend, RATINGS).body());
+    }
+
+    /** REGISTRY_ONLY for app=frontend in shop, which sees its own namespace and one more host pattern. */
+    private static void applyFrontendSidecar(String alsoImported) {
         cluster.applyOk("""
                 apiVersion: networking.istio.io/v1
                 kind: Sidecar
                 metadata: {name: frontend, namespace: shop}
                 spec:
                   workloadSelector: {labels: {app: frontend}}
-                  egress: [{hosts: ["./*", "other/ratings.other.svc.cluster.local"]}]
+                  egress: [{hosts: ["./*", %s]}]
                   outboundTrafficPolicy: {mode: REGISTRY_ONLY}
-                """);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(frontend, RATINGS).statusCode() == 200);
-        assertEquals("ratings v1", get(frontend, RATINGS).body());
+                """.formatted(alsoImported));
     }
 
     private static HttpResponse<String> get(GatewayNode mesh, String url) {

@@ -92,11 +92,7 @@ class TcpRoutingTest {
 
     @Test
     void subnetsChooseAmongTheRulesOfAPortStreamByStream() {
-        RouteTable t = table(GATEWAY, SPLIT.replace("""
-                  tcp:
-                  - match: [{port: 31400}]
-                """, """
-                  tcp:
+        RouteTable t = table(GATEWAY, splitAfter("""
                   - match: [{port: 31400, sourceSubnet: 10.1.0.0/16}]
                     route: [{destination: {host: tcp-echo, subset: v2}}]
                   - match: [{port: 31400, destinationSubnets: [192.168.5.5, "2001:db8::/32"]}]
@@ -115,11 +111,7 @@ class TcpRoutingTest {
 
     @Test
     void aRuleThatTakesEveryStreamEndsThePortsRules() {
-        RouteTable t = table(GATEWAY, SPLIT.replace("""
-                  tcp:
-                  - match: [{port: 31400}]
-                """, """
-                  tcp:
+        RouteTable t = table(GATEWAY, splitAfter("""
                   - match: [{port: 31400, sourceSubnet: 10.1.0.0/16}]
                     route: [{destination: {host: tcp-echo, subset: v2}}]
                   - route: [{destination: {host: tcp-echo, subset: v1}}]
@@ -127,6 +119,14 @@ class TcpRoutingTest {
                 """));
         assertEquals("tcp/tcp-echo#tcp1", origin(t.sniRouter(31400), "10.2.0.1", "127.0.0.1"));
         assertNull(t.sniRouter(31400).tcp().orElse().orElse(), "the third is never reached, so not kept");
+    }
+
+    /** {@link #SPLIT} with these rules before its split, the last of them taking the split's route. */
+    private static String splitAfter(String rules) {
+        return SPLIT.replace("""
+                  tcp:
+                  - match: [{port: 31400}]
+                """, "  tcp:\n" + rules);
     }
 
     private static String origin(SniRouter router, String source, String destination) {

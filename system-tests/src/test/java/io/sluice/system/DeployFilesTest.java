@@ -178,6 +178,34 @@ class DeployFilesTest {
                 Files.getPosixFilePermissions(file));
     }
 
+    /**
+     * The image runs each service with the JVM options {@code ./sluice up} gives it (the gateway's young
+     * generation is worth a third of its throughput), read from the same files the Dockerfile copies.
+     */
+    @Test
+    void theEntrypointRunsEachServiceWithItsJvmOptionsFromEtc(@TempDir Path bin) throws Exception {
+        assertTrue(read("Dockerfile").contains("COPY --from=build /src/etc/jvm etc/jvm"), "the image must hold etc/jvm");
+        // a stand-in for java that prints the arguments it was given, one a line
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n");
+        java.toFile().setExecutable(true);
+        for (String service : List.of("gateway-node", "config-service")) {
+            ProcessBuilder pb = new ProcessBuilder("sh", ROOT.resolve("deploy/entrypoint.sh").toString(), service,
+                    "--kafka", "kafka:9092").redirectErrorStream(true);
+            pb.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
+            pb.environment().put("SLUICE_HOME", ROOT.toString());
+            pb.environment().remove("SLUICE_JVM_OPTS");
+            Process p = pb.start();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            List<String> argv = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            String file = Files.exists(ROOT.resolve("etc/jvm/" + service + ".options")) ? service : "service";
+            List<String> options = Files.readAllLines(ROOT.resolve("etc/jvm/" + file + ".options")).stream()
+                    .filter(l -> !l.startsWith("#")).flatMap(l -> Stream.of(l.trim().split("\\s+"))).toList();
+            assertTrue(argv.containsAll(options), service + " ran with " + argv + ", not " + options);
+            assertEquals(List.of("--kafka", "kafka:9092"), argv.subList(argv.size() - 2, argv.size()));
+        }
+    }
+
     @Test
     void brokerImageIsTheKafkaVersionTheClientsUse() throws IOException {
         Matcher v = Pattern.compile("<version.kafka>([^<]+)</version.kafka>").matcher(read("pom.xml"));
