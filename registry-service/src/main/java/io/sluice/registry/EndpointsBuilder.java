@@ -10,6 +10,7 @@ import io.sluice.model.kubernetes.ServiceSpec;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.model.registry.Endpoint;
 import io.sluice.model.registry.Locality;
+import io.sluice.model.registry.Network;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.ServicePort;
 import io.sluice.model.registry.Workload;
@@ -146,8 +147,8 @@ public final class EndpointsBuilder {
             String host = h.toLowerCase(Locale.ROOT);
             List<Endpoint> endpoints = new ArrayList<>();
             for (WorkloadEntrySpec e : spec.endpoints()) {
-                endpoints.add(new Endpoint(e.address(), portsByName(spec, e.ports()),
-                        Locality.withLocality(e.labels(), e.locality()), true, null, weightOf(e)));
+                endpoints.add(new Endpoint(e.address(), portsByName(spec, e.ports()), placed(e), true, null,
+                        weightOf(e)));
             }
             if (spec.workloadSelector() != null) {
                 for (Instance i : instances.selectedBy(r.namespace(), spec.workloadSelector().selected())) {
@@ -226,6 +227,11 @@ public final class EndpointsBuilder {
         return p.toUpperCase(Locale.ROOT);
     }
 
+    /** An entry's labels with its locality and network put over them, as labels (Locality, Network). */
+    private static Map<String, String> placed(WorkloadEntrySpec e) {
+        return Network.withNetwork(Locality.withLocality(e.labels(), e.locality()), e.network());
+    }
+
     private static int weightOf(WorkloadEntrySpec e) {
         return e.weight() == null ? 1 : e.weight();
     }
@@ -242,7 +248,7 @@ public final class EndpointsBuilder {
 
         static Instance of(String namespace, WorkloadEntrySpec e) {
             return new Instance(namespace + "/" + e.address(), null, namespace, e.address(), Map.of(), e.ports(),
-                    Locality.withLocality(e.labels(), e.locality()), weightOf(e));
+                    placed(e), weightOf(e));
         }
     }
 }

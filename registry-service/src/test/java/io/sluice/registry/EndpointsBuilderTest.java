@@ -9,6 +9,7 @@ import io.sluice.model.Resource;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.model.registry.Endpoint;
 import io.sluice.model.registry.Locality;
+import io.sluice.model.registry.Network;
 import io.sluice.model.registry.ServiceEndpoints;
 import io.sluice.model.registry.Workload;
 import java.nio.charset.StandardCharsets;
@@ -141,6 +142,25 @@ class EndpointsBuilderTest {
         assertEquals(Map.of("app", "ext", Locality.REGION, "eu-west", Locality.ZONE, "eu-west-1a",
                 Locality.SUBZONE, "rack1"), labels.get("192.0.2.1"));
         assertEquals(Map.of("app", "ext", Locality.REGION, "us-east"), labels.get("192.0.2.2"));
+    }
+
+    @Test
+    void aNetworkFieldBecomesTheNetworkLabel() {
+        String yaml = serviceEntry("STATIC", """
+                  endpoints:
+                  - {address: 192.0.2.1, network: east, locality: eu-west}
+                  workloadSelector: {labels: {app: ext}}
+                """) + """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: vm, namespace: shop}
+                spec: {address: 192.0.2.2, network: west, labels: {app: ext}}
+                """;
+        Map<String, Map<String, String>> labels = build(yaml, List.of(), NO_DNS).get("api.example.test")
+                .endpoints().stream().collect(Collectors.toMap(Endpoint::address, Endpoint::labels));
+        assertEquals(Map.of(Network.LABEL, "east", Locality.REGION, "eu-west"), labels.get("192.0.2.1"));
+        assertEquals(Map.of("app", "ext", Network.LABEL, "west"), labels.get("192.0.2.2"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.sluice.model.Resource;
 import io.sluice.model.istio.Destination;
 import io.sluice.model.istio.DestinationRuleSpec;
 import io.sluice.model.registry.Endpoint;
+import io.sluice.model.registry.Network;
 import io.sluice.model.registry.ServiceEndpoints;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -184,6 +185,7 @@ final class ServiceDirectory {
         }
         List<Upstream> upstreams = svc == null ? List.of() : svc.endpoints().stream()
                 .filter(Endpoint::healthy)
+                .filter(e -> Network.reachable(nodeLabels, e.labels()))
                 .filter(e -> e.hasLabels(sel))
                 .map(e -> new Upstream(e.address(), e.portFor(port), e.labels(), e.weight()))
                 .toList();

@@ -890,6 +890,10 @@ final class IstioRules {
         if (e.locality() != null && (e.locality().split("/", -1).length > 3 || e.locality().startsWith("/"))) {
             f.invalid(at(path, "locality"), e.locality(), "a locality is region/zone/subzone");
         }
+        if (e.network() != null) {
+            // it becomes the label topology.istio.io/network
+            Formats.labelValue(f, at(path, "network"), e.network());
+        }
     }
 
     /**

@@ -41,8 +41,6 @@ final class Schema {
             ResourceKind.VIRTUAL_SERVICE, Set.of(
                     "spec.http[].match[].statPrefix", "spec.http[].fault.delay.exponentialDelay",
                     "spec.http[].fault.abort.http2Error"),
-            ResourceKind.WORKLOAD_ENTRY, Set.of("spec.network"),
-            ResourceKind.SERVICE_ENTRY, Set.of("spec.endpoints[].network"),
             ResourceKind.GATEWAY, Set.of("spec.servers[].bind", "spec.servers[].defaultEndpoint"),
             ResourceKind.DESTINATION_RULE, destinationRuleNotSupported(),
             ResourceKind.INGRESS, Set.of("spec.defaultBackend.resource", "spec.rules[].http.paths[].backend.resource"),
