@@ -25,8 +25,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Mirrored gRPC calls replayed by mirror-sink the way a gateway sends them: to a shadow whose port is
- * declared GRPC, as a gRPC call in HTTP/2, over the TLS its DestinationRule originates, with the
+ * declared GRPC, as a gRPC call in HTTP/2, over the TLS its DestinationRule originates (the CA from a
+ * Secret, which the sink opens with the gateways' key), with the
  * {@code -shadow} authority; and compared by their gRPC status, since every call answers HTTP 200.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -112,12 +115,17 @@ class MirrorProtocolEndToEndTest {
                   ports: [{number: 9443, name: grpc, protocol: GRPC}]
                   endpoints: [{address: 127.0.0.1, ports: {grpc: %d}}]
                 ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: health-next-ca, namespace: grpcmirror}
+                data: {ca.crt: %s}
+                ---
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule
                 metadata: {name: health-next, namespace: grpcmirror}
                 spec:
                   host: health-next.grpc.internal
-                  trafficPolicy: {tls: {mode: SIMPLE, caCertificates: %s}}
+                  trafficPolicy: {tls: {mode: SIMPLE, credentialName: health-next-ca}}
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
@@ -132,7 +140,8 @@ class MirrorProtocolEndToEndTest {
                   http:
                   - route: [{destination: {host: health.grpc.internal}}]
                     mirror: {host: health-next.grpc.internal}
-                """.formatted(primary.getPort(), shadow.getPort(), ca.caCert));
+                """.formatted(primary.getPort(), shadow.getPort(),
+                Base64.getEncoder().encodeToString(Files.readAllBytes(ca.caCert))));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> cluster.gateway.localPort(80) > 0);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", cluster.gateway.localPort(80)).usePlaintext()
                 .overrideAuthority("health.example.com").build();

@@ -7,7 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code mirror-sink [--mirror-port 15082] [--kafka host:port] [--kafka-config FILE] [--instance-id sink-1]
+ * {@code mirror-sink [--mirror-port 15082] [--kafka host:port] [--kafka-config FILE] [--secret-key-file FILE]
+ * [--instance-id sink-1]
  * [--replay-unsafe] [--ignore-fields timestamp,/meta/id] [--compare-headers content-type,location,cache-control]
  * [--report-window PT1M]}.
  */

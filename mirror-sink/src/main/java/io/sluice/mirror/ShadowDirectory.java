@@ -31,7 +31,8 @@ final class ShadowDirectory implements AutoCloseable {
 
     ShadowDirectory(KafkaSettings kafka, String clientId) {
         config = new CompactedTopicStore<>(kafka, kafka.topics().config(), clientId + "-config",
-                (k, v, offset) -> readsFrom(ResourceKey.kindOf(k)) ? Json.fromRecordTyped(v, offset) : null);
+                (k, v, offset) -> readsFrom(ResourceKey.kindOf(k))
+                        ? kafka.secretKeys().open(Json.fromRecordTyped(v, offset)) : null);
         registry = new CompactedTopicStore<>(kafka, kafka.topics().registry(), clientId + "-registry",
                 (k, v, offset) -> Json.read(v, ServiceEndpoints.class));
         config.addListener(s -> rebuild());
@@ -41,11 +42,14 @@ final class ShadowDirectory implements AutoCloseable {
     }
 
     /**
-     * The kinds the view is built from: DestinationRules (a mirror's subsets) and VirtualServices (which
-     * may replay unsafe methods). The rest (Services, Gateways, sealed Secrets) the sink would only hold.
+     * The kinds the view is built from: DestinationRules (a mirror's subsets and the TLS it originates),
+     * the Secrets their {@code credentialName}s name (opened with the key the gateways have; without it a
+     * shadow needing one is skipped for want of an endpoint), and VirtualServices (which may replay
+     * unsafe methods). The rest (Services, Gateways) the sink would only hold.
      */
     private static boolean readsFrom(ResourceKind kind) {
-        return kind == ResourceKind.DESTINATION_RULE || kind == ResourceKind.VIRTUAL_SERVICE;
+        return kind == ResourceKind.DESTINATION_RULE || kind == ResourceKind.VIRTUAL_SERVICE
+                || kind == ResourceKind.SECRET;
     }
 
     boolean ready() {

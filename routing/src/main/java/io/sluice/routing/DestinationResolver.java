@@ -3,10 +3,11 @@ package io.sluice.routing;
 import io.sluice.model.ResourceKind;
 import io.sluice.model.istio.Destination;
 import io.sluice.model.istio.PortSelector;
+import java.util.Map;
 
 /**
  * Resolves destinations to clusters with endpoints outside a route table, with the same rules the
- * compiler uses (host candidates, DestinationRule subsets, healthy endpoints only). Built once per
+ * compiler uses (host candidates, DestinationRule subsets and TLS, healthy endpoints only). Built once per
  * snapshot; a mirror sink resolves the shadow of each record it replays with it.
  */
 public final class DestinationResolver {
@@ -19,7 +20,7 @@ public final class DestinationResolver {
 
     public static DestinationResolver of(ConfigSnapshot snapshot) {
         return new DestinationResolver(new ServiceDirectory(snapshot.services(),
-                snapshot.ofKind(ResourceKind.DESTINATION_RULE)));
+                snapshot.ofKind(ResourceKind.DESTINATION_RULE), snapshot.ofKind(ResourceKind.SECRET), Map.of()));
     }
 
     /**

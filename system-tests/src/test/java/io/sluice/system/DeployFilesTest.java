@@ -141,15 +141,18 @@ class DeployFilesTest {
         assertTrue(checked >= 6, "health-checked Sluice services: " + checked);
     }
 
-    /** Without the key config-service refuses Secrets and the gateways cannot open them: HTTPS would not work. */
+    /**
+     * Without the key config-service refuses Secrets and the gateways cannot open them: HTTPS would not
+     * work; nor would mirror-sink reach a shadow whose DestinationRule's TLS credential is a Secret.
+     */
     @Test
     @SuppressWarnings("unchecked")
-    void configServiceAndEveryGatewayHoldTheSecretKeyThatTheKeyServiceMakes() throws IOException {
+    void configServiceEveryGatewayAndTheMirrorSinkHoldTheSecretKeyThatTheKeyServiceMakes() throws IOException {
         Map<String, Map<String, Object>> services = services();
         assertEquals(List.of("secret-key", "/opt/sluice/keys/secret.key"), list(services.get("secret-key"), "command"));
         int keyed = 0;
         for (var e : sluiceServices().entrySet()) {
-            if (!Set.of("config-service", "gateway-node").contains(e.getValue().getFirst())) {
+            if (!Set.of("config-service", "gateway-node", "mirror-sink").contains(e.getValue().getFirst())) {
                 continue;
             }
             Map<String, Object> s = services.get(e.getKey());
@@ -159,7 +162,7 @@ class DeployFilesTest {
             assertTrue(((Map<String, Object>) s.get("depends_on")).containsKey("secret-key"), e.getKey());
             keyed++;
         }
-        assertEquals(5, keyed, "config-service, three ingress nodes and the egress gateway");
+        assertEquals(6, keyed, "config-service, three ingress nodes, the egress gateway and mirror-sink");
     }
 
     @Test
