@@ -121,6 +121,17 @@ class RequestHeadEndToEndTest {
     }
 
     @Test
+    void aClientThatSaysConnectionCloseSeesItClosedAfterTheAnswer() throws IOException {
+        try (Socket s = new Socket("127.0.0.1", cluster.gateway.localPort(80))) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /closing HTTP/1.1\r\nHost: heads\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("uri=8 cookie=0"), answer);
+        }
+    }
+
+    @Test
     void anHttp11HeadOverSixtyKibibytesIsRefusedWith400() {
         int before = requests.get();
         Tools.Result r = curl("--http1.1", "/", 64 * 1024);

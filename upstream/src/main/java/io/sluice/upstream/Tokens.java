@@ -1,12 +1,12 @@
 package io.sluice.upstream;
 
 /** Comma-separated header tokens (Connection, Transfer-Encoding), compared without case. */
-final class Tokens {
+public final class Tokens {
 
     private Tokens() {
     }
 
-    static boolean contains(String header, String token) {
+    public static boolean contains(String header, String token) {
         for (String t : header.split(",")) {
             if (t.strip().equalsIgnoreCase(token)) {
                 return true;

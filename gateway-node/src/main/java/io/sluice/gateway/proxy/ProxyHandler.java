@@ -1,5 +1,6 @@
 package io.sluice.gateway.proxy;
 
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -55,6 +56,11 @@ public final class ProxyHandler implements Handler {
             }
         } finally {
             proxy.observer().completed(ctx.finish(res));
+        }
+        if (ctx.view.lastOnClientConnection()) {
+            // Helidon 4.5 answers "Connection: close" and then waits for another request (helidon#12324);
+            // this exception, once the answer is out, is how a handler makes it close the connection
+            throw new CloseConnectionException("the client closes its connection after this exchange");
         }
     }
 

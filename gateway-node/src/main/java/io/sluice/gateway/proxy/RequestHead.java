@@ -6,6 +6,7 @@ import io.helidon.http.HttpPrologue;
 import io.sluice.model.HostNames;
 import io.sluice.routing.PathNormalizer;
 import io.sluice.routing.RequestAttributes;
+import io.sluice.upstream.Tokens;
 
 /**
  * A request as routing sees it, from its head alone: normalised path, host without port, the gateway
@@ -66,6 +67,15 @@ class RequestHead implements RequestAttributes {
 
     Headers headers() {
         return headers;
+    }
+
+    /**
+     * Whether the client's HTTP/1.1 connection ends with this exchange: it said {@code Connection: close}
+     * (RFC 9112 §9.6). HTTP/1.0 never gets here: Helidon closes such connections unanswered, where Envoy,
+     * with Istio's defaults, refuses them with 426.
+     */
+    boolean lastOnClientConnection() {
+        return !http2() && Tokens.contains(headers.first(HeaderNames.CONNECTION).orElse(""), "close");
     }
 
     /** The Host header as sent (or the HTTP/2 :authority), read once: forwarding and logging both need it. */
