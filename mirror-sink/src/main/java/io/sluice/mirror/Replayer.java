@@ -78,7 +78,8 @@ final class Replayer implements AutoCloseable {
      */
     Response send(MirrorRecord.Request r, Cluster cluster, Upstream endpoint, String authority, List<String> kept) {
         // a gRPC client spoke HTTP/2: a rule's useClientProtocol keeps it
-        return send(r, destinations.destination(cluster, endpoint, isGrpc(r)), authority, kept);
+        // no client to name in a PROXY protocol header: the endpoint is told so
+        return send(r, destinations.destination(cluster, endpoint, isGrpc(r), null), authority, kept);
     }
 
     /**
@@ -87,7 +88,8 @@ final class Replayer implements AutoCloseable {
      */
     Response send(MirrorRecord.Request r, String host, int port, String authority, List<String> kept) {
         Destination plain = new Destination(host, port, null);
-        Destination to = isGrpc(r) ? new Destination(host, port, null, plain.idleTimeout(), null, null, true) : plain;
+        Destination to = isGrpc(r) ? new Destination(host, port, null, plain.idleTimeout(), null, null, true, null)
+                : plain;
         return send(r, to, authority, kept);
     }
 
@@ -102,7 +104,8 @@ final class Replayer implements AutoCloseable {
         }
         headers.set("host", authority);
         OutgoingBody body = r.body().length == 0 ? OutgoingBody.NONE : new OutgoingBody.Bytes(r.body());
-        try (UpstreamResponse in = pool.send(to, CONNECT_TIMEOUT, timeout, r.method(), r.path(), headers, body, false)) {
+        try (UpstreamResponse in = pool.send(to, CONNECT_TIMEOUT, timeout, r.method(), r.path(), headers, body,
+                false)) {
             Map<String, String> keptHeaders = new LinkedHashMap<>();
             for (String name : kept) {
                 String v = in.headers().first(name);

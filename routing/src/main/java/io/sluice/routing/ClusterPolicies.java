@@ -8,6 +8,7 @@ import io.sluice.model.istio.DestinationRuleSpec.LoadBalancerSettings;
 import io.sluice.model.istio.DestinationRuleSpec.LocalityLbSetting;
 import io.sluice.model.istio.DestinationRuleSpec.OutlierDetection;
 import io.sluice.model.istio.DestinationRuleSpec.PortTrafficPolicy;
+import io.sluice.model.istio.DestinationRuleSpec.ProxyProtocol;
 import io.sluice.model.istio.DestinationRuleSpec.TcpKeepalive;
 import io.sluice.model.istio.DestinationRuleSpec.TrafficPolicy;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import java.util.Locale;
  * the top-level blocks (loadBalancer, connectionPool, outlierDetection), all three replaced by the
  * top-level settings of the port if it has any; then the subset's blocks one by one, and all three
  * replaced again by the subset's settings of the port. Port settings do not inherit: a block they
- * leave out takes the defaults.
+ * leave out takes the defaults. {@code proxyProtocol}, which ports do not set, is the subset's or the
+ * top level's.
  */
 final class ClusterPolicies {
 
@@ -51,7 +53,13 @@ final class ClusterPolicies {
             return ClusterPolicy.DEFAULT;
         }
         Blocks b = blocks(top, subset, port);
-        return new ClusterPolicy(loadBalancer(b.lb()), pool(b.pool()), outlier(b.od()));
+        return new ClusterPolicy(loadBalancer(b.lb()), pool(b.pool()), outlier(b.od()), proxyProtocol(top, subset));
+    }
+
+    private static ClusterPolicy.ProxyProtocol proxyProtocol(TrafficPolicy top, TrafficPolicy subset) {
+        ProxyProtocol p = subset != null && subset.proxyProtocol() != null ? subset.proxyProtocol()
+                : top != null ? top.proxyProtocol() : null;
+        return p == null ? null : ClusterPolicy.ProxyProtocol.valueOf(p.versionOrDefault());
     }
 
     /** The locality setting of the load balancer block that applies, or null. */

@@ -6,12 +6,22 @@ import java.time.Duration;
  * A cluster's DestinationRule trafficPolicy (the subset's blocks over the rule's top-level ones),
  * compiled with Istio's defaults filled in.
  *
- * @param outlier null when outlier detection is off (no {@code outlierDetection} block)
+ * @param outlier       null when outlier detection is off (no {@code outlierDetection} block)
+ * @param proxyProtocol the PROXY protocol header each connection to the endpoints starts with, or null
  */
-public record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outlier outlier) {
+public record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outlier outlier,
+                            ProxyProtocol proxyProtocol) {
 
     public static final ClusterPolicy DEFAULT = new ClusterPolicy(LoadBalancer.ROUND_ROBIN, ConnectionPool.UNLIMITED,
             null);
+
+    /** A policy whose connections start with no PROXY protocol header. */
+    public ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outlier outlier) {
+        this(loadBalancer, pool, outlier, null);
+    }
+
+    /** The versions of the PROXY protocol (HAProxy's): a text line, or a binary header. */
+    public enum ProxyProtocol { V1, V2 }
 
     public enum Algorithm { ROUND_ROBIN, LEAST_REQUEST, RANDOM, CONSISTENT_HASH }
 

@@ -14,12 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Resolves a route destination (host as written, subset, port) into a {@link Cluster} with its
  * endpoints, using the registry and the DestinationRules of one snapshot. Lives for one compile.
  */
 final class ServiceDirectory {
+
+    private static final Logger LOG = Logger.getLogger(ServiceDirectory.class.getName());
 
     private static final String UNKNOWN = "unknown";
 
@@ -191,8 +194,15 @@ final class ServiceDirectory {
                 .toList();
         upstreams = LocalityLoadBalancing.assign(upstreams, nodeLabels,
                 ClusterPolicies.locality(dr == null ? null : dr.trafficPolicy(), subsetPolicy, port), policy.outlier());
+        boolean http2 = http2(svc, port) || policy.pool().upgradeToHttp2();
+        if (http2 && policy.proxyProtocol() != null) {
+            // the HTTP/2 and gRPC clients open their own connections: a header they cannot send must not be dropped
+            LOG.warning("DestinationRule for " + fqdn + " port " + port + ": proxyProtocol to an HTTP/2 port is not"
+                    + " supported here; requests to it fail");
+            upstreams = List.of();
+        }
         return new Cluster(fqdn, port, subset, selector.getOrDefault("version", UNKNOWN), upstreams,
-                isExternal(svc), policy, origination.tls(), http2(svc, port) || policy.pool().upgradeToHttp2());
+                isExternal(svc), policy, origination.tls(), http2);
     }
 
     /** Istio's HTTP/2 protocols: a port named or declared grpc, grpc-web or http2. */

@@ -171,6 +171,49 @@ class ClusterPolicyCompileTest {
               http: [{route: [{destination: {host: svc}}]}]
             """;
 
+    @ParameterizedTest(name = "top {0}, subset {1}: {2}")
+    @CsvSource(nullValues = "none", delimiter = '|', value = {
+            "none            | none            | none",
+            "{}              | none            | V1",
+            "{version: V2}   | none            | V2",
+            "{version: V2}   | {version: V1}   | V1",
+            "none            | {version: V2}   | V2"})
+    void proxyProtocolIsTheSubsetsOrTheRulesAndV1WhenNoVersionIsSaid(String top, String subset, String expected) {
+        String rule = """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec:
+                  host: svc
+                  %s
+                  subsets: [{name: v1, labels: {version: v1}%s}]
+                """.formatted(top == null ? "" : "trafficPolicy: {proxyProtocol: " + top + "}",
+                subset == null ? "" : ", trafficPolicy: {proxyProtocol: " + subset + "}");
+        String route = ROUTE_TO_SVC.replace("{destination: {host: svc}}", "{destination: {host: svc, subset: v1}}");
+        RouteTable table = ingressTable(apply(route + rule), service("svc", "default", 80,
+                endpoint("10.0.0.1", 8080, "version", "v1")));
+        var forward = (RouteAction.Forward) table.listener(80).virtualHost("a.com").routes().getFirst().action();
+        ClusterPolicy.ProxyProtocol p = forward.targets().getFirst().cluster().policy().proxyProtocol();
+        assertEquals(expected, p == null ? null : p.name());
+    }
+
+    @Test
+    void proxyProtocolToAnHttp2PortLeavesItWithoutEndpointsRatherThanWithoutTheHeader() {
+        var svc = new ServiceEndpoints(1, "svc.default.svc.cluster.local", "default", "Service",
+                List.of(new ServicePort(80, "grpc", "GRPC")), "MESH_INTERNAL", "STATIC",
+                List.of(endpoint("10.0.0.1", 8080)));
+        RouteTable table = ingressTable(apply(ROUTE_TO_SVC + """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec: {host: svc, trafficPolicy: {proxyProtocol: {version: V2}}}
+                """), svc);
+        var forward = (RouteAction.Forward) table.listener(80).virtualHost("a.com").routes().getFirst().action();
+        assertFalse(forward.targets().getFirst().cluster().hasEndpoints());
+    }
+
     @Test
     void withoutThemConnectionsIdleAnHourAndLiveAndRetryWithoutLimit() {
         ClusterPolicy.ConnectionPool pool = ClusterPolicies.pool(null);

@@ -41,12 +41,22 @@ public final class Destinations {
     /**
      * @param clientHttp2 the request came in HTTP/2: it goes on in HTTP/2 where the rule says
      *                    {@code useClientProtocol}
+     * @param client      the client's address and the one it connected to, for a PROXY protocol header;
+     *                    null when there is no client (a replay)
      */
-    public Destination destination(Cluster cluster, Upstream u, boolean clientHttp2) {
+    public Destination destination(Cluster cluster, Upstream u, boolean clientHttp2, Peers client) {
         ResolveOverrides.Target t = overrides.resolve(u.address(), u.port());
-        ClusterPolicy.ConnectionPool pool = cluster.policy().pool();
+        ClusterPolicy policy = cluster.policy();
+        ClusterPolicy.ConnectionPool pool = policy.pool();
+        ProxyHeader header = policy.proxyProtocol() == null ? null : client == null
+                ? ProxyHeader.of(policy.proxyProtocol(), null, null)
+                : ProxyHeader.of(policy.proxyProtocol(), client.remote(), client.local());
         return new Destination(t.address(), t.port(), tls(cluster), pool.idleTimeout(), pool.maxConnectionDuration(),
-                pool.keepalive(), cluster.http2() || pool.useClientProtocol() && clientHttp2);
+                pool.keepalive(), cluster.http2() || pool.useClientProtocol() && clientHttp2, header);
+    }
+
+    /** A client connection's two ends: the client's address, and the gateway's it connected to. */
+    public record Peers(InetSocketAddress remote, InetSocketAddress local) {
     }
 
     /** The TLS a cluster originates; the server name is the rule's sni or the host. */

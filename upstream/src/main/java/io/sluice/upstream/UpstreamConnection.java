@@ -56,6 +56,9 @@ final class UpstreamConnection {
             UpstreamSockets.keepalive(plain, d.keepalive());
             plain.connect(new InetSocketAddress(d.host(), d.port()), (int) Math.min(Integer.MAX_VALUE,
                     connectTimeout.toMillis()));
+            if (d.proxyHeader() != null) {
+                d.proxyHeader().writeTo(plain.getOutputStream());
+            }
             if (d.tls() == null) {
                 return new UpstreamConnection(d, plain);
             }

@@ -12,8 +12,12 @@ public final class UpstreamSockets {
     private UpstreamSockets() {
     }
 
-    /** Connects with the pool's connect timeout and keepalive, Nagle off; an unresolved address is looked up now. */
-    public static Socket connect(InetSocketAddress address, ClusterPolicy.ConnectionPool pool) throws IOException {
+    /**
+     * Connects with the pool's connect timeout and keepalive, Nagle off, and sends the PROXY protocol
+     * header first when there is one; an unresolved address is looked up now.
+     */
+    public static Socket connect(InetSocketAddress address, ClusterPolicy.ConnectionPool pool, ProxyHeader header)
+            throws IOException {
         InetSocketAddress a = address.isUnresolved()
                 ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
         Socket s = new Socket();
@@ -21,6 +25,9 @@ public final class UpstreamSockets {
             keepalive(s, pool.keepalive());
             s.connect(a, (int) Math.clamp(pool.connectTimeout().toMillis(), 1, Integer.MAX_VALUE));
             s.setTcpNoDelay(true);
+            if (header != null) {
+                header.writeTo(s.getOutputStream());
+            }
             return s;
         } catch (IOException e) {
             s.close();

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.routing.ClusterPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -196,8 +198,8 @@ class ConnectionPoolTest {
         upstream = new ScriptedUpstream(c -> c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
         Duration instant = Duration.ofNanos(1);
         for (Destination d : List.of(
-                new Destination("127.0.0.1", upstream.port(), null, instant, null, null, false),
-                new Destination("127.0.0.1", upstream.port(), null, Duration.ofHours(1), instant, null, false))) {
+                new Destination("127.0.0.1", upstream.port(), null, instant, null, null, false, null),
+                new Destination("127.0.0.1", upstream.port(), null, Duration.ofHours(1), instant, null, false, null))) {
             for (int i = 0; i < 2; i++) {
                 try (UpstreamResponse r = pool.send(d, CONNECT, null, "GET", "/", new HeaderList().add("host", "b"),
                         OutgoingBody.NONE, false)) {
@@ -239,6 +241,25 @@ class ConnectionPoolTest {
         assertThrows(IOException.class, () -> get("/garbage"));
         assertThrows(SocketTimeoutException.class, () -> pool.send(destination(), CONNECT, Duration.ofMillis(200),
                 "GET", "/silent", new HeaderList().add("host", "backend"), OutgoingBody.NONE, false));
+    }
+
+    @Test
+    void aProxyProtocolHeaderStartsEachConnectionWhichServesOnlyItsClient() throws Exception {
+        upstream = new ScriptedUpstream(c -> c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        InetSocketAddress gateway = new InetSocketAddress("127.0.0.1", 8080);
+        for (String client : List.of("10.0.0.1", "10.0.0.1", "10.0.0.2")) {
+            Destination d = new Destination("127.0.0.1", upstream.port(), null, ConnectionPool.IDLE_TIMEOUT, null, null,
+                    false, ProxyHeader.of(ClusterPolicy.ProxyProtocol.V1, new InetSocketAddress(client, 40000), gateway));
+            try (UpstreamResponse r = pool.send(d, CONNECT, null, "GET", "/", new HeaderList().add("host", "backend"),
+                    OutgoingBody.NONE, false)) {
+                assertEquals("ok", text(r));
+            }
+        }
+        assertEquals(2, upstream.connections.get(), "a connection per client");
+        assertTrue(upstream.requests.get(0).startsWith("PROXY TCP4 10.0.0.1 127.0.0.1 40000 8080\r\nGET / HTTP/1.1\r\n"),
+                upstream.requests.get(0));
+        assertTrue(upstream.requests.get(1).startsWith("GET / HTTP/1.1"), "a reused connection says it once");
+        assertTrue(upstream.requests.get(2).startsWith("PROXY TCP4 10.0.0.2 "), upstream.requests.get(2));
     }
 
     private UpstreamResponse get(String path) throws IOException {

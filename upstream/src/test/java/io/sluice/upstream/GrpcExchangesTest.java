@@ -47,7 +47,7 @@ class GrpcExchangesTest {
     @Test
     void aCallIsRelayedAndItsChannelShutWhenUnusedForTheIdleTimeout() throws Exception {
         Destination d = new Destination("127.0.0.1", server.getPort(), null, Duration.ofSeconds(30), null, null,
-                true);
+                true, null);
         HeaderList headers = new HeaderList().add("host", "echo.test").add("content-type", "application/grpc");
         UpstreamResponse answer = exchanges.send(d, Duration.ofSeconds(5), Duration.ofSeconds(5), "/test.Echo/Say",
                 headers, new OutgoingBody.Bytes(GrpcCallTest.frame(0, "hi")));

@@ -1,6 +1,7 @@
 package io.sluice.gateway.passthrough;
 
 import io.sluice.gateway.proxy.UpstreamConnector;
+import io.sluice.upstream.ProxyHeader;
 import io.sluice.upstream.UpstreamSockets;
 import io.sluice.routing.Cluster;
 import io.sluice.routing.ClusterPolicy;
@@ -85,13 +86,16 @@ public final class SniForwarder {
                     flags = "UO"; // Envoy's circuit breaker: the cluster's connections are all open
                 } else {
                     Upstream endpoint = c.pick(ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE));
-                    upstream = UpstreamSockets.connect(upstreams.address(endpoint), pool);
+                    ProxyHeader header = ProxyHeader.of(c.policy().proxyProtocol(),
+                            (InetSocketAddress) client.getRemoteSocketAddress(),
+                            (InetSocketAddress) client.getLocalSocketAddress());
+                    upstream = UpstreamSockets.connect(upstreams.address(endpoint), pool, header);
                 }
             } else if (requested != null && t.outbound() == OutboundPolicy.ALLOW_ANY) {
                 cluster = OutboundPolicy.ALLOW_ANY.clusterName();
                 service = cluster;
                 Upstream asked = new Upstream(requested.getHostString(), requested.getPort(), java.util.Map.of());
-                upstream = UpstreamSockets.connect(upstreams.address(asked), pool);
+                upstream = UpstreamSockets.connect(upstreams.address(asked), pool, null);
             } else if (requested != null) {
                 cluster = OutboundPolicy.REGISTRY_ONLY.clusterName();
                 service = cluster;

@@ -3,6 +3,8 @@ package io.sluice.gateway.proxy;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.sluice.routing.QueryString;
+import io.sluice.upstream.Destinations;
+import java.net.InetSocketAddress;
 
 /** A Helidon request as routing sees it, with what the proxy reads of it besides: peer, cookies, query. */
 public final class RequestView extends RequestHead {
@@ -18,6 +20,12 @@ public final class RequestView extends RequestHead {
     /** The Helidon request, for steps that need more than routing attributes. */
     public ServerRequest request() {
         return request;
+    }
+
+    /** The client's address and the one it connected to (each call makes Helidon's peer objects anew). */
+    public Destinations.Peers peers() {
+        return new Destinations.Peers((InetSocketAddress) request.remotePeer().address(),
+                (InetSocketAddress) request.localPeer().address());
     }
 
     /** The client's address, without port. */

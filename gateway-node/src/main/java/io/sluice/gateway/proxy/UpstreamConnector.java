@@ -6,6 +6,7 @@ import io.sluice.routing.Upstream;
 import io.sluice.upstream.Destination;
 import io.sluice.upstream.Destinations;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /**
  * How a node reaches its upstreams: where an endpoint's name really is (resolver overrides), the TLS
@@ -39,8 +40,9 @@ public final class UpstreamConnector {
         return destinations.address(u);
     }
 
-    /** See {@link Destinations#destination}. */
-    Destination destination(Cluster cluster, Upstream u, boolean clientHttp2) {
-        return destinations.destination(cluster, u, clientHttp2);
+    /** See {@link Destinations#destination}; the client's addresses are read only for a PROXY protocol header. */
+    Destination destination(Cluster cluster, Upstream u, boolean clientHttp2, Supplier<Destinations.Peers> client) {
+        return destinations.destination(cluster, u, clientHttp2,
+                cluster.policy().proxyProtocol() == null ? null : client.get());
     }
 }

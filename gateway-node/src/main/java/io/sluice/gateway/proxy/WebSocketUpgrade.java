@@ -11,6 +11,7 @@ import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
 import io.sluice.gateway.resilience.LoadBalancer;
 import io.sluice.upstream.HeaderList;
+import io.sluice.upstream.ProxyHeader;
 import io.sluice.upstream.UpstreamSockets;
 import io.sluice.routing.Cluster;
 import io.sluice.routing.Listener;
@@ -22,6 +23,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -82,7 +84,9 @@ final class WebSocketUpgrade implements Http1Upgrader {
         String requestId = headers.first(Forwarder.REQUEST_ID).orElseGet(() -> Forwarder.randomUuid(random));
         Socket upstream = null;
         try {
-            upstream = UpstreamSockets.connect(proxy.connector().address(endpoint), cluster.policy().pool());
+            upstream = UpstreamSockets.connect(proxy.connector().address(endpoint), cluster.policy().pool(),
+                    ProxyHeader.of(cluster.policy().proxyProtocol(), (InetSocketAddress) ctx.remotePeer().address(),
+                            (InetSocketAddress) ctx.localPeer().address()));
             upstream.getOutputStream().write(head(req, ctx, f, target, requestId));
             InputStream in = new BufferedInputStream(upstream.getInputStream());
             byte[] answer = readHead(in);

@@ -30,10 +30,20 @@ public record DestinationRuleSpec(String host,
                                 JsonNode tls,
                                 List<PortTrafficPolicy> portLevelSettings,
                                 JsonNode tunnel,
-                                JsonNode proxyProtocol) {
+                                ProxyProtocol proxyProtocol) {
 
         public TrafficPolicy {
             portLevelSettings = portLevelSettings == null ? List.of() : List.copyOf(portLevelSettings);
+        }
+    }
+
+    /** The PROXY protocol header sent first on each connection to the endpoints; {@code V1} by default. */
+    public record ProxyProtocol(String version) {
+
+        public static final List<String> VERSIONS = List.of("V1", "V2");
+
+        public String versionOrDefault() {
+            return version == null ? "V1" : version;
         }
     }
 

@@ -496,6 +496,12 @@ final class IstioRules {
             return;
         }
         policyBlocks(p.loadBalancer(), p.connectionPool(), p.outlierDetection(), path, f);
+        var proxy = p.proxyProtocol();
+        if (proxy != null && proxy.version() != null
+                && !DestinationRuleSpec.ProxyProtocol.VERSIONS.contains(proxy.version())) {
+            f.unsupported(at(path, "proxyProtocol.version"), proxy.version(),
+                    DestinationRuleSpec.ProxyProtocol.VERSIONS);
+        }
         Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < p.portLevelSettings().size(); i++) {
             var settings = p.portLevelSettings().get(i);
