@@ -11,6 +11,7 @@ import io.sluice.model.istio.DestinationRuleSpec.PortTrafficPolicy;
 import io.sluice.model.istio.DestinationRuleSpec.ProxyProtocol;
 import io.sluice.model.istio.DestinationRuleSpec.TcpKeepalive;
 import io.sluice.model.istio.DestinationRuleSpec.TrafficPolicy;
+import io.sluice.model.istio.DestinationRuleSpec.TunnelSettings;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -19,8 +20,8 @@ import java.util.Locale;
  * the top-level blocks (loadBalancer, connectionPool, outlierDetection), all three replaced by the
  * top-level settings of the port if it has any; then the subset's blocks one by one, and all three
  * replaced again by the subset's settings of the port. Port settings do not inherit: a block they
- * leave out takes the defaults. {@code proxyProtocol}, which ports do not set, is the subset's or the
- * top level's.
+ * leave out takes the defaults. {@code proxyProtocol} and {@code tunnel}, which ports do not set, are
+ * the subset's or the top level's.
  */
 final class ClusterPolicies {
 
@@ -53,7 +54,15 @@ final class ClusterPolicies {
             return ClusterPolicy.DEFAULT;
         }
         Blocks b = blocks(top, subset, port);
-        return new ClusterPolicy(loadBalancer(b.lb()), pool(b.pool()), outlier(b.od()), proxyProtocol(top, subset));
+        return new ClusterPolicy(loadBalancer(b.lb()), pool(b.pool()), outlier(b.od()), proxyProtocol(top, subset),
+                tunnel(top, subset));
+    }
+
+    private static ClusterPolicy.Tunnel tunnel(TrafficPolicy top, TrafficPolicy subset) {
+        TunnelSettings t = subset != null && subset.tunnel() != null ? subset.tunnel()
+                : top != null ? top.tunnel() : null;
+        return t == null || t.targetHost() == null || t.targetPort() == null ? null
+                : new ClusterPolicy.Tunnel(t.targetHost(), t.targetPort());
     }
 
     private static ClusterPolicy.ProxyProtocol proxyProtocol(TrafficPolicy top, TrafficPolicy subset) {

@@ -8,20 +8,25 @@ import java.time.Duration;
  *
  * @param outlier       null when outlier detection is off (no {@code outlierDetection} block)
  * @param proxyProtocol the PROXY protocol header each connection to the endpoints starts with, or null
+ * @param tunnel        where TCP streams ask the endpoints (HTTP proxies) to take them, or null
  */
 public record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outlier outlier,
-                            ProxyProtocol proxyProtocol) {
+                            ProxyProtocol proxyProtocol, Tunnel tunnel) {
 
     public static final ClusterPolicy DEFAULT = new ClusterPolicy(LoadBalancer.ROUND_ROBIN, ConnectionPool.UNLIMITED,
             null);
 
-    /** A policy whose connections start with no PROXY protocol header. */
+    /** A policy whose connections start with no PROXY protocol header and tunnel nothing. */
     public ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool pool, Outlier outlier) {
-        this(loadBalancer, pool, outlier, null);
+        this(loadBalancer, pool, outlier, null, null);
     }
 
     /** The versions of the PROXY protocol (HAProxy's): a text line, or a binary header. */
     public enum ProxyProtocol { V1, V2 }
+
+    /** An HTTP CONNECT to this host and port, asked of the endpoint before a TCP stream is relayed. */
+    public record Tunnel(String targetHost, int targetPort) {
+    }
 
     public enum Algorithm { ROUND_ROBIN, LEAST_REQUEST, RANDOM, CONSISTENT_HASH }
 

@@ -199,6 +199,27 @@ class ClusterPolicyCompileTest {
     }
 
     @Test
+    void aSubsetsTunnelReplacesTheRules() {
+        RouteTable table = ingressTable(apply(ROUTE_TO_SVC.replace("{destination: {host: svc}}",
+                "{destination: {host: svc, subset: v1}}") + """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: dr}
+                spec:
+                  host: svc
+                  trafficPolicy: {tunnel: {targetHost: proxy.corp, targetPort: 3128}}
+                  subsets:
+                  - name: v1
+                    labels: {version: v1}
+                    trafficPolicy: {tunnel: {protocol: CONNECT, targetHost: "10.1.2.3", targetPort: 5432}}
+                """), service("svc", "default", 80, endpoint("10.0.0.1", 8080, "version", "v1")));
+        var forward = (RouteAction.Forward) table.listener(80).virtualHost("a.com").routes().getFirst().action();
+        assertEquals(new ClusterPolicy.Tunnel("10.1.2.3", 5432),
+                forward.targets().getFirst().cluster().policy().tunnel());
+    }
+
+    @Test
     void proxyProtocolToAnHttp2PortLeavesItWithoutEndpointsRatherThanWithoutTheHeader() {
         var svc = new ServiceEndpoints(1, "svc.default.svc.cluster.local", "default", "Service",
                 List.of(new ServicePort(80, "grpc", "GRPC")), "MESH_INTERNAL", "STATIC",

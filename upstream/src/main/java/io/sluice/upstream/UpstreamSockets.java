@@ -2,8 +2,11 @@ package io.sluice.upstream;
 
 import io.sluice.routing.ClusterPolicy;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import jdk.net.ExtendedSocketOptions;
 
 /** Plain sockets to an endpoint as its cluster's DestinationRule asks: connect timeout and TCP keepalive. */
@@ -33,6 +36,48 @@ public final class UpstreamSockets {
             s.close();
             throw e;
         }
+    }
+
+    /**
+     * Asks an endpoint that is an HTTP proxy for a tunnel to the rule's target ({@code CONNECT}) and
+     * returns once it agreed (2xx); the connection then carries the stream. The answer's head is read
+     * byte by byte, so nothing of the stream after it is taken; a refusal, a head over 8 KiB or no
+     * answer within the connect timeout fails the connection.
+     */
+    public static void tunnel(Socket s, ClusterPolicy.Tunnel t, ClusterPolicy.ConnectionPool pool) throws IOException {
+        String host = t.targetHost().indexOf(':') >= 0 ? "[" + t.targetHost() + "]" : t.targetHost();
+        String authority = host + ":" + t.targetPort();
+        OutputStream out = s.getOutputStream();
+        out.write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        int before = s.getSoTimeout();
+        s.setSoTimeout((int) Math.clamp(pool.connectTimeout().toMillis(), 1, Integer.MAX_VALUE));
+        InputStream in = s.getInputStream();
+        int[] budget = {TUNNEL_HEAD};
+        String status = line(in, budget);
+        while (!line(in, budget).isEmpty()) {
+            // the answer's fields: nothing in them matters here
+        }
+        s.setSoTimeout(before);
+        if (!status.matches("HTTP/1\\.[01] 2\\d\\d.*")) {
+            throw new IOException("the tunnel to " + authority + " was refused: " + status);
+        }
+    }
+
+    private static final int TUNNEL_HEAD = 8192;
+
+    private static String line(InputStream in, int[] budget) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0 || --budget[0] < 0) {
+                throw new IOException(b < 0 ? "the tunnel closed before answering" : "the tunnel's answer is too long");
+            }
+            if (b != '\r') {
+                sb.append((char) b);
+            }
+        }
+        return sb.toString();
     }
 
     /**

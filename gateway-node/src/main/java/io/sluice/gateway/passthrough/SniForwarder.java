@@ -89,7 +89,16 @@ public final class SniForwarder {
                     ProxyHeader header = ProxyHeader.of(c.policy().proxyProtocol(),
                             (InetSocketAddress) client.getRemoteSocketAddress(),
                             (InetSocketAddress) client.getLocalSocketAddress());
-                    upstream = UpstreamSockets.connect(upstreams.address(endpoint), pool, header);
+                    Socket s = UpstreamSockets.connect(upstreams.address(endpoint), pool, header);
+                    if (c.policy().tunnel() != null) {
+                        try {
+                            UpstreamSockets.tunnel(s, c.policy().tunnel(), pool);
+                        } catch (IOException e) {
+                            s.close();
+                            throw e;
+                        }
+                    }
+                    upstream = s;
                 }
             } else if (requested != null && t.outbound() == OutboundPolicy.ALLOW_ANY) {
                 cluster = OutboundPolicy.ALLOW_ANY.clusterName();

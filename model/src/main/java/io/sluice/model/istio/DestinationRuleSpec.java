@@ -29,12 +29,19 @@ public record DestinationRuleSpec(String host,
                                 OutlierDetection outlierDetection,
                                 JsonNode tls,
                                 List<PortTrafficPolicy> portLevelSettings,
-                                JsonNode tunnel,
+                                TunnelSettings tunnel,
                                 ProxyProtocol proxyProtocol) {
 
         public TrafficPolicy {
             portLevelSettings = portLevelSettings == null ? List.of() : List.copyOf(portLevelSettings);
         }
+    }
+
+    /**
+     * TCP streams to the endpoints carried through them as through an HTTP proxy: each connection first
+     * asks for {@code targetHost:targetPort} ({@code CONNECT}, the default, or {@code POST}).
+     */
+    public record TunnelSettings(String protocol, String targetHost, Integer targetPort) {
     }
 
     /** The PROXY protocol header sent first on each connection to the endpoints; {@code V1} by default. */

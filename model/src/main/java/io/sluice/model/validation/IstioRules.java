@@ -491,11 +491,34 @@ final class IstioRules {
         }
     }
 
+    /** As Istio's webhook: a target host and port; HTTP/1.1 CONNECT is what Sluice speaks. */
+    private static void tunnel(DestinationRuleSpec.TunnelSettings t, String path, Findings f) {
+        if (t == null) {
+            return;
+        }
+        if (t.protocol() != null && t.protocol().equals("POST")) {
+            f.unknown(at(path, "protocol"), "POST: not supported yet (CONNECT is)");
+        } else if (t.protocol() != null && !t.protocol().equals("CONNECT")) {
+            f.unsupported(at(path, "protocol"), t.protocol(), List.of("CONNECT", "POST"));
+        }
+        if (t.targetHost() == null || t.targetHost().isBlank()) {
+            f.required(at(path, "targetHost"), "a tunnel needs the host it asks for");
+        } else if (!Formats.host(t.targetHost()) && !Formats.ip(t.targetHost())) {
+            f.invalid(at(path, "targetHost"), t.targetHost(), "must be a DNS name or an IP address");
+        }
+        if (t.targetPort() == null) {
+            f.required(at(path, "targetPort"), "a tunnel needs the port it asks for");
+        } else {
+            Formats.port(f, at(path, "targetPort"), t.targetPort());
+        }
+    }
+
     private static void trafficPolicy(DestinationRuleSpec.TrafficPolicy p, String path, Findings f) {
         if (p == null) {
             return;
         }
         policyBlocks(p.loadBalancer(), p.connectionPool(), p.outlierDetection(), path, f);
+        tunnel(p.tunnel(), at(path, "tunnel"), f);
         var proxy = p.proxyProtocol();
         if (proxy != null && proxy.version() != null
                 && !DestinationRuleSpec.ProxyProtocol.VERSIONS.contains(proxy.version())) {

@@ -53,13 +53,11 @@ final class Schema {
     /** The same policy fields are not supported at the top level and in every subset. */
     private static Set<String> destinationRuleNotSupported() {
         Set<String> out = new java.util.HashSet<>();
-        for (String field : List.of("tunnel", "connectionPool.http.maxConcurrentStreams")) {
+        for (String field : List.of("connectionPool.http.maxConcurrentStreams")) {
             out.add("spec.trafficPolicy." + field);
             out.add("spec.subsets[].trafficPolicy." + field);
-            if (!field.equals("tunnel")) {
-                out.add("spec.trafficPolicy.portLevelSettings[]." + field);
-                out.add("spec.subsets[].trafficPolicy.portLevelSettings[]." + field);
-            }
+            out.add("spec.trafficPolicy.portLevelSettings[]." + field);
+            out.add("spec.subsets[].trafficPolicy.portLevelSettings[]." + field);
         }
         return Set.copyOf(out);
     }
