@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -163,36 +162,23 @@ class ProxyProtocolEndToEndTest {
             String to(InputStream in) throws IOException;
         }
 
-        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final LoopbackServer server;
 
         Endpoint(Answer answer) throws IOException {
-            Thread.ofVirtual().start(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        Socket c = socket.accept();
-                        Thread.ofVirtual().start(() -> {
-                            try (c) {
-                                OutputStream out = c.getOutputStream();
-                                out.write(answer.to(c.getInputStream()).getBytes(StandardCharsets.US_ASCII));
-                                out.flush();
-                            } catch (IOException ignored) {
-                                // the gateway went away
-                            }
-                        });
-                    } catch (IOException e) {
-                        return; // closed
-                    }
-                }
+            server = new LoopbackServer("proxy-protocol-endpoint", c -> {
+                OutputStream out = c.getOutputStream();
+                out.write(answer.to(c.getInputStream()).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
             });
         }
 
         int port() {
-            return socket.getLocalPort();
+            return server.port();
         }
 
         @Override
         public void close() throws IOException {
-            socket.close();
+            server.close();
         }
     }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -259,45 +258,26 @@ class TcpGatewayEndToEndTest {
     /** Greets each connection with its name, then echoes each line back behind it. */
     static final class EchoServer implements AutoCloseable {
 
-        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        private final String name;
+        private final LoopbackServer server;
 
         EchoServer(String name) throws IOException {
-            this.name = name;
-            Thread.ofVirtual().name("tcp-echo-" + name).start(this::accept);
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        private void accept() {
-            while (!socket.isClosed()) {
-                try {
-                    Socket c = socket.accept();
-                    Thread.ofVirtual().start(() -> serve(c));
-                } catch (IOException e) {
-                    return; // closed
-                }
-            }
-        }
-
-        private void serve(Socket c) {
-            try (c) {
+            server = new LoopbackServer("tcp-echo-" + name, c -> {
                 OutputStream out = c.getOutputStream();
                 out.write((name + "\n").getBytes(StandardCharsets.US_ASCII));
                 BufferedReader in = reader(c);
                 for (String line; (line = in.readLine()) != null; ) {
                     out.write((name + " " + line + "\n").getBytes(StandardCharsets.US_ASCII));
                 }
-            } catch (IOException ignored) {
-                // the client went away
-            }
+            });
+        }
+
+        int port() {
+            return server.port();
         }
 
         @Override
         public void close() throws IOException {
-            socket.close();
+            server.close();
         }
     }
 }

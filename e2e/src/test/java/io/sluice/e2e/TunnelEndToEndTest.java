@@ -131,64 +131,48 @@ class TunnelEndToEndTest {
     static final class ConnectProxy implements AutoCloseable {
 
         final List<String> requests = new CopyOnWriteArrayList<>();
-        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final LoopbackServer server = new LoopbackServer("connect-proxy", this::serve);
 
         ConnectProxy() throws IOException {
-            Thread.ofVirtual().start(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        Socket c = socket.accept();
-                        Thread.ofVirtual().start(() -> serve(c));
-                    } catch (IOException e) {
-                        return; // closed
-                    }
-                }
-            });
         }
 
-        private void serve(Socket client) {
-            try (client) {
-                InputStream in = client.getInputStream();
-                String request = line(in);
-                requests.add(request);
-                while (!line(in).isEmpty()) {
-                    // the request's fields
-                }
-                String[] target = request.split(" ")[1].split(":");
-                OutputStream out = client.getOutputStream();
-                Socket upstream;
-                try {
-                    upstream = new Socket(target[0], Integer.parseInt(target[1]));
-                } catch (IOException e) {
-                    out.write("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n"
-                            .getBytes(StandardCharsets.US_ASCII));
-                    return;
-                }
-                try (upstream) {
-                    out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    Thread back = Thread.ofVirtual().start(() -> {
-                        try {
-                            upstream.getInputStream().transferTo(out);
-                        } catch (IOException ignored) {
-                            // either side went away
-                        }
-                    });
-                    in.transferTo(upstream.getOutputStream());
-                    back.join();
-                }
-            } catch (IOException | InterruptedException ignored) {
-                // the gateway went away
+        private void serve(Socket client) throws IOException {
+            InputStream in = client.getInputStream();
+            String request = line(in);
+            requests.add(request);
+            while (!line(in).isEmpty()) {
+                // the request's fields
+            }
+            String[] target = request.split(" ")[1].split(":");
+            OutputStream out = client.getOutputStream();
+            Socket upstream;
+            try {
+                upstream = new Socket(target[0], Integer.parseInt(target[1]));
+            } catch (IOException e) {
+                out.write("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            try (upstream) {
+                out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        upstream.getInputStream().transferTo(out);
+                    } catch (IOException ignored) {
+                        // either side went away
+                    }
+                });
+                in.transferTo(upstream.getOutputStream());
             }
         }
 
         int port() {
-            return socket.getLocalPort();
+            return server.port();
         }
 
         @Override
         public void close() throws IOException {
-            socket.close();
+            server.close();
         }
     }
 }

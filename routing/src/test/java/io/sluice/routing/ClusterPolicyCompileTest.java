@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import static io.sluice.routing.TestSnapshots.ROUTE_TO_SVC;
 import static io.sluice.routing.TestSnapshots.apply;
 import static io.sluice.routing.TestSnapshots.endpoint;
 import static io.sluice.routing.TestSnapshots.ingressTable;
@@ -160,16 +161,6 @@ class ClusterPolicyCompileTest {
         var forward = (RouteAction.Forward) table.listener(80).virtualHost("a.com").routes().getFirst().action();
         assertEquals(http2, forward.targets().getFirst().cluster().http2());
     }
-
-    private static final String ROUTE_TO_SVC = GATEWAY + """
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: vs}
-            spec:
-              hosts: ["*"]
-              gateways: [gw]
-              http: [{route: [{destination: {host: svc}}]}]
-            """;
 
     @ParameterizedTest(name = "top {0}, subset {1}: {2}")
     @CsvSource(nullValues = "none", delimiter = '|', value = {

@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import static io.sluice.routing.TestSnapshots.ROUTE_TO_SVC;
 import static io.sluice.routing.TestSnapshots.apply;
 import static io.sluice.routing.TestSnapshots.endpoint;
 import static io.sluice.routing.TestSnapshots.service;
@@ -18,24 +19,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class LocalityLoadBalancingTest {
-
-    private static final String ROUTE = """
-            apiVersion: networking.istio.io/v1
-            kind: Gateway
-            metadata: {name: gw}
-            spec:
-              selector: {istio: ingressgateway}
-              servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: vs}
-            spec:
-              hosts: ["*"]
-              gateways: [gw]
-              http: [{route: [{destination: {host: svc}}]}]
-            ---
-            """;
 
     private static final String OUTLIER = "outlierDetection: {consecutive5xxErrors: 1}";
 
@@ -67,7 +50,7 @@ class LocalityLoadBalancingTest {
                   trafficPolicy:
                 %s
                 """.formatted(trafficPolicy.indent(4).stripTrailing());
-        return RouteCompiler.compile(snapshot(apply(ROUTE + rule), svc), node);
+        return RouteCompiler.compile(snapshot(apply(ROUTE_TO_SVC + "---\n" + rule), svc), node);
     }
 
     /** Endpoint address → what {@code of} says of it, in the cluster's order. */

@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import static io.sluice.routing.TestSnapshots.ROUTE_TO_SVC;
 import static io.sluice.routing.TestSnapshots.apply;
 import static io.sluice.routing.TestSnapshots.endpoint;
 import static io.sluice.routing.TestSnapshots.service;
@@ -19,25 +20,8 @@ class NetworkRoutingTest {
             endpoint("10.2.0.1", 80, Network.LABEL, "west"),
             endpoint("10.3.0.1", 80));
 
-    static final String ROUTE = """
-            apiVersion: networking.istio.io/v1
-            kind: Gateway
-            metadata: {name: gw}
-            spec:
-              selector: {istio: ingressgateway}
-              servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: vs}
-            spec:
-              hosts: ["*"]
-              gateways: [gw]
-              http: [{route: [{destination: {host: svc}}]}]
-            """;
-
     static List<String> endpoints(NodeIdentity node) {
-        return RouteCompiler.compile(snapshot(apply(ROUTE), SVC), node).clusters()
+        return RouteCompiler.compile(snapshot(apply(ROUTE_TO_SVC), SVC), node).clusters()
                 .get("outbound|80||svc.default.svc.cluster.local").endpoints().stream().map(Upstream::address).toList();
     }
 

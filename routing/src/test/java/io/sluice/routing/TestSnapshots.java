@@ -59,6 +59,24 @@ final class TestSnapshots {
         }
     }
 
+    /** A Gateway {@code gw} serving every host on port 80, and a VirtualService sending it all to {@code svc}. */
+    static final String ROUTE_TO_SVC = """
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: gw}
+            spec:
+              selector: {istio: ingressgateway}
+              servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: vs}
+            spec:
+              hosts: ["*"]
+              gateways: [gw]
+              http: [{route: [{destination: {host: svc}}]}]
+            """;
+
     static ConfigSnapshot snapshot(List<Resource> resources, ServiceEndpoints... services) {
         return new ConfigSnapshot(resources, 1, Arrays.stream(services)
                 .collect(Collectors.toMap(ServiceEndpoints::host, Function.identity())), 1);
