@@ -9,8 +9,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import jdk.net.ExtendedSocketOptions;
 
-/** Plain sockets to an endpoint as its cluster's DestinationRule asks: connect timeout and TCP keepalive. */
+/**
+ * Plain sockets to an endpoint as its cluster's DestinationRule asks: connect timeout, TCP keepalive, a
+ * PROXY protocol header first, a tunnel through the endpoint when it is an HTTP proxy.
+ */
 public final class UpstreamSockets {
+
+    /** The longest answer head a tunnelling proxy may give. */
+    private static final int TUNNEL_HEAD = 8192;
 
     private UpstreamSockets() {
     }
@@ -64,8 +70,6 @@ public final class UpstreamSockets {
             throw new IOException("the tunnel to " + authority + " was refused: " + status);
         }
     }
-
-    private static final int TUNNEL_HEAD = 8192;
 
     private static String line(InputStream in, int[] budget) throws IOException {
         StringBuilder sb = new StringBuilder();
