@@ -38,6 +38,11 @@ final class Expiry {
     private volatile long heardNoEarlierThan = Long.MIN_VALUE;
     /** Last heartbeat this replica took per workload id, newer than the stored one between writes. */
     private final Map<String, Long> heardAt = new ConcurrentHashMap<>();
+    /**
+     * What this replica last wrote per workload id, once Kafka took it: its own view of the topic reads
+     * the record back a few milliseconds later, and a heartbeat in between must not write it again.
+     */
+    private final Map<String, Registration> written = new ConcurrentHashMap<>();
 
     Expiry(Duration ttl) {
         if (ttl.isNegative() || ttl.isZero()) {
@@ -64,11 +69,20 @@ final class Expiry {
      */
     boolean heartbeat(Registration stored, Workload w, long now) {
         heardAt.put(w.id(), now);
-        return stored == null || !stored.workload().equals(w) || now - stored.heartbeatMillis() >= ttlMillis / 2;
+        Registration mine = written.get(w.id());
+        Registration known = mine != null && (stored == null || mine.heartbeatMillis() > stored.heartbeatMillis())
+                ? mine : stored;
+        return known == null || !known.workload().equals(w) || now - known.heartbeatMillis() >= ttlMillis / 2;
+    }
+
+    /** A registration this replica wrote and Kafka acknowledged. */
+    void wrote(Registration r) {
+        written.put(r.workload().id(), r);
     }
 
     void forget(String id) {
         heardAt.remove(id);
+        written.remove(id);
     }
 
     /** The ids whose last heartbeat, stored or heard here (at the earliest half a TTL before this replica began to hear them), is a TTL or more before {@code now}. */
@@ -81,8 +95,10 @@ final class Expiry {
                 out.add(id);
             }
         });
-        // ids no longer stored (deregistered, or expired by another replica) need no memory here
+        // ids no longer stored (deregistered, or expired by another replica) need no memory here; nor do
+        // writes older than a TTL, which the view has long read back
         heardAt.keySet().retainAll(stored.keySet());
+        written.values().removeIf(w -> now - w.heartbeatMillis() >= ttlMillis);
         return out;
     }
 

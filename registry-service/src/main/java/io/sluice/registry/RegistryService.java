@@ -138,7 +138,9 @@ public final class RegistryService implements AutoCloseable {
         Workload w = parse(req);
         long now = System.currentTimeMillis();
         if (expiry.heartbeat(workloads.get(w.id()), w, now)) {
-            write(w.id(), Json.write(new Registration(Json.SCHEMA_VERSION, w, now)));
+            Registration r = new Registration(Json.SCHEMA_VERSION, w, now);
+            write(w.id(), Json.write(r));
+            expiry.wrote(r);
         }
         Http.sendJson(res, 200, Map.of("registered", w.id(), "ttlSeconds", expiry.ttl().toSeconds()));
     }

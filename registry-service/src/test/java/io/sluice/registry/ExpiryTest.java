@@ -1,7 +1,9 @@
 package io.sluice.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.model.Json;
 import io.sluice.model.registry.Workload;
@@ -35,6 +37,16 @@ class ExpiryTest {
         Expiry e = new Expiry(Duration.ofSeconds(10));
         Registration r = storedAt < 0 ? null : stored(W, storedAt);
         assertEquals(write, e.heartbeat(r, same ? W : W_RELABELLED, now));
+    }
+
+    @Test
+    void aHeartbeatBeforeThisReplicasViewReadsBackItsOwnWriteIsNotWrittenAgain() {
+        Expiry e = new Expiry(Duration.ofSeconds(10));
+        assertTrue(e.heartbeat(null, W, 0));
+        e.wrote(stored(W, 0));
+        assertFalse(e.heartbeat(null, W, 20), "the view has not read the record back yet");
+        assertTrue(e.heartbeat(null, W_RELABELLED, 30), "a change is still written at once");
+        assertTrue(e.heartbeat(null, W, 5_000), "half a TTL after the write");
     }
 
     @Test
