@@ -175,8 +175,10 @@ class MirrorEndToEndTest {
     void aStoppedSinkCostsThePrimaryNothingAndResumesWhereItStopped() {
         Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> sink.consumed() > 0 && cluster.gateway.mirror().sent() >= sink.consumed());
+        long stores = reportStores();
         sink.close();
         sink = null;
+        assertEquals(stores - 1, reportStores(), "a closed sink leaves no local report store behind");
         int before = shadow.requests.get();
         for (int i = 0; i < 300; i++) {
             HttpResponse<String> res = cluster.get("mockshop.com", "/while-away/" + i);
@@ -242,6 +244,15 @@ class MirrorEndToEndTest {
             assertTrue(candidate.seen.stream().allMatch(s -> s.path().startsWith("/window/")
                     && s.host().equals("mockshop.com")), candidate.seen.toString());
             assertTrue(printed.contains("{same=10}"), "the candidate answers as v1 does: " + printed);
+        }
+    }
+
+    /** The local report stores of the sinks in this JVM (each sink makes one under the temp directory). */
+    private static long reportStores() {
+        try (var dirs = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("sluice-mirror-report")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

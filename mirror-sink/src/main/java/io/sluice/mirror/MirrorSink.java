@@ -13,9 +13,11 @@ import io.sluice.service.Servers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -75,6 +78,8 @@ public final class MirrorSink implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
     private final KafkaStreams streams;
+    /** The report's local store, made for this sink and removed when it closes. */
+    private final Path stateDirectory;
     private final ExecutorService replays = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread thread;
     private final AtomicLong consumed = new AtomicLong();
@@ -99,6 +104,7 @@ public final class MirrorSink implements AutoCloseable {
         StreamsBuilder builder = new StreamsBuilder();
         ReportTopology.build(builder, outcomesTopic, settings.window());
         Properties props = streamsProps(kafka, settings, outcomesTopic);
+        this.stateDirectory = Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG));
         this.streams = new KafkaStreams(builder.build(props), props);
         this.thread = Thread.ofPlatform().name("sluice-mirror-sink").unstarted(this::run);
         this.server = WebServer.builder().host(host).port(port).routing(r -> r
@@ -154,6 +160,15 @@ public final class MirrorSink implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return p;
+    }
+
+    /** Removes what Kafka Streams left in a directory, and the directory; a leftover is only logged. */
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.fine("could not remove " + dir + ": " + e);
+        }
     }
 
     private static void ensureOutcomesTopic(KafkaSettings kafka) {
@@ -342,6 +357,9 @@ public final class MirrorSink implements AutoCloseable {
         // leave the group so a restarted sink takes the report partition at once, not after the session timeout
         streams.close(CloseOptions.timeout(Duration.ofSeconds(5))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        // the report's local store is rebuilt from its changelog at every start: nothing of it is kept
+        streams.cleanUp();
+        deleteQuietly(stateDirectory);
         directory.close();
         server.stop();
     }
