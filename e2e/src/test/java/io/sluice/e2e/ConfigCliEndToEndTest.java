@@ -1,6 +1,5 @@
 package io.sluice.e2e;
 
-import io.sluice.testing.TestDirectories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,7 +89,7 @@ class ConfigCliEndToEndTest {
 
     @Test
     void analyzePrintsWarningsAsIstioctlDoes() throws Exception {
-        Path file = TestDirectories.file("analyze", ".yaml");
+        Path file = Files.createTempFile("analyze", ".yaml");
         Files.writeString(file, BookFiles.read("3-istio-gateway.yaml"));
         ConfigApiSupport.CliRun run = ConfigApiSupport.cli(config, null, "analyze", "-f", file.toString());
         Files.delete(file);

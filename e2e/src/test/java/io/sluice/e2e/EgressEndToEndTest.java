@@ -1,6 +1,5 @@
 package io.sluice.e2e;
 
-import io.sluice.testing.TestDirectories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,7 +66,7 @@ class EgressEndToEndTest {
         client = ca.issue("client", "/CN=sluice-egress/O=sluice");
         int egress80 = freePort();
         int egress443 = freePort();
-        resolveFile = TestDirectories.file("sluice-resolve", ".txt");
+        resolveFile = Files.createTempFile("sluice-resolve", ".txt");
         Files.writeString(resolveFile, """
                 # local stand-ins for external hosts
                 httpbin.org:80 127.0.0.1:%d

@@ -1,6 +1,5 @@
 package io.sluice.e2e;
 
-import io.sluice.testing.TestDirectories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +46,7 @@ class RegistryEndToEndTest {
         httpbinA = TestBackend.start("httpbin-a");
         httpbinB = TestBackend.start("httpbin-b");
         none = TestBackend.start("none");
-        resolveFile = TestDirectories.file("sluice-resolve", ".txt");
+        resolveFile = Files.createTempFile("sluice-resolve", ".txt");
         writeResolveFile(httpbinA);
         RegistryOptions options = RegistryOptions.defaults().withTtl(TTL)
                 .withDnsRefresh(Duration.ofMillis(300)).withHealthInterval(Duration.ofMillis(300))

@@ -1,6 +1,5 @@
 package io.sluice.e2e;
 
-import io.sluice.testing.TestDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,11 @@ final class TestCa {
     }
 
     static TestCa create(String subject) {
-        return new TestCa(TestDirectories.directory("sluice-test-ca"), subject);
+        try {
+            return new TestCa(Files.createTempDirectory("sluice-test-ca"), subject);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A leaf for {@code subject} with DNS SANs, signed by this CA. */

@@ -3,6 +3,7 @@ package io.sluice.testing;
 import io.sluice.embedded.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -58,7 +59,8 @@ public final class KafkaFixture {
             return new ContainerBroker(container);
         }
         try {
-            EmbeddedBroker b = new EmbeddedBroker(TestDirectories.directory("sluice-test-kafka"));
+            Path dir = Files.createTempDirectory("sluice-test-kafka");
+            EmbeddedBroker b = new EmbeddedBroker(dir);
             LOG.info("test Kafka: embedded broker at " + b.bootstrapServers());
             return b;
         } catch (IOException e) {
