@@ -6,7 +6,6 @@ import io.sluice.routing.Upstream;
 import io.sluice.upstream.Destination;
 import io.sluice.upstream.Destinations;
 import java.net.InetSocketAddress;
-import java.util.function.Supplier;
 
 /**
  * How a node reaches its upstreams: where an endpoint's name really is (resolver overrides), the TLS
@@ -41,8 +40,8 @@ public final class UpstreamConnector {
     }
 
     /** See {@link Destinations#destination}; the client's addresses are read only for a PROXY protocol header. */
-    Destination destination(Cluster cluster, Upstream u, boolean clientHttp2, Supplier<Destinations.Peers> client) {
-        return destinations.destination(cluster, u, clientHttp2,
-                cluster.policy().proxyProtocol() == null ? null : client.get());
+    Destination destination(Cluster cluster, Upstream u, RequestView client) {
+        return destinations.destination(cluster, u, client.http2(),
+                cluster.policy().proxyProtocol() == null ? null : client.peers());
     }
 }

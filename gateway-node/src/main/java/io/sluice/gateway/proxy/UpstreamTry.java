@@ -74,7 +74,7 @@ final class UpstreamTry {
             outgoing = new OutgoingBody.Streamed(view.request().headers().contentLength().orElse(-1L), body::writeTo);
         }
         try {
-            return new Outcome(pool.send(connector.destination(target.cluster(), upstream, view.http2(), view::peers),
+            return new Outcome(pool.send(connector.destination(target.cluster(), upstream, view),
                     connectTimeout, readTimeout, view.method(), rewrite(f.rewrite(), view.path()) + query, headers,
                     outgoing, lastOnConnection), null);
         } catch (IOException | RuntimeException e) {
