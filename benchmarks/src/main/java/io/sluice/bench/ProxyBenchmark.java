@@ -1,9 +1,11 @@
 package io.sluice.bench;
 
+import io.sluice.bench.floor.FloorProxy;
 import io.sluice.testing.BookFiles;
 import io.sluice.testing.process.ProcessCluster;
 import io.sluice.testing.process.ServiceProcess;
 import io.sluice.testing.process.ServiceProcess.CpuTime;
+import io.sluice.testing.process.ServiceProcess.Module;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +25,9 @@ import java.util.regex.Pattern;
 /**
  * Proxy throughput and latency, side by side in one run: {@code wrk} on loopback against (a) a
  * backend directly, (b) nginx, (c) HAProxy and (d) a Sluice ingress gateway node serving the book's
- * 4a, all with the same 10/90 canary split over the same two nginx backends. Every target gets the
+ * 4a, all with the same 10/90 canary split over the same two nginx backends; then (e, f) the two floors
+ * of a JVM proxy ({@link io.sluice.bench.floor.FloorProxy}), which show how much of the gap to nginx is
+ * the gateway's work and how much the JVM's I/O model. Every target gets the
  * same warm-up and the same measured run, over which the CPU time of its process (workers included)
  * and of the backends is counted per request: what each proxy costs, which unlike req/s does not
  * depend on how the shared cores were divided in that run. The warm-up is long because the gateway's JIT is: on two
@@ -71,6 +75,10 @@ public final class ProxyBenchmark {
             Process haproxyProxy = daemon(work, "haproxy", List.of("haproxy", "-db", "-f",
                     config(root, work, "haproxy.cfg", haproxyPort)));
             daemons.add(haproxyProxy);
+            Floor blockingFloor = Floor.start(root, work, "blocking");
+            daemons.add(blockingFloor.process());
+            Floor loopFloor = Floor.start(root, work, "loop");
+            daemons.add(loopFloor.process());
             for (String f : List.of("01-envoy-proxy.yaml", "02-envoy-proxy.yaml", "4a-istio-gateway.yaml")) {
                 sluice.apply(BookFiles.read(f));
             }
@@ -81,7 +89,7 @@ public final class ProxyBenchmark {
             String haproxy = "http://127.0.0.1:" + haproxyPort + "/";
             String gateway = sluice.gatewayUri(1, "/").toString();
             awaitSplit(gateway);
-            for (String proxy : List.of(nginx, haproxy)) {
+            for (String proxy : List.of(nginx, haproxy, blockingFloor.url(), loopFloor.url())) {
                 double share = v1Share(proxy);
                 if (share <= 0 || share >= 1) {
                     throw new IllegalStateException(proxy + " does not split over both backends: v1 share " + share);
@@ -92,6 +100,9 @@ public final class ProxyBenchmark {
             results.add(load.run("(b) nginx " + version("nginx", "-v"), nginx, nginxProxy.pid()));
             results.add(load.run("(c) HAProxy " + version("haproxy", "-v"), haproxy, haproxyProxy.pid()));
             results.add(load.run("(d) Sluice ingress gateway (book 4a)", gateway, sluice.gateway(1).pid()));
+            results.add(load.run("(e) JVM floor: blocking, virtual threads", blockingFloor.url(),
+                    blockingFloor.process().pid()));
+            results.add(load.run("(f) JVM floor: event loop", loopFloor.url(), loopFloor.process().pid()));
         } finally {
             daemons.forEach(p -> {
                 p.destroy();
@@ -122,7 +133,9 @@ public final class ProxyBenchmark {
                 + "wrk, proxies and backends share the machine's cores. CPU per request: user + system time "
                 + "of the target's processes (the backends' for (a)) over the measured run, from /proc, over "
                 + "the requests wrk counted, the kernel's part in brackets; \"backends\": the same for the "
-                + "two backends.%n",
+                + "two backends. (e) and (f): the least a JVM proxy can cost, bytes relayed with no HTTP work "
+                + "(`io.sluice.bench.floor.FloorProxy`, the gateway's JVM options), blocking sockets on virtual "
+                + "threads as Helidon serves, and one thread over a selector as nginx's worker.%n",
                 connections, seconds, warmup));
         report.table(List.of("target", "req/s", "p50", "p99", "× nginx", "× HAProxy", "CPU per request (system)",
                 "CPU × nginx", "backends' CPU per request", "v1 share (of 400)"), rows);
@@ -151,6 +164,21 @@ public final class ProxyBenchmark {
             throw new IllegalStateException(name + " exited with " + p.exitValue() + ":\n" + Files.readString(log));
         }
         return p;
+    }
+
+    /** A {@link FloorProxy} process, started with the gateway's JVM options on a port of its own. */
+    private record Floor(Process process, String url) {
+
+        static Floor start(Path root, Path work, String model) throws Exception {
+            int port = ProcessCluster.freePort();
+            List<String> options = Report.jvmOptions();
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(options.isEmpty() ? ServiceProcess.defaultJvmOptions(root, Module.GATEWAY_NODE) : options);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), FloorProxy.class.getName(), model,
+                    Integer.toString(port), V1, V2));
+            return new Floor(daemon(work, "floor-" + model, command), "http://127.0.0.1:" + port + "/");
+        }
     }
 
     /** Waits until the gateway routes to both subsets (the registry joined the WorkloadEntries). */
