@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.config.ConfigService;
 import io.sluice.testing.BookFiles;
+import io.sluice.testing.TestDirectories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,7 +90,7 @@ class ConfigCliEndToEndTest {
 
     @Test
     void analyzePrintsWarningsAsIstioctlDoes() throws Exception {
-        Path file = Files.createTempFile("analyze", ".yaml");
+        Path file = TestDirectories.file("analyze", ".yaml");
         Files.writeString(file, BookFiles.read("3-istio-gateway.yaml"));
         ConfigApiSupport.CliRun run = ConfigApiSupport.cli(config, null, "analyze", "-f", file.toString());
         Files.delete(file);

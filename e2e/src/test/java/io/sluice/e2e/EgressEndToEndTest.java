@@ -9,6 +9,7 @@ import io.sluice.model.Json;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.routing.NodeIdentity;
 import io.sluice.testing.BookFiles;
+import io.sluice.testing.TestDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -66,7 +67,7 @@ class EgressEndToEndTest {
         client = ca.issue("client", "/CN=sluice-egress/O=sluice");
         int egress80 = freePort();
         int egress443 = freePort();
-        resolveFile = Files.createTempFile("sluice-resolve", ".txt");
+        resolveFile = TestDirectories.file("resolve", ".txt");
         Files.writeString(resolveFile, """
                 # local stand-ins for external hosts
                 httpbin.org:80 127.0.0.1:%d

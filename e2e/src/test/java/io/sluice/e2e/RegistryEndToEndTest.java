@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.model.Json;
 import io.sluice.model.net.ResolveOverrides;
 import io.sluice.registry.RegistryOptions;
+import io.sluice.testing.TestDirectories;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -46,7 +47,7 @@ class RegistryEndToEndTest {
         httpbinA = TestBackend.start("httpbin-a");
         httpbinB = TestBackend.start("httpbin-b");
         none = TestBackend.start("none");
-        resolveFile = Files.createTempFile("sluice-resolve", ".txt");
+        resolveFile = TestDirectories.file("resolve", ".txt");
         writeResolveFile(httpbinA);
         RegistryOptions options = RegistryOptions.defaults().withTtl(TTL)
                 .withDnsRefresh(Duration.ofMillis(300)).withHealthInterval(Duration.ofMillis(300))

@@ -1,5 +1,6 @@
 package io.sluice.e2e;
 
+import io.sluice.testing.TestDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,11 +33,7 @@ final class TestCa {
     }
 
     static TestCa create(String subject) {
-        try {
-            return new TestCa(Files.createTempDirectory("sluice-test-ca"), subject);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new TestCa(TestDirectories.directory("ca"), subject);
     }
 
     /** A leaf for {@code subject} with DNS SANs, signed by this CA. */

@@ -1,5 +1,6 @@
 package io.sluice.e2e;
 
+import io.sluice.testing.TestDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +22,7 @@ final class TestPki {
     private int serial = 1;
 
     TestPki() {
-        try {
-            dir = Files.createTempDirectory("sluice-pki");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dir = TestDirectories.directory("pki");
         run("openssl", "req", "-x509", "-sha256", "-nodes", "-days", "30", "-newkey", "rsa:2048",
                 "-subj", "/O=Sockshop Inc./CN=Sockshop.inc", "-keyout", "ca.key", "-out", "ca.crt");
     }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -96,8 +97,8 @@ class UpstreamTlsTest {
     }
 
     @Test
-    void readsCaCertificatesFromAFile() throws Exception {
-        Path ca = Files.createTempFile("ca", ".crt");
+    void readsCaCertificatesFromAFile(@TempDir Path dir) throws Exception {
+        Path ca = dir.resolve("ca.crt");
         Files.writeString(ca, "PEM");
         Cluster c = cluster(apply("""
                 apiVersion: networking.istio.io/v1

@@ -3,7 +3,6 @@ package io.sluice.testing;
 import io.sluice.embedded.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -59,7 +58,7 @@ public final class KafkaFixture {
             return new ContainerBroker(container);
         }
         try {
-            Path dir = Files.createTempDirectory("sluice-test-kafka");
+            Path dir = TestDirectories.directory("kafka");
             EmbeddedBroker b = new EmbeddedBroker(dir);
             LOG.info("test Kafka: embedded broker at " + b.bootstrapServers());
             return b;
