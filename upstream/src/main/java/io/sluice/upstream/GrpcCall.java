@@ -7,12 +7,12 @@ import io.grpc.DecompressorRegistry;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
@@ -269,35 +269,57 @@ final class GrpcCall extends ClientCall.Listener<byte[]> {
      * server takes); one in an encoding the gateway cannot read fails the call rather than pass as plain.
      */
     private final class MessageSink extends OutputStream {
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        /** Where a message is first given room: its frame's length is the client's word, not yet its bytes. */
+        private static final int FIRST_ROOM = 64 * 1024;
+
+        private final byte[] prefix = new byte[PREFIX];
+        private int prefixFilled;
+        /** The message being filled, once its prefix is complete; it grows as its bytes arrive. */
+        private byte[] message;
+        private int length;
+        private int filled;
 
         @Override
         public void write(int b) throws IOException {
             write(new byte[] {(byte) b}, 0, 1);
         }
 
+        /** Each byte is copied once, whatever the pieces the body arrives in (a text-mode body: three at a time). */
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            pending.write(b, off, len);
-            byte[] buffered = pending.toByteArray();
-            int at = 0;
-            while (buffered.length - at >= PREFIX) {
-                int length = ((buffered[at + 1] & 0xff) << 24) | ((buffered[at + 2] & 0xff) << 16)
-                        | ((buffered[at + 3] & 0xff) << 8) | (buffered[at + 4] & 0xff);
-                if (length < 0 || length > MAX_MESSAGE) {
-                    throw new IOException("a gRPC message of " + Integer.toUnsignedString(length)
-                            + " bytes, over the gateway's limit of " + MAX_MESSAGE);
+            int end = off + len;
+            while (true) {
+                if (message == null) {
+                    int n = Math.min(PREFIX - prefixFilled, end - off);
+                    System.arraycopy(b, off, prefix, prefixFilled, n);
+                    prefixFilled += n;
+                    off += n;
+                    if (prefixFilled < PREFIX) {
+                        return;
+                    }
+                    length = ((prefix[1] & 0xff) << 24) | ((prefix[2] & 0xff) << 16) | ((prefix[3] & 0xff) << 8)
+                            | (prefix[4] & 0xff);
+                    if (length < 0 || length > MAX_MESSAGE) {
+                        throw new IOException("a gRPC message of " + Integer.toUnsignedString(length)
+                                + " bytes, over the gateway's limit of " + MAX_MESSAGE);
+                    }
+                    message = new byte[Math.min(length, FIRST_ROOM)];
+                    filled = 0;
                 }
-                if (buffered.length - at - PREFIX < length) {
-                    break;
+                int n = Math.min(length - filled, end - off);
+                if (filled + n > message.length) {
+                    message = Arrays.copyOf(message, Math.min(length, Math.max(filled + n, message.length * 2)));
                 }
-                byte[] message = new byte[length];
-                System.arraycopy(buffered, at + PREFIX, message, 0, length);
-                call.sendMessage(buffered[at] == 0 ? message : decompressed(message));
-                at += PREFIX + length;
+                System.arraycopy(b, off, message, filled, n);
+                filled += n;
+                off += n;
+                if (filled < length) {
+                    return;
+                }
+                call.sendMessage(prefix[0] == 0 ? message : decompressed(message));
+                message = null;
+                prefixFilled = 0;
             }
-            pending.reset();
-            pending.write(buffered, at, buffered.length - at);
         }
 
         private byte[] decompressed(byte[] message) throws IOException {
@@ -317,7 +339,7 @@ final class GrpcCall extends ClientCall.Listener<byte[]> {
 
         @Override
         public void close() throws IOException {
-            if (pending.size() > 0) {
+            if (prefixFilled > 0) {
                 throw new IOException("the request ended inside a gRPC message");
             }
             call.halfClose();
