@@ -71,6 +71,9 @@ public final class ConnectionPool implements AutoCloseable {
         if (reused != null) {
             try {
                 return reused.exchange(method, target, headers, body, lastOnConnection, readTimeout, this);
+            } catch (RuntimeException e) {
+                reused.close(); // e.g. the client's streamed body broke off: the request is half sent
+                throw e;
             } catch (IOException e) {
                 reused.close();
                 // the upstream closed it while idle: nothing of the request was answered, send it again
@@ -132,14 +135,15 @@ public final class ConnectionPool implements AutoCloseable {
             c.close();
             return;
         }
-        Deque<UpstreamConnection> q = idle.get(c.destination);
-        if (q == null) {
-            q = idle.computeIfAbsent(c.destination, d -> new LinkedBlockingDeque<>(MAX_IDLE));
-        }
         c.idleSince = now;
-        if (!q.offerFirst(c)) {
-            c.close();
-        }
+        // under the map's lock for the destination, so the sweeper cannot drop the queue as c goes in
+        idle.compute(c.destination, (d, q) -> {
+            Deque<UpstreamConnection> queue = q != null ? q : new LinkedBlockingDeque<>(MAX_IDLE);
+            if (!queue.offerFirst(c)) {
+                c.close();
+            }
+            return queue;
+        });
     }
 
     /** The pool's own limit, or the destination's when that is shorter. */
@@ -152,9 +156,14 @@ public final class ConnectionPool implements AutoCloseable {
         return idle.values().stream().mapToInt(Deque::size).sum();
     }
 
-    private void closeExpired() {
+    /** Destinations with a queue of idle connections, emptied or not: what the pool keeps per destination. */
+    int destinationsKept() {
+        return idle.size();
+    }
+
+    /** Every few seconds, on the sweeper; tests call it directly. */
+    void closeExpired() {
         long now = System.nanoTime();
-        // an emptied queue stays: one per endpoint ever used is little, and removing it could race a release
         idle.forEach((d, q) -> {
             long idleLimit = idleLimitNanos(d);
             for (Iterator<UpstreamConnection> c = q.descendingIterator(); c.hasNext(); ) {
@@ -163,6 +172,9 @@ public final class ConnectionPool implements AutoCloseable {
                     conn.close();
                 }
             }
+            // an emptied queue goes: with proxyProtocol a destination is one client connection, so they
+            // would pile up one per client ever served (release adds under the same lock)
+            idle.computeIfPresent(d, (key, queue) -> queue.isEmpty() ? null : queue);
         });
         Http2Exchanges h = http2;
         if (h != null) {

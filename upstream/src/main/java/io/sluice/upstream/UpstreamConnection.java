@@ -212,21 +212,43 @@ final class UpstreamConnection {
 
     /**
      * The body length the head declares, or -1: none declared, or a Transfer-Encoding, which overrides a
-     * Content-Length (RFC 9112 §6.3).
+     * Content-Length (RFC 9112 §6.3). Repeated values must agree (§6.3 item 5: a list of one value repeated
+     * may be taken as that value); anything else, or a value that is not digits, fails the answer, since
+     * reading a body by a wrong length leaves the next answer on the connection off by its difference.
      */
     private static long declaredLength(HeaderList headers, String transferEncoding) throws IOException {
         if (transferEncoding != null) {
             return -1;
         }
-        String length = headers.first("content-length");
-        if (length == null) {
-            return -1;
+        long length = -1;
+        for (int i = 0; i < headers.size(); i++) {
+            if (!headers.name(i).equalsIgnoreCase("content-length")) {
+                continue;
+            }
+            for (String value : headers.value(i).split(",", -1)) {
+                long v = digits(value.strip());
+                if (length >= 0 && v != length) {
+                    throw new IOException("conflicting content-length values");
+                }
+                length = v;
+            }
         }
-        try {
-            return Long.parseLong(length.strip());
-        } catch (NumberFormatException e) {
+        return length;
+    }
+
+    private static long digits(String value) throws IOException {
+        if (value.isEmpty() || value.length() > 18) {
             throw new IOException("malformed content-length");
         }
+        long n = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new IOException("malformed content-length");
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     private InputStream body(String method, int status, String encoding, long length, ConnectionPool pool) {
@@ -244,9 +266,13 @@ final class UpstreamConnection {
         return new FixedBody(Long.MAX_VALUE, pool);
     }
 
-    /** The response was read to its end: the connection goes back to the pool, or is closed. */
+    /**
+     * The response was read to its end: the connection goes back to the pool, or is closed. Bytes past its
+     * end (a body after a HEAD, 204 or 304 answer, or more than the declared length) answer no request of
+     * ours: kept, they would be read as the next request's answer.
+     */
     private void released(ConnectionPool pool) {
-        if (reusable) {
+        if (reusable && pos == limit) {
             pool.release(this);
         } else {
             close();

@@ -262,6 +262,75 @@ class ConnectionPoolTest {
         assertTrue(upstream.requests.get(2).startsWith("PROXY TCP4 10.0.0.2 "), upstream.requests.get(2));
     }
 
+    @Test
+    void refusesConflictingOrMalformedContentLengthsAndTakesARepeatedOne() throws Exception {
+        upstream = new ScriptedUpstream(c -> {
+            String request = c.lastRequest();
+            if (request.contains("/conflicting")) {
+                c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nok");
+            } else if (request.contains("/signed")) {
+                c.answer("HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\nok");
+            } else {
+                c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nok");
+            }
+        });
+        assertThrows(IOException.class, () -> get("/conflicting"));
+        assertThrows(IOException.class, () -> get("/signed"));
+        try (UpstreamResponse r = get("/repeated")) {
+            assertEquals("ok", text(r));
+        }
+    }
+
+    @Test
+    void bytesAfterA204AreNotTakenForTheNextRequestsAnswer() throws Exception {
+        upstream = new ScriptedUpstream(c -> c.answer(c.lastRequest().startsWith("DELETE")
+                ? "HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged"
+                : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        try (UpstreamResponse r = send("DELETE", OutgoingBody.NONE)) {
+            assertEquals(204, r.status());
+        }
+        try (UpstreamResponse r = get("/")) {
+            assertEquals("ok", text(r));
+        }
+        assertEquals(2, upstream.connections.get(), "the connection with bytes past its answer was closed");
+    }
+
+    @Test
+    void aReusedConnectionIsClosedWhenTheClientsBodyBreaksOffMidRequest() throws Exception {
+        upstream = new ScriptedUpstream(c -> c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        try (UpstreamResponse r = get("/")) {
+            assertEquals("ok", text(r));
+        }
+        OutgoingBody broken = new OutgoingBody.Streamed(-1, out -> {
+            out.write("abc".getBytes(StandardCharsets.US_ASCII));
+            throw new IllegalStateException("the client went away"); // as Helidon's entity stream does
+        });
+        assertThrows(IllegalStateException.class, () -> send("POST", broken));
+        assertEquals(0, pool.idleConnections());
+        upstream.awaitEnded();
+    }
+
+    /** With proxyProtocol each client connection is a destination of its own: none may stay once idle. */
+    @Test
+    void theSweeperDropsTheQueuesOfDestinationsWithNoIdleConnectionLeft() throws Exception {
+        upstream = new ScriptedUpstream(c -> c.answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        InetSocketAddress gateway = new InetSocketAddress("127.0.0.1", 8080);
+        for (int port = 40000; port < 40003; port++) {
+            Destination d = new Destination("127.0.0.1", upstream.port(), null, Duration.ofNanos(1), null, null,
+                    false, ProxyHeader.of(ClusterPolicy.ProxyProtocol.V1, new InetSocketAddress("10.0.0.1", port),
+                    gateway));
+            try (UpstreamResponse r = pool.send(d, CONNECT, null, "GET", "/", new HeaderList().add("host", "b"),
+                    OutgoingBody.NONE, false)) {
+                assertEquals("ok", text(r));
+            }
+        }
+        assertEquals(3, pool.destinationsKept());
+        pool.closeExpired();
+        assertEquals(0, pool.idleConnections());
+        assertEquals(0, pool.destinationsKept());
+        upstream.awaitEnded();
+    }
+
     private UpstreamResponse get(String path) throws IOException {
         return pool.send(destination(), CONNECT, null, "GET", path, new HeaderList().add("host", "backend"),
                 OutgoingBody.NONE, false);
@@ -298,6 +367,8 @@ class ConnectionPoolTest {
         }
 
         final AtomicInteger connections = new AtomicInteger();
+        /** Connections the client closed (or the script did). */
+        final AtomicInteger ended = new AtomicInteger();
         final List<String> requests = new CopyOnWriteArrayList<>();
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final List<Socket> open = new ArrayList<>();
@@ -328,7 +399,14 @@ class ConnectionPoolTest {
                 }
             } catch (IOException ignored) {
                 // the client went away
+            } finally {
+                ended.incrementAndGet();
             }
+        }
+
+        /** Waits until every connection so far has ended. */
+        void awaitEnded() {
+            org.awaitility.Awaitility.await().until(() -> ended.get() == connections.get());
         }
 
         int port() {
@@ -390,7 +468,11 @@ class ConnectionPoolTest {
             } else if (lower.contains("transfer-encoding: chunked")) {
                 ByteArrayOutputStream body = new ByteArrayOutputStream();
                 while (!body.toString(StandardCharsets.ISO_8859_1).endsWith("0\r\n\r\n")) {
-                    body.write(in.read());
+                    int b = in.read();
+                    if (b < 0) {
+                        return false; // the client closed inside the body
+                    }
+                    body.write(b);
                 }
                 all.append(body.toString(StandardCharsets.ISO_8859_1));
             }
