@@ -94,7 +94,15 @@ final class Http2Exchanges implements AutoCloseable {
     private static UpstreamResponse answer(Http2ClientResponse response) {
         InputStream body = response.inputStream();
         return new UpstreamResponse(response.status().code(), copy(response.headers()), -1, body,
-                () -> copy(response.trailers()));
+                () -> trailers(response));
+    }
+
+    /**
+     * Helidon's client takes trailers only where the head announced them in a {@code Trailer} field, and
+     * throws for any others: an answer without one has none (gRPC's come through {@link GrpcExchanges}).
+     */
+    private static HeaderList trailers(Http2ClientResponse response) {
+        return response.headers().contains(HeaderNames.TRAILER) ? copy(response.trailers()) : new HeaderList();
     }
 
     private static HeaderList copy(Iterable<Header> headers) {
