@@ -67,9 +67,21 @@ class RequestHeadEndToEndTest {
                   hosts: ["*"]
                   gateways: [gw]
                   http: [{route: [{destination: {host: echo}}]}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: narrow, namespace: heads}
+                spec:
+                  hosts: [narrow.example]
+                  gateways: [gw]
+                  http: [{match: [{uri: {prefix: /only}}], route: [{destination: {host: echo}}]}]
                 """);
         Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> curl("--http1.1", "/", 0).stdout().equals("200 uri=1 cookie=0"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> Tools.run(List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                        "Host: narrow.example", "http://127.0.0.1:" + cluster.gateway.localPort(80) + "/only"), 10)
+                        .stdout().equals("200"));
     }
 
     @AfterAll
@@ -114,20 +126,31 @@ class RequestHeadEndToEndTest {
             out.write("GET /a\u0001b HTTP/1.1\r\nHost: heads\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = s.getInputStream();
-            String answer = new String(in.readNBytes("HTTP/1.1 400".length()), StandardCharsets.ISO_8859_1);
-            assertEquals("HTTP/1.1 400", answer);
+            String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1); // and closed, as asked
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
         }
         assertEquals(before, requests.get(), "the endpoint saw nothing of it");
     }
 
     @Test
     void aClientThatSaysConnectionCloseSeesItClosedAfterTheAnswer() throws IOException {
+        String answer = closingExchange("GET /closing HTTP/1.1\r\nHost: heads\r\nConnection: close\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("uri=8 cookie=0"), answer);
+    }
+
+    /** The gateway's own answers too: a 404 for a path no route takes once left it open (an early return). */
+    @Test
+    void aClientThatSaysConnectionCloseSeesItClosedAfterANotFound() throws IOException {
+        String answer = closingExchange("GET / HTTP/1.1\r\nHost: narrow.example\r\nConnection: close\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 404"), answer);
+    }
+
+    /** Sends {@code request} and reads until the gateway closes the connection (10 s at most). */
+    private String closingExchange(String request) throws IOException {
         try (Socket s = new Socket("127.0.0.1", cluster.gateway.localPort(80))) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write("GET /closing HTTP/1.1\r\nHost: heads\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("uri=8 cookie=0"), answer);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 

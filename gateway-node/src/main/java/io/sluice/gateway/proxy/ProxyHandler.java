@@ -34,26 +34,7 @@ public final class ProxyHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         RequestContext ctx = new RequestContext(new RequestView(req, gatewayPort, scheme));
         try {
-            if (!ctx.view.targetAcceptable()) {
-                LocalReplies.fail(res, ctx, ProxyFailure.INVALID_TARGET);
-                return;
-            }
-            Route route = route(proxy.table().get(), ctx.view, req);
-            if (route == null) {
-                LocalReplies.fail(res, ctx, ProxyFailure.NO_ROUTE);
-                return;
-            }
-            ctx.route = route.origin();
-            switch (route.action()) {
-                case RouteAction.DirectResponse d -> LocalReplies.direct(res, ctx, d);
-                case RouteAction.Redirect r -> LocalReplies.redirect(res, ctx, r);
-                case RouteAction.Forward f -> {
-                    Cors cors = route.policy().cors();
-                    if (cors == null || !CrossOrigin.answeredPreflight(res, ctx, cors)) {
-                        forwarder.forward(ctx, res, route.policy(), f);
-                    }
-                }
-            }
+            answer(ctx, req, res);
         } finally {
             proxy.observer().completed(ctx.finish(res));
         }
@@ -61,6 +42,29 @@ public final class ProxyHandler implements Handler {
             // Helidon 4.5 answers "Connection: close" and then waits for another request (helidon#12324);
             // this exception, once the answer is out, is how a handler makes it close the connection
             throw new CloseConnectionException("the client closes its connection after this exchange");
+        }
+    }
+
+    private void answer(RequestContext ctx, ServerRequest req, ServerResponse res) {
+        if (!ctx.view.targetAcceptable()) {
+            LocalReplies.fail(res, ctx, ProxyFailure.INVALID_TARGET);
+            return;
+        }
+        Route route = route(proxy.table().get(), ctx.view, req);
+        if (route == null) {
+            LocalReplies.fail(res, ctx, ProxyFailure.NO_ROUTE);
+            return;
+        }
+        ctx.route = route.origin();
+        switch (route.action()) {
+            case RouteAction.DirectResponse d -> LocalReplies.direct(res, ctx, d);
+            case RouteAction.Redirect r -> LocalReplies.redirect(res, ctx, r);
+            case RouteAction.Forward f -> {
+                Cors cors = route.policy().cors();
+                if (cors == null || !CrossOrigin.answeredPreflight(res, ctx, cors)) {
+                    forwarder.forward(ctx, res, route.policy(), f);
+                }
+            }
         }
     }
 
