@@ -51,8 +51,11 @@ public final class Destinations {
         ProxyHeader header = policy.proxyProtocol() == null ? null : client == null
                 ? ProxyHeader.of(policy.proxyProtocol(), null, null)
                 : ProxyHeader.of(policy.proxyProtocol(), client.remote(), client.local());
+        // the HTTP/2 clients cannot send a PROXY header: a client's HTTP/2 goes on in HTTP/1.1 rather than
+        // without the header the endpoint requires (a port declared HTTP/2 with one has no endpoints at all)
+        boolean http2 = cluster.http2() || pool.useClientProtocol() && clientHttp2 && header == null;
         return new Destination(t.address(), t.port(), tls(cluster), pool.idleTimeout(), pool.maxConnectionDuration(),
-                pool.keepalive(), cluster.http2() || pool.useClientProtocol() && clientHttp2, header);
+                pool.keepalive(), http2, header);
     }
 
     /** A client connection's two ends: the client's address, and the gateway's it connected to. */
