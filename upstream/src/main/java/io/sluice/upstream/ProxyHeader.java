@@ -41,9 +41,16 @@ public record ProxyHeader(ClusterPolicy.ProxyProtocol version, InetSocketAddress
     private byte[] v1(boolean known) {
         String line = !known ? "PROXY UNKNOWN\r\n"
                 : "PROXY " + (source.getAddress() instanceof Inet4Address ? "TCP4 " : "TCP6 ")
-                        + source.getAddress().getHostAddress() + " " + destination.getAddress().getHostAddress() + " "
+                        + literal(source.getAddress()) + " " + literal(destination.getAddress()) + " "
                         + source.getPort() + " " + destination.getPort() + "\r\n";
         return line.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The address without an IPv6 scope ({@code fe80::1%eth0}): no reader of the header parses one. */
+    private static String literal(InetAddress address) {
+        String text = address.getHostAddress();
+        int scope = text.indexOf('%');
+        return scope < 0 ? text : text.substring(0, scope);
     }
 
     private byte[] v2(boolean known) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.sluice.routing.ClusterPolicy.ProxyProtocol;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -23,6 +25,14 @@ class ProxyHeaderTest {
         assertEquals("PROXY TCP6 2001:db8:0:0:0:0:0:1 2001:db8:0:0:0:0:0:2 1000 80\r\n",
                 text(ProxyHeader.of(ProxyProtocol.V1, new InetSocketAddress("2001:db8::1", 1000),
                         new InetSocketAddress("2001:db8::2", 80))));
+    }
+
+    @Test
+    void versionOneLeavesOutTheScopeOfALinkLocalAddress() throws Exception {
+        byte[] linkLocal = InetAddress.getByName("fe80::1").getAddress();
+        InetSocketAddress scoped = new InetSocketAddress(Inet6Address.getByAddress(null, linkLocal, 2), 1000);
+        assertEquals("PROXY TCP6 fe80:0:0:0:0:0:0:1 2001:db8:0:0:0:0:0:2 1000 80\r\n",
+                text(ProxyHeader.of(ProxyProtocol.V1, scoped, new InetSocketAddress("2001:db8::2", 80))));
     }
 
     @Test
