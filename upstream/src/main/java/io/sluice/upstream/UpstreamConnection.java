@@ -225,7 +225,8 @@ final class UpstreamConnection {
             if (!headers.name(i).equalsIgnoreCase("content-length")) {
                 continue;
             }
-            for (String value : headers.value(i).split(",", -1)) {
+            String field = headers.value(i);
+            for (String value : field.indexOf(',') < 0 ? new String[] {field} : field.split(",", -1)) {
                 long v = digits(value.strip());
                 if (length >= 0 && v != length) {
                     throw new IOException("conflicting content-length values");
