@@ -22,13 +22,18 @@ final class SidecarScope {
     private record Listener(Integer port, List<Import> imports) {
     }
 
-    /** {@code namespace/dnsName}; the namespace already resolved ({@code .} to the Sidecar's own). */
+    /**
+     * {@code namespace/dnsName}; the namespace already resolved, {@code .} to the workload's: as in Istio,
+     * where the root namespace's default Sidecar importing {@code ./*} lets each workload see its own
+     * namespace, not the root's.
+     */
     private record Import(String namespace, String dnsName) {
 
-        static Import parse(String host, String sidecarNamespace) {
+        static Import parse(String host, String workloadNamespace) {
             int slash = host.indexOf('/');
             String ns = host.substring(0, slash);
-            return new Import(ns.equals(".") ? sidecarNamespace : ns, host.substring(slash + 1).toLowerCase(Locale.ROOT));
+            return new Import(ns.equals(".") ? workloadNamespace : ns,
+                    host.substring(slash + 1).toLowerCase(Locale.ROOT));
         }
 
         boolean covers(String namespace, String host) {
@@ -60,7 +65,7 @@ final class SidecarScope {
         SidecarSpec spec = Json.spec(chosen, SidecarSpec.class);
         List<Listener> listeners = spec.egress().isEmpty() ? EVERYTHING : spec.egress().stream()
                 .map(l -> new Listener(l.port() == null ? null : l.port().number(),
-                        l.hosts().stream().map(h -> Import.parse(h, chosen.namespace())).toList()))
+                        l.hosts().stream().map(h -> Import.parse(h, node.namespace())).toList()))
                 .toList();
         MeshConfigSpec.OutboundTrafficPolicy own = spec.outboundTrafficPolicy();
         OutboundPolicy outbound = own == null || own.mode() == null ? meshPolicy : OutboundPolicy.valueOf(own.mode());

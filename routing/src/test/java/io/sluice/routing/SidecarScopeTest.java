@@ -94,6 +94,17 @@ class SidecarScopeTest {
     }
 
     @Test
+    void theRootsDefaultImportsTheWorkloadsOwnNamespaceByDot() {
+        String rootDefault = SHOP_DEFAULT.replace("namespace: shop", "namespace: istio-system");
+        RouteTable shop = mesh(workload("shop"), rootDefault);
+        assertEquals("outbound|80||" + REVIEWS, cluster(shop, REVIEWS, 80), "./* is shop for a workload in shop");
+        assertNull(cluster(shop, RATINGS, 80), "not istio-system's, nor any other namespace's");
+        RouteTable other = mesh(workload("other"), rootDefault);
+        assertEquals("outbound|80||" + RATINGS, cluster(other, RATINGS, 80), "and other for one in other");
+        assertNull(cluster(other, REVIEWS, 80));
+    }
+
+    @Test
     void aListenerWithAPortScopesThatPortAndTheCatchAllTheOthers() {
         RouteTable t = mesh(workload("shop"), """
                 apiVersion: networking.istio.io/v1
