@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import io.sluice.model.net.IpBlock;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -16,6 +17,9 @@ public final class Subnets {
 
     /** A network's leading bits; an IPv4 and an IPv6 address never share a range. */
     private record Range(byte[] network, int bits) {
+
+        /** The range of a block that does not parse: no address has its zero bytes. */
+        static final Range NONE = new Range(new byte[0], 0);
 
         boolean contains(byte[] address) {
             if (address.length != network.length) {
@@ -34,6 +38,9 @@ public final class Subnets {
 
         @Override
         public String toString() {
+            if (network.length == 0) {
+                return "none (not an IP block)";
+            }
             try {
                 return InetAddress.getByAddress(network).getHostAddress() + "/" + bits;
             } catch (UnknownHostException e) {
@@ -48,20 +55,23 @@ public final class Subnets {
         this.ranges = ranges;
     }
 
-    /** @param cidrs addresses or CIDR blocks, as validation lets them through */
+    /**
+     * @param cidrs addresses or CIDR blocks, as validation lets them through ({@link IpBlock}); one it
+     *              would refuse, stored before it did, takes no address, so its match block stays unused
+     *              instead of failing the compile of every table after it
+     */
     static Subnets of(List<String> cidrs) {
         if (cidrs == null || cidrs.isEmpty()) {
             return ANY;
         }
         List<Range> out = new ArrayList<>();
         for (String c : cidrs) {
-            int slash = c.indexOf('/');
-            InetAddress address = literal(slash < 0 ? c : c.substring(0, slash));
-            if (address == null) {
-                throw new IllegalArgumentException("not an IP address or CIDR block: " + c);
+            try {
+                IpBlock block = IpBlock.parse(c);
+                out.add(new Range(block.network().getAddress(), block.bits()));
+            } catch (IllegalArgumentException e) {
+                out.add(Range.NONE);
             }
-            byte[] bytes = address.getAddress();
-            out.add(new Range(bytes, slash < 0 ? bytes.length * 8 : Integer.parseInt(c.substring(slash + 1))));
         }
         return new Subnets(List.copyOf(out));
     }

@@ -110,6 +110,22 @@ class TcpRoutingTest {
     }
 
     @Test
+    void aSubnetValidationWouldRefuseTakesNoAddressInsteadOfFailingTheCompile() {
+        // stored before validation parsed subnets as addresses: each once made every table compile throw
+        RouteTable t = table(GATEWAY, splitAfter("""
+                  - match: [{port: 31400, sourceSubnet: "10.0.0.1:80"}]
+                    route: [{destination: {host: tcp-echo, subset: v2}}]
+                  - match: [{port: 31400, destinationSubnets: ["fe80::1::2", "1:2:3", 192.168.5.5]}]
+                    route: [{destination: {host: tcp-echo, subset: v2}}]
+                  - match: [{port: 31400}]
+                """));
+        SniRouter router = t.sniRouter(31400);
+        assertEquals("tcp/tcp-echo#tcp1", origin(router, "10.0.0.1", "192.168.5.5"), "the valid block still counts");
+        assertEquals("tcp/tcp-echo#tcp2", origin(router, "10.0.0.1", "127.0.0.1"), "the others take no address");
+        assertEquals("tcp/tcp-echo#tcp2", origin(router, "::1", "fe80::1"));
+    }
+
+    @Test
     void aRuleThatTakesEveryStreamEndsThePortsRules() {
         RouteTable t = table(GATEWAY, splitAfter("""
                   - match: [{port: 31400, sourceSubnet: 10.1.0.0/16}]

@@ -1,6 +1,7 @@
 package io.sluice.model.validation;
 
 import io.sluice.model.Durations;
+import io.sluice.model.net.IpBlock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.regex.Pattern;
@@ -19,9 +20,6 @@ final class Formats {
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     /** RFC 7230 token: the characters a header name may have. */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
-    private static final Pattern IPV4 = Pattern.compile(
-            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final long NANOS_PER_MS = 1_000_000L;
 
     private Formats() {
@@ -85,19 +83,22 @@ final class Formats {
         }
     }
 
+    /** An IPv4 or IPv6 address, strictly as Istio parses one ({@link IpBlock#literal}). */
     static boolean ip(String value) {
-        return IPV4.matcher(value).matches() || IPV6.matcher(value).matches();
+        return IpBlock.literal(value) != null;
     }
 
-    /** An IP address or CIDR block, as ServiceEntry addresses are. */
-    static boolean ipOrCidr(String value) {
-        int slash = value.indexOf('/');
-        if (slash < 0) {
-            return ip(value);
+    /**
+     * Why a value is not an IP address or CIDR block (as ServiceEntry addresses and match blocks'
+     * subnets are), or null when it is one.
+     */
+    static String notIpOrCidr(String value) {
+        try {
+            IpBlock.parse(value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
-        String bits = value.substring(slash + 1);
-        return ip(value.substring(0, slash)) && bits.matches("\\d{1,3}")
-                && Integer.parseInt(bits) <= (value.indexOf(':') >= 0 ? 128 : 32);
     }
 
     static void port(Findings f, String path, Integer port) {

@@ -405,8 +405,9 @@ final class IstioRules {
     }
 
     private static void subnet(String subnet, String path, Findings f) {
-        if (!Formats.ipOrCidr(subnet)) {
-            f.invalid(path, subnet, "must be an IP address or a CIDR block such as 10.0.0.0/8");
+        String why = Formats.notIpOrCidr(subnet);
+        if (why != null) {
+            f.invalid(path, subnet, "must be an IP address or a CIDR block such as 10.0.0.0/8: " + why);
         }
     }
 
@@ -842,8 +843,10 @@ final class IstioRules {
             }
         }
         for (int i = 0; i < spec.addresses().size(); i++) {
-            if (!Formats.ipOrCidr(spec.addresses().get(i))) {
-                f.invalid(at("spec.addresses", i), spec.addresses().get(i), "must be an IP address or CIDR block");
+            String why = Formats.notIpOrCidr(spec.addresses().get(i));
+            if (why != null) {
+                f.invalid(at("spec.addresses", i), spec.addresses().get(i),
+                        "must be an IP address or CIDR block: " + why);
             }
         }
         if (spec.location() != null && !LOCATIONS.contains(spec.location())) {

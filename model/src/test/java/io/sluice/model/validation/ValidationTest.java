@@ -270,6 +270,18 @@ class ValidationTest {
         """,
         """
         apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: db-by-network}
+        spec:
+          hosts: [db.internal]
+          tcp:
+          - match: [{port: 5432, destinationSubnets: [10.1.0.0/16, 192.168.0.7, "2001:db8::/32", "::1"]}]
+            route: [{destination: {host: db.internal}}]
+          - match: [{port: 5432, sourceSubnet: 0.0.0.0/0}]
+            route: [{destination: {host: db.internal}}]
+        """,
+        """
+        apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata: {name: db}
         spec:
