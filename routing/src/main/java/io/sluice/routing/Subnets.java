@@ -15,7 +15,10 @@ public final class Subnets {
 
     public static final Subnets ANY = new Subnets(List.of());
 
-    /** A network's leading bits; an IPv4 and an IPv6 address never share a range. */
+    /**
+     * A network's leading bits; an IPv4 and an IPv6 address never share a range: an IPv4-mapped block
+     * is parsed as its IPv4 block ({@link IpBlock}), as Java reports a mapped client address as IPv4.
+     */
     private record Range(byte[] network, int bits) {
 
         /** The range of a block that does not parse: no address has its zero bytes. */

@@ -110,6 +110,25 @@ class TcpRoutingTest {
     }
 
     @Test
+    void anIpv4MappedSubnetTakesTheIpv4AddressesOfItsIpv4Block() {
+        RouteTable t = table(GATEWAY, splitAfter("""
+                  - match: [{port: 31400, sourceSubnet: "::ffff:10.1.0.0/112"}]
+                    route: [{destination: {host: tcp-echo, subset: v2}}]
+                  - match: [{port: 31400, destinationSubnets: ["::ffff:192.168.5.5"]}]
+                    route: [{destination: {host: tcp-echo, subset: v2}}]
+                  - match: [{port: 31400, sourceSubnet: "::ffff:0:0/80"}]
+                    route: [{destination: {host: tcp-echo, subset: v2}}]
+                  - match: [{port: 31400}]
+                """));
+        SniRouter router = t.sniRouter(31400);
+        assertEquals("tcp/tcp-echo#tcp1", origin(router, "10.2.0.1", "192.168.5.5"), "192.168.5.5/32");
+        assertEquals("tcp/tcp-echo#tcp0", origin(router, "10.1.2.3", "127.0.0.1"), "10.1.0.0/16");
+        assertEquals("tcp/tcp-echo#tcp3", origin(router, "10.2.0.1", "192.168.5.6"),
+                "a mapped block wider than IPv4, refused by validation, takes no address");
+        assertTrue(t.dump().contains("tcp/tcp-echo#tcp0 from [10.1.0.0/16]"), t.dump());
+    }
+
+    @Test
     void aSubnetValidationWouldRefuseTakesNoAddressInsteadOfFailingTheCompile() {
         // stored before validation parsed subnets as addresses: each once made every table compile throw
         RouteTable t = table(GATEWAY, splitAfter("""

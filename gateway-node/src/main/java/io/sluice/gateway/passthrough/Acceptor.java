@@ -24,7 +24,7 @@ public final class Acceptor {
             while (!socket.isClosed()) {
                 try {
                     Socket client = socket.accept();
-                    Thread.ofVirtual().name(name + "-conn").start(() -> handler.accept(client));
+                    Thread.ofVirtual().name(name + "-conn").start(() -> handle(name, handler, client));
                 } catch (IOException e) {
                     if (!socket.isClosed()) {
                         LOG.log(Level.WARNING, name + ": accept failed", e);
@@ -32,5 +32,22 @@ public final class Acceptor {
                 }
             }
         });
+    }
+
+    /**
+     * Handlers close the client on the failures they expect (I/O, interruption); a bug that throws
+     * anything else must not leave the client connected to nothing, waiting for bytes that never come.
+     */
+    private static void handle(String name, Consumer<Socket> handler, Socket client) {
+        try {
+            handler.accept(client);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, name + ": connection from " + client.getRemoteSocketAddress() + " failed", e);
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
     }
 }

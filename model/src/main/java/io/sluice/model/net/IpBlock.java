@@ -1,5 +1,6 @@
 package io.sluice.model.net;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -15,7 +16,15 @@ import java.util.regex.Pattern;
  * four decimal parts without leading zeros, IPv6 without zone or brackets, a prefix length up to the
  * address's bits; never a name, so never a DNS lookup.
  *
- * @param network the address as written (the bits past the prefix are not cleared)
+ * <p>An IPv4-mapped IPv6 block ({@code ::ffff:10.0.0.0/104}) is its IPv4 block ({@code 10.0.0.0/8}):
+ * Java reports a dual-stack socket's IPv4 client as an IPv4 address, so that is what it is matched
+ * against. A mapped address with a prefix shorter than 96 reaches past IPv4 into other IPv6 addresses
+ * ({@code ::ffff:0:0/80} holds {@code ::1} too), so it is no IPv4 block, and read as an IPv6 one it
+ * would take no IPv4 client, none being reported in mapped form: it is refused rather than given a
+ * meaning of Sluice's own.
+ *
+ * @param network the address as written (the bits past the prefix are not cleared); an
+ *                {@link Inet4Address} for an IPv4-mapped one
  * @param bits    the prefix length: 0..32 for IPv4, 0..128 for IPv6
  */
 public record IpBlock(InetAddress network, int bits) {
@@ -24,6 +33,8 @@ public record IpBlock(InetAddress network, int bits) {
     private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
     private static final Pattern HEX_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
     private static final Pattern BITS = Pattern.compile("\\d{1,3}");
+    /** The prefix of {@code ::ffff:0:0/96}, where IPv4 addresses sit in IPv6. */
+    private static final int MAPPED_PREFIX = 96;
 
     /**
      * @throws IllegalArgumentException naming what is wrong with the text, for a validation message
@@ -38,7 +49,8 @@ public record IpBlock(InetAddress network, int bits) {
         if (network == null) {
             throw new IllegalArgumentException("\"" + address + "\" is not an IPv4 or IPv6 address");
         }
-        int max = address.indexOf(':') >= 0 ? 128 : 32;
+        boolean writtenAsIpv6 = address.indexOf(':') >= 0;
+        int max = writtenAsIpv6 ? 128 : 32;
         int bits = max;
         if (slash >= 0) {
             String prefix = text.substring(slash + 1);
@@ -48,10 +60,22 @@ public record IpBlock(InetAddress network, int bits) {
             }
             bits = Integer.parseInt(prefix);
         }
+        if (writtenAsIpv6 && network instanceof Inet4Address) {
+            // its 4 bytes would otherwise be read with a prefix of up to 128 bits
+            if (bits < MAPPED_PREFIX) {
+                throw new IllegalArgumentException("an IPv4-mapped address needs a prefix length from "
+                        + MAPPED_PREFIX + " to 128 (96 plus its IPv4 prefix length); write a wider block as"
+                        + " IPv4, such as 0.0.0.0/0");
+            }
+            bits -= MAPPED_PREFIX;
+        }
         return new IpBlock(network, bits);
     }
 
-    /** The address an IPv4 or IPv6 literal names; null for anything else, which is never looked up. */
+    /**
+     * The address an IPv4 or IPv6 literal names, an IPv4-mapped one as IPv4 (as Java gives it); null for
+     * anything else, which is never looked up.
+     */
     public static InetAddress literal(String text) {
         byte[] bytes = text == null ? null : text.indexOf(':') < 0 ? ipv4(text) : ipv6(text);
         try {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,6 +28,25 @@ class IpBlockTest {
     })
     void anAddressOrCidrBlockParsesToItsNetworkAndPrefixLength(String text, String block) {
         assertEquals(block, IpBlock.parse(text).toString());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "::ffff:10.1.2.3, 10.1.2.3/32",
+        "::ffff:10.0.0.0/104, 10.0.0.0/8",
+        "0:0:0:0:0:FFFF:a01:203/120, 10.1.2.3/24",
+        "::ffff:0.0.0.0/96, 0.0.0.0/0",
+    })
+    void anIpv4MappedBlockIsItsIpv4Block(String text, String block) {
+        assertEquals(block, IpBlock.parse(text).toString());
+        assertEquals(4, IpBlock.parse(text).network().getAddress().length);
+    }
+
+    @Test
+    void anIpv4MappedBlockWiderThanIpv4IsRefused() {
+        assertEquals("an IPv4-mapped address needs a prefix length from 96 to 128 (96 plus its IPv4 prefix"
+                + " length); write a wider block as IPv4, such as 0.0.0.0/0",
+                assertThrows(IllegalArgumentException.class, () -> IpBlock.parse("::ffff:0:0/80")).getMessage());
     }
 
     @ParameterizedTest

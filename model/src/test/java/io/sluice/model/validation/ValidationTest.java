@@ -277,6 +277,8 @@ class ValidationTest {
           tcp:
           - match: [{port: 5432, destinationSubnets: [10.1.0.0/16, 192.168.0.7, "2001:db8::/32", "::1"]}]
             route: [{destination: {host: db.internal}}]
+          - match: [{port: 5432, sourceSubnet: "::ffff:10.2.0.0/112"}]
+            route: [{destination: {host: db.internal}}]
           - match: [{port: 5432, sourceSubnet: 0.0.0.0/0}]
             route: [{destination: {host: db.internal}}]
         """,
