@@ -26,6 +26,12 @@ import java.util.concurrent.TimeUnit;
 public final class ConnectionPool implements AutoCloseable {
 
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(50);
+    /**
+     * Envoy's {@code stream_idle_timeout}, which Istio leaves at 5 min: a request body that has not moved
+     * for this long (its client stopped sending, or the upstream stopped reading) is abandoned, rather than
+     * hold a thread and a connection for ever.
+     */
+    static final Duration STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** Idle for longer than this, a connection is checked before it is reused. */
     private static final Duration CHECK_AFTER = Duration.ofSeconds(1);
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
@@ -40,16 +46,23 @@ public final class ConnectionPool implements AutoCloseable {
     });
 
     private final long checkAfterNanos;
+    private final long streamIdleNanos;
+    /** Connections sending a streamed body, watched by the sweeper. */
+    private final Set<UpstreamConnection> sendingBodies = ConcurrentHashMap.newKeySet();
     /** Made for the first HTTP/2 destination: most gateways have none, and its client takes a while to set up. */
     private volatile Http2Exchanges http2;
 
     public ConnectionPool() {
-        this(CHECK_AFTER);
+        this(CHECK_AFTER, STREAM_IDLE_TIMEOUT);
     }
 
-    /** @param checkAfter how long a connection may be idle before it is checked on reuse */
-    ConnectionPool(Duration checkAfter) {
+    /**
+     * @param checkAfter how long a connection may be idle before it is checked on reuse
+     * @param streamIdle how long a request body may stand still before it is abandoned
+     */
+    ConnectionPool(Duration checkAfter, Duration streamIdle) {
         this.checkAfterNanos = checkAfter.toNanos();
+        this.streamIdleNanos = streamIdle.toNanos();
         sweeper.scheduleWithFixedDelay(this::closeExpired, 5, 5, TimeUnit.SECONDS);
     }
 
@@ -161,9 +174,22 @@ public final class ConnectionPool implements AutoCloseable {
         return idle.size();
     }
 
+    void watch(UpstreamConnection sending) {
+        sendingBodies.add(sending);
+    }
+
+    void unwatch(UpstreamConnection sent) {
+        sendingBodies.remove(sent);
+    }
+
     /** Every few seconds, on the sweeper; tests call it directly. */
     void closeExpired() {
         long now = System.nanoTime();
+        for (UpstreamConnection c : sendingBodies) {
+            if (now - c.bodyMovedAt() >= streamIdleNanos) {
+                c.abandon();
+            }
+        }
         idle.forEach((d, q) -> {
             long idleLimit = idleLimitNanos(d);
             for (Iterator<UpstreamConnection> c = q.descendingIterator(); c.hasNext(); ) {

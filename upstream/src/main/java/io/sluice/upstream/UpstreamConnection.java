@@ -39,6 +39,10 @@ final class UpstreamConnection {
     final long openedAt = System.nanoTime();
     /** Whether any byte of the current response arrived: a reused connection that fails before is stale. */
     private boolean responseStarted;
+    /** While a streamed body is sent: when it last moved, read by the pool's sweeper. */
+    private volatile long bodyMovedAt;
+    /** Set by the sweeper as it closes the connection under a body that stopped moving. */
+    private volatile boolean abandoned;
 
     private UpstreamConnection(Destination destination, Socket socket) throws IOException {
         this.destination = destination;
@@ -119,13 +123,7 @@ final class UpstreamConnection {
             }
             case OutgoingBody.Streamed s -> {
                 head.writeTo(out);
-                if (s.length() >= 0) {
-                    s.writer().writeTo(new NonClosing(out));
-                } else {
-                    ChunkedOutput chunked = new ChunkedOutput(out);
-                    s.writer().writeTo(chunked);
-                    chunked.finish();
-                }
+                sendBody(s, pool);
             }
         }
         out.flush();
@@ -133,6 +131,43 @@ final class UpstreamConnection {
             reusable = false;
         }
         return readResponse(method, pool);
+    }
+
+    /**
+     * Writes a streamed body while the pool watches it move: one that stops (the client stops sending, or
+     * the upstream stops reading) for the stream idle timeout is abandoned, the socket closed under the
+     * blocked write, as Envoy resets such a stream.
+     */
+    private void sendBody(OutgoingBody.Streamed s, ConnectionPool pool) throws IOException {
+        Watched body = new Watched(out);
+        pool.watch(this);
+        try {
+            if (s.length() >= 0) {
+                s.writer().writeTo(body);
+            } else {
+                ChunkedOutput chunked = new ChunkedOutput(body);
+                s.writer().writeTo(chunked);
+                chunked.finish();
+            }
+        } catch (IOException e) {
+            if (abandoned) {
+                throw new IOException("the request body did not move for the stream idle timeout", e);
+            }
+            throw e;
+        } finally {
+            pool.unwatch(this);
+        }
+    }
+
+    /** When a byte of the body being sent last moved (a write started or ended). */
+    long bodyMovedAt() {
+        return bodyMovedAt;
+    }
+
+    /** Closes the connection under a body that stopped moving. */
+    void abandon() {
+        abandoned = true;
+        close();
     }
 
     private void setSoTimeout(int millis) throws IOException {
@@ -523,15 +558,19 @@ final class UpstreamConnection {
         }
     }
 
-    private static final class NonClosing extends java.io.FilterOutputStream {
+    /** The socket's stream for a body, noting each write's start and end for the pool's watch. */
+    private final class Watched extends java.io.FilterOutputStream {
 
-        NonClosing(OutputStream out) {
+        Watched(OutputStream out) {
             super(out);
+            bodyMovedAt = System.nanoTime();
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            bodyMovedAt = System.nanoTime();
             out.write(b, off, len);
+            bodyMovedAt = System.nanoTime();
         }
 
         @Override

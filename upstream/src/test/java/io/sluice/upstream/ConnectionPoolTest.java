@@ -18,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -181,7 +183,7 @@ class ConnectionPoolTest {
     @Test
     void checksAConnectionIdleForAWhileBeforeReusingIt() throws Exception {
         pool.close();
-        pool = new ConnectionPool(Duration.ZERO);
+        pool = new ConnectionPool(Duration.ZERO, ConnectionPool.STREAM_IDLE_TIMEOUT);
         upstream = closingAfterEachAnswer();
         try (UpstreamResponse r = send("POST", new OutgoingBody.Bytes(new byte[] {1}))) {
             assertEquals("ok", text(r));
@@ -329,6 +331,49 @@ class ConnectionPoolTest {
         assertEquals(0, pool.idleConnections());
         assertEquals(0, pool.destinationsKept());
         upstream.awaitEnded();
+    }
+
+    /** As Envoy's stream idle timeout: an upstream that stops reading does not hold the request for ever. */
+    @Test
+    void aRequestBodyTheUpstreamStopsTakingIsAbandonedAfterTheStreamIdleTimeout() throws Exception {
+        pool.close();
+        pool = new ConnectionPool(Duration.ofSeconds(1), Duration.ofMillis(300));
+        try (ServerSocket deaf = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new CopyOnWriteArrayList<>(); // held open, never read
+            Thread.ofVirtual().start(() -> {
+                try {
+                    accepted.add(deaf.accept());
+                } catch (IOException ignored) {
+                    // the test ended
+                }
+            });
+            byte[] chunk = new byte[64 * 1024];
+            OutgoingBody endless = new OutgoingBody.Streamed(-1, out -> {
+                while (true) {
+                    out.write(chunk);
+                }
+            });
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    pool.send(new Destination("127.0.0.1", deaf.getLocalPort(), null), CONNECT, null, "POST", "/",
+                            new HeaderList().add("host", "backend"), endless, false).close();
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                pool.closeExpired(); // the sweeper's round, every 5 s in a gateway
+                return outcome.isDone();
+            });
+            Throwable failure = outcome.get();
+            assertTrue(failure instanceof IOException && failure.getMessage().contains("stream idle timeout"),
+                    String.valueOf(failure));
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
     }
 
     private UpstreamResponse get(String path) throws IOException {
