@@ -245,12 +245,24 @@ final class ConfigCommands {
     }
 
     static void printError(JsonNode body, HttpResponse<String> res) {
-        String message = body.path("message").asText(res.body());
-        System.err.println("Error from server (" + body.path("reason").asText("HTTP " + res.statusCode()) + "): "
-                + message);
-        for (JsonNode c : body.path("details").path("causes")) {
-            System.err.println("  " + c.path("field").asText() + ": " + c.path("message").asText());
+        System.err.print(errorText(body, res.statusCode(), res.body()));
+    }
+
+    /**
+     * As kubectl reports a refusal: the reason, then each cause on a line of its own. With causes, the
+     * server's one-line message (which repeats the first, for clients that show only it) is left out.
+     */
+    static String errorText(JsonNode body, int status, String rawBody) {
+        JsonNode causes = body.path("details").path("causes");
+        String summary = causes.isEmpty() ? body.path("message").asText(rawBody)
+                : causes.size() == 1 ? "1 error" : causes.size() + " errors";
+        StringBuilder out = new StringBuilder("Error from server (")
+                .append(body.path("reason").asText("HTTP " + status)).append("): ").append(summary).append('\n');
+        for (JsonNode c : causes) {
+            out.append("  ").append(c.path("field").asText()).append(": ").append(c.path("message").asText())
+                    .append('\n');
         }
+        return out.toString();
     }
 
     static JsonNode parse(String s) {
