@@ -29,7 +29,7 @@ public final class ConnectionPool implements AutoCloseable {
     /**
      * Envoy's {@code stream_idle_timeout}, which Istio leaves at 5 min: a request body that has not moved
      * for this long (its client stopped sending, or the upstream stopped reading) is abandoned, rather than
-     * hold a thread and a connection for ever.
+     * hold the endpoint's connection, and the request's thread blocked writing to it, for ever.
      */
     static final Duration STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** Idle for longer than this, a connection is checked before it is reused. */
