@@ -79,18 +79,13 @@ public final class Subnets {
         return new Subnets(List.copyOf(out));
     }
 
-    /** An IP address written out, or null for anything else; never a name lookup. */
+    /**
+     * An IP address written out (an IPv6 one maybe in brackets, as a CONNECT target writes it), read as
+     * the blocks it is matched against are ({@link IpBlock#literal}); null for anything else, never looked up.
+     */
     public static InetAddress literal(String text) {
-        if (text == null || text.isEmpty() || !(text.indexOf(':') >= 0 || text.chars().allMatch(c -> c == '.'
-                || c >= '0' && c <= '9'))) {
-            return null;
-        }
-        try {
-            // a literal is parsed, never looked up
-            return InetAddress.getByName(text.startsWith("[") ? text.substring(1, text.length() - 1) : text);
-        } catch (UnknownHostException | IllegalArgumentException e) {
-            return null;
-        }
+        boolean bracketed = text != null && text.length() > 2 && text.startsWith("[") && text.endsWith("]");
+        return IpBlock.literal(bracketed ? text.substring(1, text.length() - 1) : text);
     }
 
     boolean any() {
