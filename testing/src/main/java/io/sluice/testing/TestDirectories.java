@@ -104,7 +104,11 @@ public final class TestDirectories {
         }
     }
 
-    private static void deleteTree(Path folder) throws IOException {
+    /** Deletes a directory and what it holds; nothing for one that is not there. */
+    public static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(folder)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -1,5 +1,6 @@
 package io.sluice.testing.process;
 
+import io.sluice.testing.TestDirectories;
 import io.sluice.testing.process.ServiceProcess.Module;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,13 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /**
@@ -80,7 +79,11 @@ public final class ProcessCluster implements AutoCloseable {
      *                   {@code ./sluice up} starts it. The broker always runs with its own.
      */
     public static ProcessCluster start(Path workDir, int gateways, boolean mirrorSink, List<String> jvmOptions) {
-        deleteRecursively(workDir);
+        try {
+            TestDirectories.deleteTree(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("clearing " + workDir, e);
+        }
         ProcessCluster c = new ProcessCluster(workDir, jvmOptions);
         try {
             c.startAll(gateways, mirrorSink);
@@ -242,19 +245,6 @@ public final class ProcessCluster implements AutoCloseable {
     public void close() {
         for (int i = started.size() - 1; i >= 0; i--) {
             started.get(i).stop();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("clearing " + dir, e);
         }
     }
 
