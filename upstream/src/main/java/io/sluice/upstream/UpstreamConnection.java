@@ -53,16 +53,9 @@ final class UpstreamConnection {
     }
 
     static UpstreamConnection open(Destination d, Duration connectTimeout) throws IOException {
-        Socket plain = new Socket();
+        Socket plain = UpstreamSockets.connect(InetSocketAddress.createUnresolved(d.host(), d.port()),
+                connectTimeout, d.keepalive(), d.proxyHeader());
         try {
-            // the head and the body can be separate writes: Nagle would hold the second for a delayed ACK
-            plain.setTcpNoDelay(true);
-            UpstreamSockets.keepalive(plain, d.keepalive());
-            plain.connect(new InetSocketAddress(d.host(), d.port()), (int) Math.min(Integer.MAX_VALUE,
-                    connectTimeout.toMillis()));
-            if (d.proxyHeader() != null) {
-                d.proxyHeader().writeTo(plain.getOutputStream());
-            }
             if (d.tls() == null) {
                 return new UpstreamConnection(d, plain);
             }

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -21,24 +22,31 @@ public final class UpstreamSockets {
     private UpstreamSockets() {
     }
 
-    /**
-     * Connects with the pool's connect timeout and keepalive, Nagle off, and sends the PROXY protocol
-     * header first when there is one; an unresolved address is looked up now.
-     */
+    /** {@link #connect(InetSocketAddress, Duration, ClusterPolicy.Keepalive, ProxyHeader)} with the pool's settings. */
     public static Socket connect(InetSocketAddress address, ClusterPolicy.ConnectionPool pool, ProxyHeader header)
             throws IOException {
+        return connect(address, pool.connectTimeout(), pool.keepalive(), header);
+    }
+
+    /**
+     * Connects within {@code timeout}, with TCP keepalive as asked and Nagle off (a request's head and body,
+     * or a relay's pieces, are separate small writes, and Nagle would hold the second for a delayed ACK),
+     * and sends the PROXY protocol header first when there is one; an unresolved address is looked up now.
+     */
+    static Socket connect(InetSocketAddress address, Duration timeout, ClusterPolicy.Keepalive keepalive,
+                          ProxyHeader header) throws IOException {
         InetSocketAddress a = address.isUnresolved()
                 ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
         Socket s = new Socket();
         try {
-            keepalive(s, pool.keepalive());
-            s.connect(a, (int) Math.clamp(pool.connectTimeout().toMillis(), 1, Integer.MAX_VALUE));
+            keepalive(s, keepalive);
             s.setTcpNoDelay(true);
+            s.connect(a, (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE));
             if (header != null) {
                 header.writeTo(s.getOutputStream());
             }
             return s;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
         }
