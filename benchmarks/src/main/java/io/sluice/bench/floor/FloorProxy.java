@@ -2,6 +2,7 @@ package io.sluice.bench.floor;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The least a JVM proxy can cost a request, for {@code bench/proxy.sh} to measure beside nginx and the
@@ -24,7 +25,7 @@ import java.nio.ByteBuffer;
 public final class FloorProxy {
 
     static final int BUFFER = 16 * 1024;
-    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
     private FloorProxy() {
     }
