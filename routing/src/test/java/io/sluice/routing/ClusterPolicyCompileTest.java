@@ -1,5 +1,6 @@
 package io.sluice.routing;
 
+import static io.sluice.routing.TestSnapshots.GATEWAY;
 import static io.sluice.routing.TestSnapshots.ROUTE_TO_SVC;
 import static io.sluice.routing.TestSnapshots.apply;
 import static io.sluice.routing.TestSnapshots.endpoint;
@@ -23,16 +24,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ClusterPolicyCompileTest {
-
-    private static final String GATEWAY = """
-            apiVersion: networking.istio.io/v1
-            kind: Gateway
-            metadata: {name: gw}
-            spec:
-              selector: {istio: ingressgateway}
-              servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
-            ---
-            """;
 
     private static final String RULES = GATEWAY + """
             apiVersion: networking.istio.io/v1

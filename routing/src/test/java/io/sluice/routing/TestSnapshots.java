@@ -59,8 +59,8 @@ final class TestSnapshots {
         }
     }
 
-    /** A Gateway {@code gw} serving every host on port 80, and a VirtualService sending it all to {@code svc}. */
-    static final String ROUTE_TO_SVC = """
+    /** A Gateway {@code gw} serving every host on port 80, and a document separator after it. */
+    static final String GATEWAY = """
             apiVersion: networking.istio.io/v1
             kind: Gateway
             metadata: {name: gw}
@@ -68,6 +68,10 @@ final class TestSnapshots {
               selector: {istio: ingressgateway}
               servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
             ---
+            """;
+
+    /** {@link #GATEWAY}, and a VirtualService sending all it serves to {@code svc}. */
+    static final String ROUTE_TO_SVC = GATEWAY + """
             apiVersion: networking.istio.io/v1
             kind: VirtualService
             metadata: {name: vs}
